@@ -1,0 +1,208 @@
+"""``scrub``: input -> blocks -> verdicts -> Article."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+import regex
+
+from .blocks import blocks_from_text
+from .errors import ScrubberError
+from .model import Article, Block, Change, Role, Verdict, first_meta
+from .normalize import NORMALISERS
+from .pipeline import Document, Pipeline, default_pipeline
+
+__all__ = ["detect_language", "looks_like_html", "scrub"]
+
+_HTML_START = regex.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|\?xml|head|body|meta)\b",
+                            regex.I | regex.S)
+_TAG = regex.compile(r"<(?:p|div|br|span|a|table|li|ul|h[1-6]|script|style|title|img)\b[^>]*>",
+                     regex.I)
+_HEADING_END = regex.compile(r"[。！？!?；;，,：:…」”.]\s*$")
+_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
+_HANGUL = regex.compile(r"\p{Hangul}")
+# Characters that only Traditional Chinese uses, among the most frequent.
+_TRAD = regex.compile(r"[們這個來說為與會對時國還經發過當後從進問開關門實點體動裡嗎麼學長頭]")
+_SIMP = regex.compile(r"[们这个来说为与会对时国还经发过当后从进问开关门实点体动里吗么学长头]")
+
+_DEFAULT: Pipeline | None = None
+
+
+def looks_like_html(text: str) -> bool:
+    """True when ``text`` is markup rather than scraped plain text."""
+    head = text[:2000]
+    if _HTML_START.match(head):
+        return True
+    return len(_TAG.findall(text[:20000])) >= 3
+
+
+def detect_language(text: str) -> str | None:
+    """A coarse script-based guess: zh / zh-Hant / ja / ko, else ``None``.
+
+    Only used to label the article and pick defaults; no rule needs it.
+    """
+    sample = text[:20000]
+    cjk = len(regex.findall(r"\p{Han}", sample))
+    kana = len(_KANA.findall(sample))
+    hangul = len(_HANGUL.findall(sample))
+    letters = len(regex.findall(r"\p{L}", sample)) or 1
+    if kana > 0.05 * letters:
+        return "ja"
+    if hangul > 0.2 * letters:
+        return "ko"
+    if cjk > 0.2 * letters:
+        trad, simp = len(_TRAD.findall(sample)), len(_SIMP.findall(sample))
+        return "zh-Hant" if trad > simp else "zh"
+    if regex.search(r"[a-z]", sample, regex.I) and letters > 20:
+        latin = len(regex.findall(r"[a-z]", sample, regex.I))
+        if latin > 0.8 * letters:
+            return "en" if regex.search(r"\b(the|and|of|to|is)\b", sample, regex.I) else None
+    return None
+
+
+def _to_text(source: Any, *, encoding: str | None, headers: Mapping[str, str] | None):
+    if isinstance(source, str):
+        return source, None
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        from .decode import decode
+
+        data = bytes(source)
+        sniff = data[:2000].decode("latin-1")
+        d = decode(data, encoding=encoding, headers=headers, html=looks_like_html(sniff))
+        info = {"encoding": d.encoding, "source": d.source, "declared": d.declared,
+                "replacements": d.replacements, "note": d.note}
+        return d.text, info
+    raise ScrubberError(
+        f"scrub() takes str or bytes (or a parsed HTML tree), not {type(source).__name__}"
+    )
+
+
+def scrub(
+    source: str | bytes,
+    *,
+    url: str | None = None,
+    lang: str | None = None,
+    pipeline: Pipeline | None = None,
+    normalize: Sequence[str] = (),
+    encoding: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Article:
+    """Clean one page or one piece of scraped text into an :class:`Article`.
+
+    ``source`` is plain scraped text or HTML, as ``str`` or ``bytes`` (bytes
+    are decoded, see ``Article.encoding``); the kind is detected. ``url`` and
+    ``lang`` are hints, never required. ``normalize`` names explicit display
+    normalisers to apply to the output (see :mod:`scrubber.normalize`).
+    """
+    for name in normalize:
+        if name not in NORMALISERS:
+            raise ScrubberError(f"unknown normaliser {name!r}; known: {sorted(NORMALISERS)}")
+    text, enc = _to_text(source, encoding=encoding, headers=headers)
+    if looks_like_html(text):
+        raise ScrubberError("HTML input is not supported yet")
+    blocks = blocks_from_text(text)
+    language = lang or detect_language(text)
+    return _assemble(blocks, kind="text", url=url, language=language, pipeline=pipeline,
+                     normalize=normalize, encoding=enc)
+
+
+def _default() -> Pipeline:
+    global _DEFAULT
+    if _DEFAULT is None:  # building it is pure; reusing it changes no result
+        _DEFAULT = default_pipeline()
+    return _DEFAULT
+
+
+def _assemble(
+    blocks: tuple[Block, ...],
+    *,
+    kind: str,
+    url: str | None,
+    language: str | None,
+    pipeline: Pipeline | None,
+    normalize: Sequence[str],
+    encoding: Mapping[str, Any] | None,
+    meta: Mapping[str, str | None] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Article:
+    p = pipeline if pipeline is not None else _default()
+    doc = Document(blocks=blocks, kind=kind, url=url, language=language)
+    verdicts = p.judge(doc)
+    blocks = assign_roles(blocks, verdicts)
+    found = first_meta(verdicts)
+    found.update({k: v for k, v in lift_metadata(p, blocks, verdicts).items() if k not in found})
+    for k, v in (meta or {}).items():
+        if v and not found.get(k):
+            found[k] = v
+    if not found.get("title"):
+        title = next((b.text for b in blocks if b.role is Role.TITLE), None)
+        if title:
+            found["title"] = title
+    blocks, changes = apply_normalisers(blocks, normalize)
+    return Article(
+        blocks=blocks,
+        verdicts=tuple(verdicts),
+        language=found.pop("language", None) or language,
+        url=found.pop("url", None) or url,
+        input_kind=kind,
+        encoding=encoding,
+        changes=tuple(changes),
+        extra=extra or {},
+        **{k: v for k, v in found.items() if k in _ARTICLE_META},
+    )
+
+
+_ARTICLE_META = {"title", "author", "editor", "source", "published", "original_title",
+                 "site_name", "canonical_url"}
+
+
+def lift_metadata(p: Pipeline, blocks: Iterable[Block], verdicts: Sequence[Verdict]) -> dict[str, str]:
+    """Metadata from ``lift`` rules (e.g. a ``【记者 张三】`` prefix) in body blocks."""
+    from .rules import first_match
+
+    lifters = [r for r in p.rules if r.action == "lift"]
+    out: dict[str, str] = {}
+    if not lifters:
+        return out
+    for b, v in zip(blocks, verdicts):
+        if not v.keep:
+            continue
+        m = first_match(lifters, b.text, b.key)
+        if m:
+            for k, val in m.meta:
+                out.setdefault(k, val)
+    return out
+
+
+def assign_roles(blocks: tuple[Block, ...], verdicts: Sequence[Verdict]) -> tuple[Block, ...]:
+    """Mark short unpunctuated body lines of plain text as headings, the first as title."""
+    kept = [i for i, v in enumerate(verdicts) if v.keep]
+    out = list(blocks)
+    for n, i in enumerate(kept):
+        b = blocks[i]
+        if b.role is not Role.LINE:
+            continue
+        units = b.features.get("units", 0)
+        next_units = blocks[kept[n + 1]].features.get("units", 0) if n + 1 < len(kept) else 0
+        heading = (0 < units <= 40 and not _HEADING_END.search(b.text)
+                   and b.features.get("punct", 0) <= 1 and next_units > units)
+        role = (Role.TITLE if n == 0 else Role.HEADING) if heading else Role.PARAGRAPH
+        out[i] = replace(b, role=role)
+    return tuple(out)
+
+
+def apply_normalisers(blocks: tuple[Block, ...], names: Sequence[str]):
+    if not names:
+        return blocks, []
+    out, changes = [], []
+    for b in blocks:
+        text = b.text
+        for name in names:
+            new, count = NORMALISERS[name](text)
+            if count:
+                changes.append(Change(name, b.index, text, new, count))
+                text = new
+        out.append(b if text == b.text else replace(b, text=text))
+    return tuple(out), changes

@@ -1,0 +1,19 @@
+"""The built-in filters and passes, and the default order of the pipeline."""
+
+from __future__ import annotations
+
+from ..pipeline import Step
+from .context import ArticleEnd, MainRegion, best_run
+from .patterns import RuleFilter
+from .structure import symbols_only
+
+__all__ = ["ArticleEnd", "MainRegion", "RuleFilter", "best_run", "default_steps", "symbols_only"]
+
+
+def default_steps() -> list[Step]:
+    return [
+        Step("rules", RuleFilter(), "filter"),
+        Step("symbols", symbols_only, "filter"),
+        Step("main_region", MainRegion(), "pass"),
+        Step("article_end", ArticleEnd(), "pass"),
+    ]

@@ -1,0 +1,130 @@
+"""Context passes: judgements that need the whole document.
+
+They run after the filters and may override a filter's verdict with their
+own rule id. Thresholds are dataclass fields, each with the reason for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Block, Verdict
+
+__all__ = ["ArticleEnd", "MainRegion"]
+
+
+@dataclass(frozen=True)
+class MainRegion:
+    """Drop blocks outside the densest run of body-like blocks.
+
+    Each block scores: body-like text (long, with sentence punctuation)
+    counts its length; short lines, link lists and blocks a filter dropped
+    count against. The best-scoring contiguous run (maximum subarray) is the
+    article; unjudged blocks outside it become ``outside_main``.
+
+    Drop: the menu lines (``首页``, ``新闻``, ``登录``) before a story.
+    Keep: a short subheading between two long paragraphs of the story.
+    """
+
+    name = "main_region"
+    #: below this many units a line is short (a menu entry, a label, a heading)
+    short_units: float = 10.0
+    #: a line this long counts as body-like even without sentence punctuation
+    long_units: float = 40.0
+    #: cost of a short line: runs of menu entries must outweigh a subheading
+    short_cost: float = 3.0
+    #: cost of a block a filter already dropped (credit line, share bar)
+    dropped_cost: float = 4.0
+    #: long lines without punctuation (nav strips) cost this fraction of their length
+    unpunctuated_weight: float = 0.3
+
+    def score(self, block: Block, verdict: Verdict | None) -> float:
+        f = block.features
+        units = f.get("units", 0.0)
+        if verdict is not None:
+            return units + 5 if verdict.keep else -self.dropped_cost
+        if units < self.short_units:
+            return -self.short_cost
+        if f.get("punct", 0) >= 1 or units >= self.long_units:
+            return units * (1.0 - f.get("link_density", 0.0) * 2)
+        return -units * self.unpunctuated_weight
+
+    def is_title(self, block: Block) -> bool:
+        f = block.features
+        return (self.short_units / 2 <= f.get("units", 0) <= self.long_units * 2
+                and not f.get("ends_sentence") and f.get("punct", 0) <= 2)
+
+    def __call__(self, doc, verdicts: list[Verdict | None]) -> list[Verdict | None]:
+        if not doc.blocks:
+            return verdicts
+        scores = [self.score(b, v) for b, v in zip(doc.blocks, verdicts)]
+        start, end = best_run(scores)
+        if start > 0 and verdicts[start - 1] is None and self.is_title(doc.blocks[start - 1]):
+            start -= 1  # the headline right above the story belongs to it
+        out = list(verdicts)
+        for i, v in enumerate(verdicts):
+            if v is None and not start <= i <= end:
+                where = "before" if i < start else "after"
+                out[i] = Verdict.drop("outside_main",
+                                      f"{where} the main run of body text",
+                                      evidence=f"main run is blocks {start}-{end}")
+        return out
+
+
+def best_run(scores: list[float]) -> tuple[int, int]:
+    """Indices (inclusive) of the contiguous run with the largest sum."""
+    best, best_start, best_end = float("-inf"), 0, -1
+    total, start = 0.0, 0
+    for i, s in enumerate(scores):
+        if total <= 0:
+            total, start = s, i
+        else:
+            total += s
+        if total > best:
+            best, best_start, best_end = total, start, i
+    if best <= 0:
+        return 0, -1
+    return best_start, best_end
+
+
+@dataclass(frozen=True)
+class ArticleEnd:
+    """After a line that ends an article (责任编辑, 本文来源, a run of teasers), drop the rest.
+
+    The marker counts only when most of the body text comes before it, so a
+    ``编辑：`` line at the top of a story does not cut the story.
+
+    Drop: the unrelated headlines after ``（责任编辑：汇率）``.
+    Keep: the story's paragraphs after an ``作者：`` line at its top.
+    """
+
+    name = "article_end"
+    #: share of the body-like text that must come before the marker
+    min_share_before: float = 0.5
+
+    def __call__(self, doc, verdicts: list[Verdict | None]) -> list[Verdict | None]:
+        weights = [
+            b.features.get("units", 0.0) if v is None or v.keep else 0.0
+            for b, v in zip(doc.blocks, verdicts)
+        ]
+        total = sum(weights)
+        if total <= 0:
+            return verdicts
+        before = 0.0
+        for i, v in enumerate(verdicts):
+            if v is not None and v.marks_end and not v.keep and before > 0:
+                if before / total >= self.min_share_before:
+                    return self._cut(doc, verdicts, i)
+            before += weights[i]
+        return verdicts
+
+    @staticmethod
+    def _cut(doc, verdicts: list[Verdict | None], at: int) -> list[Verdict | None]:
+        out = list(verdicts)
+        marker = doc.blocks[at].text[:30]
+        for i in range(at + 1, len(out)):
+            v = out[i]
+            if v is None or (v.keep and v.rule == "body"):
+                out[i] = Verdict.drop("after_end", "after the line that ends the article",
+                                      evidence=marker)
+        return out

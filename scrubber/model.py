@@ -1,0 +1,358 @@
+"""The data model: blocks, verdicts and the article built from them.
+
+A page becomes a tuple of :class:`Block` (one per text line, or one per DOM
+block for HTML). Filters and passes give each block a :class:`Verdict`. The
+:class:`Article` keeps every block with its verdict, so body plus boilerplate
+is always the whole input, in order.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from enum import Enum
+from typing import Any
+
+__all__ = [
+    "META_FIELDS",
+    "Article",
+    "Block",
+    "Change",
+    "Removed",
+    "Role",
+    "Verdict",
+]
+
+#: Metadata fields an article can carry; rules lift them with named groups.
+META_FIELDS = (
+    "title",
+    "author",
+    "editor",
+    "source",
+    "published",
+    "original_title",
+    "site_name",
+    "language",
+    "url",
+    "canonical_url",
+)
+
+
+class Role(str, Enum):
+    """What a block is in the document's structure."""
+
+    TITLE = "title"
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list_item"
+    QUOTE = "quote"
+    TABLE_ROW = "table_row"
+    CAPTION = "caption"
+    PRE = "pre"
+    LINE = "line"  # a line of plain text whose role is not known yet
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One unit of text that gets exactly one verdict.
+
+    ``text`` is the display text exactly as scraped (only surrounding
+    whitespace trimmed); ``key`` is the normalised form rules match against
+    (NFKC, Traditional->Simplified, case-folded) and is never shown.
+    """
+
+    index: int
+    text: str
+    key: str
+    role: Role = Role.LINE
+    path: str | None = None  # where the block lives: XPath for HTML, "line N" for text
+    span: tuple[int, int] | None = None  # character offsets in the decoded input
+    features: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def chars(self) -> int:
+        return int(self.features.get("chars", len(self.text)))
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A judgement on one block: keep it as body, or drop it as boilerplate.
+
+    ``rule`` is a stable snake_case id; ``reason`` one line a person reads;
+    ``evidence`` what matched (varies per block). ``meta`` holds metadata the
+    rule lifted from the block, such as ``(("editor", "汇率"),)``.
+    """
+
+    keep: bool
+    rule: str
+    reason: str
+    evidence: str = ""
+    meta: tuple[tuple[str, str], ...] = ()
+    marks_end: bool = False  # the article ends at this block (read by the article_end pass)
+
+    @classmethod
+    def drop(cls, rule: str, reason: str, evidence: str = "", **meta: str) -> Verdict:
+        return cls(False, rule, reason, evidence, tuple(meta.items()))
+
+    @classmethod
+    def body(cls, rule: str, reason: str, evidence: str = "", **meta: str) -> Verdict:
+        return cls(True, rule, reason, evidence, tuple(meta.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """A block separated from the body, with why."""
+
+    index: int
+    text: str
+    rule: str
+    reason: str
+    evidence: str
+    role: Role
+    path: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "text": self.text,
+            "rule": self.rule,
+            "reason": self.reason,
+            "evidence": self.evidence,
+            "role": self.role.value,
+            "path": self.path,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What an explicit normaliser changed in one block's display text."""
+
+    normaliser: str
+    index: int
+    before: str
+    after: str
+    count: int
+
+
+def _block_to_dict(block: Block, verdict: Verdict) -> dict[str, Any]:
+    return {
+        "index": block.index,
+        "text": block.text,
+        "role": block.role.value,
+        "path": block.path,
+        "span": list(block.span) if block.span else None,
+        "keep": verdict.keep,
+        "rule": verdict.rule,
+        "reason": verdict.reason,
+        "evidence": verdict.evidence,
+        "meta": [list(kv) for kv in verdict.meta],
+    }
+
+
+@dataclass(frozen=True)
+class Article:
+    """The result of :func:`scrubber.scrub`: body, boilerplate and metadata.
+
+    ``blocks`` and ``verdicts`` are parallel and cover the whole input in
+    order; everything else is derived from them plus the metadata fields.
+    """
+
+    blocks: tuple[Block, ...]
+    verdicts: tuple[Verdict, ...]
+    title: str | None = None
+    author: str | None = None
+    editor: str | None = None
+    source: str | None = None
+    published: str | None = None
+    original_title: str | None = None
+    site_name: str | None = None
+    language: str | None = None
+    url: str | None = None
+    canonical_url: str | None = None
+    input_kind: str = "text"  # "text" or "html"
+    encoding: Mapping[str, Any] | None = None  # how bytes were decoded, when they were
+    changes: tuple[Change, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)  # images etc. from HTML
+
+    # -- derived views -------------------------------------------------------
+    @property
+    def paragraphs(self) -> list[Block]:
+        """Body blocks in order (headings carry ``Role.HEADING`` / ``Role.TITLE``)."""
+        return [b for b, v in zip(self.blocks, self.verdicts) if v.keep]
+
+    @property
+    def text(self) -> str:
+        """The body, one block per line."""
+        return "\n".join(b.text for b in self.paragraphs)
+
+    @property
+    def boilerplate(self) -> list[Removed]:
+        """Every removed block, in order, with the rule that caught it and why."""
+        return [
+            Removed(b.index, b.text, v.rule, v.reason, v.evidence, b.role, b.path)
+            for b, v in zip(self.blocks, self.verdicts)
+            if not v.keep
+        ]
+
+    @property
+    def metadata(self) -> dict[str, str | None]:
+        return {name: getattr(self, name) for name in META_FIELDS}
+
+    def counts(self) -> dict[str, int]:
+        """Number of removed blocks per rule id."""
+        out: dict[str, int] = {}
+        for v in self.verdicts:
+            if not v.keep:
+                out[v.rule] = out.get(v.rule, 0) + 1
+        return out
+
+    # -- explanation ---------------------------------------------------------
+    def explain(self, *, width: int = 60, reasons: bool = False) -> str:
+        """A listing of every block: ``+`` kept, ``-`` removed, with rule ids.
+
+        The output is stable (rule ids, not reason wording, unless
+        ``reasons=True``), so golden tests can compare it.
+        """
+        lines = []
+        meta = [f"{k}: {v}" for k, v in self.metadata.items() if v and k not in ("url",)]
+        lines.extend(f"# {m}" for m in meta)
+        for b, v in zip(self.blocks, self.verdicts):
+            mark = "+" if v.keep else "-"
+            shown = b.text if len(b.text) <= width else b.text[: width - 1] + "…"
+            role = "" if b.role in (Role.LINE, Role.PARAGRAPH) else f" <{b.role.value}>"
+            line = f"{mark} [{v.rule}]{role} {shown}"
+            if reasons and not v.keep:
+                line += f"  ({v.reason})"
+            lines.append(line)
+        return "\n".join(lines)
+
+    # -- plain data ----------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe plain data; :meth:`from_dict` reverses it."""
+        return {
+            "title": self.title,
+            "text": self.text,
+            "metadata": self.metadata,
+            "input_kind": self.input_kind,
+            "encoding": dict(self.encoding) if self.encoding else None,
+            "blocks": [_block_to_dict(b, v) for b, v in zip(self.blocks, self.verdicts)],
+            "boilerplate": [r.to_dict() for r in self.boilerplate],
+            "changes": [
+                {"normaliser": c.normaliser, "index": c.index, "before": c.before,
+                 "after": c.after, "count": c.count}
+                for c in self.changes
+            ],
+            "extra": _jsonable(self.extra),
+        }
+
+    def to_json(self, **kwargs: Any) -> str:
+        kwargs.setdefault("ensure_ascii", False)
+        return json.dumps(self.to_dict(), **kwargs)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Article:
+        from .keys import match_key
+
+        blocks, verdicts = [], []
+        for d in data["blocks"]:
+            blocks.append(
+                Block(
+                    index=d["index"],
+                    text=d["text"],
+                    key=match_key(d["text"]),
+                    role=Role(d["role"]),
+                    path=d.get("path"),
+                    span=tuple(d["span"]) if d.get("span") else None,
+                )
+            )
+            verdicts.append(
+                Verdict(d["keep"], d["rule"], d["reason"], d.get("evidence", ""),
+                        tuple(tuple(kv) for kv in d.get("meta", ())))
+            )
+        meta = dict(data.get("metadata") or {})
+        meta["title"] = data.get("title", meta.get("title"))
+        return cls(
+            blocks=tuple(blocks),
+            verdicts=tuple(verdicts),
+            input_kind=data.get("input_kind", "text"),
+            encoding=data.get("encoding"),
+            changes=tuple(Change(**c) for c in data.get("changes", ())),
+            extra=data.get("extra") or {},
+            **{k: meta.get(k) for k in META_FIELDS},
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Article:
+        return cls.from_dict(json.loads(text))
+
+    def to_markdown(self) -> str:
+        """The body as Markdown: headings as ``#``, list items as ``-``."""
+        out: list[str] = []
+        if self.title and not any(b.role is Role.TITLE for b in self.paragraphs):
+            out.append(f"# {self.title}")
+        for b in self.paragraphs:
+            if b.role is Role.TITLE:
+                out.append(f"# {b.text}")
+            elif b.role is Role.HEADING:
+                level = int(b.features.get("level", 2))
+                out.append(f"{'#' * max(2, min(level, 6))} {b.text}")
+            elif b.role is Role.LIST_ITEM:
+                out.append(f"- {b.text}")
+            elif b.role is Role.QUOTE:
+                out.append(f"> {b.text}")
+            elif b.role is Role.PRE:
+                out.append(f"```\n{b.text}\n```")
+            elif b.role is Role.TABLE_ROW:
+                out.append(f"| {b.text} |")
+            else:
+                out.append(b.text)
+        return "\n\n".join(out)
+
+    def _repr_html_(self) -> str:
+        """Notebook view: metadata, then every block, boilerplate struck through."""
+        esc = html.escape
+        rows = []
+        for k, v in self.metadata.items():
+            if v:
+                rows.append(f"<tr><th style='text-align:left'>{esc(k)}</th><td>{esc(v)}</td></tr>")
+        parts = [f"<div class='scrubber-article'><table>{''.join(rows)}</table><ol start='0'>"]
+        for b, v in zip(self.blocks, self.verdicts):
+            if v.keep:
+                parts.append(f"<li>{esc(b.text)}</li>")
+            else:
+                parts.append(
+                    "<li style='color:#888'><s>" + esc(b.text) + "</s> "
+                    f"<code title='{esc(v.reason, quote=True)}'>{esc(v.rule)}</code></li>"
+                )
+        parts.append("</ol></div>")
+        return "".join(parts)
+
+    def __repr__(self) -> str:
+        kept = sum(v.keep for v in self.verdicts)
+        return (
+            f"Article(title={self.title!r}, body_blocks={kept}, "
+            f"removed={len(self.verdicts) - kept}, language={self.language!r})"
+        )
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def article_fields() -> list[str]:
+    return [f.name for f in fields(Article)]
+
+
+def first_meta(verdicts: Iterable[Verdict]) -> dict[str, str]:
+    """The first value of each metadata field lifted by any verdict."""
+    out: dict[str, str] = {}
+    for v in verdicts:
+        for k, val in v.meta:
+            if val and k not in out:
+                out[k] = val
+    return out

@@ -1,0 +1,225 @@
+"""The pipeline: named filters, then named context passes, as editable data.
+
+A **filter** is any callable ``f(block, doc) -> Verdict | None``: it judges
+one block with read-only context (``doc.blocks`` for neighbours, ``doc.stats``)
+and never edits text. For each block the first filter that returns a verdict
+wins. A **pass** is ``p(doc, verdicts) -> verdicts``: it sees every verdict
+so far (``None`` where no filter spoke) and returns a new list; it may
+override a verdict with its own rule id. Blocks still unjudged after the
+passes are body.
+
+``Pipeline`` is immutable; every edit returns a new one::
+
+    p = scrubber.default_pipeline()
+    p.names                                # ['rules', 'symbols', ..., 'main_region', ...]
+    p = p.without("promo")                 # a step name, or a rule id of the rules step
+    p = p.with_filter(my_filter, before="rules")
+    p = p.with_rules("my_site.toml")       # extra rule data, e.g. site rules
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from .errors import ScrubberError
+from .model import Block, Verdict
+from .rules import RuleSet, load_rules
+
+__all__ = ["Document", "Pipeline", "Step", "default_pipeline"]
+
+Filter = Callable[[Block, "Document"], "Verdict | None"]
+Pass = Callable[["Document", list["Verdict | None"]], list["Verdict | None"]]
+
+
+@dataclass(frozen=True)
+class Document:
+    """Read-only context shared by filters and passes for one input."""
+
+    blocks: tuple[Block, ...]
+    kind: str = "text"  # "text" or "html"
+    url: str | None = None
+    language: str | None = None
+    stats: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def host(self) -> str | None:
+        if not self.url:
+            return None
+        try:
+            host = urlsplit(self.url if "//" in self.url else "//" + self.url).hostname
+        except ValueError:
+            return None
+        return host.lower() if host else None
+
+    def neighbour(self, block: Block, offset: int) -> Block | None:
+        i = block.index + offset
+        return self.blocks[i] if 0 <= i < len(self.blocks) else None
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    fn: Callable[..., Any]
+    kind: Literal["filter", "pass"] = "filter"
+
+    @property
+    def doc(self) -> str:
+        text = inspect.getdoc(self.fn) or ""
+        return text.splitlines()[0] if text else ""
+
+
+def _name_of(fn: Callable[..., Any], name: str | None) -> str:
+    if name:
+        return name
+    got = getattr(fn, "name", None) or getattr(fn, "__name__", None)
+    if not got or got == "<lambda>":
+        raise ScrubberError("give the step a name= (lambdas and callables without __name__)")
+    return str(got)
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """An ordered tuple of named steps; edits return new pipelines."""
+
+    steps: tuple[Step, ...] = ()
+
+    # -- inspection ----------------------------------------------------------
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.steps]
+
+    @property
+    def filters(self) -> list[Step]:
+        return [s for s in self.steps if s.kind == "filter"]
+
+    @property
+    def passes(self) -> list[Step]:
+        return [s for s in self.steps if s.kind == "pass"]
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(self.steps)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    def __getitem__(self, name: str) -> Step:
+        for s in self.steps:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def __repr__(self) -> str:
+        lines = ["Pipeline("]
+        for s in self.steps:
+            lines.append(f"  {s.kind:6} {s.name:18} {s.doc}")
+        return "\n".join(lines) + "\n)"
+
+    @property
+    def rules(self) -> RuleSet:
+        """The rule set of the ``rules`` step (empty when there is none)."""
+        step = next((s for s in self.steps if s.name == "rules"), None)
+        return getattr(step.fn, "rules", RuleSet()) if step else RuleSet()
+
+    # -- edits ---------------------------------------------------------------
+    def _insert(self, step: Step, before: str | None, after: str | None) -> Pipeline:
+        if step.name in self.names:
+            raise ScrubberError(f"the pipeline already has a step named {step.name!r}")
+        steps = list(self.steps)
+        if before is not None or after is not None:
+            anchor = before if before is not None else after
+            if anchor not in self.names:
+                raise ScrubberError(f"no step named {anchor!r}; steps: {self.names}")
+            i = self.names.index(anchor) + (0 if before is not None else 1)
+        elif step.kind == "filter":  # new filters go after the last filter
+            i = max((k + 1 for k, s in enumerate(steps) if s.kind == "filter"), default=0)
+        else:
+            i = len(steps)
+        steps.insert(i, step)
+        return Pipeline(tuple(steps))
+
+    def with_filter(
+        self, fn: Filter, *, name: str | None = None, before: str | None = None,
+        after: str | None = None,
+    ) -> Pipeline:
+        return self._insert(Step(_name_of(fn, name), fn, "filter"), before, after)
+
+    def with_pass(
+        self, fn: Pass, *, name: str | None = None, before: str | None = None,
+        after: str | None = None,
+    ) -> Pipeline:
+        return self._insert(Step(_name_of(fn, name), fn, "pass"), before, after)
+
+    def without(self, *names: str) -> Pipeline:
+        """Remove steps by name, or rules of the ``rules`` step by rule id."""
+        steps = list(self.steps)
+        rule_ids = set(self.rules.ids)
+        for name in names:
+            if name in self.names:
+                steps = [s for s in steps if s.name != name]
+            elif name in rule_ids:
+                steps = [self._replace_rules(s, s.fn.rules.without(name)) for s in steps]
+            else:
+                raise ScrubberError(f"no step or rule named {name!r}; steps: {self.names}")
+        return Pipeline(tuple(steps))
+
+    def replace(self, name: str, fn: Callable[..., Any]) -> Pipeline:
+        if name not in self.names:
+            raise ScrubberError(f"no step named {name!r}; steps: {self.names}")
+        return Pipeline(tuple(replace(s, fn=fn) if s.name == name else s for s in self.steps))
+
+    def with_rules(self, *sources: str | Path | RuleSet) -> Pipeline:
+        """Add rule data (files or rule sets) to the ``rules`` step."""
+        extra = RuleSet()
+        for src in sources:
+            extra = extra + (src if isinstance(src, RuleSet) else load_rules(src))
+        if "rules" not in self.names:
+            raise ScrubberError("the pipeline has no 'rules' step to add rules to")
+        return Pipeline(tuple(
+            self._replace_rules(s, s.fn.rules + extra) for s in self.steps
+        ))
+
+    @staticmethod
+    def _replace_rules(step: Step, rules: RuleSet) -> Step:
+        if step.name != "rules":
+            return step
+        return replace(step, fn=type(step.fn)(rules))
+
+    # -- running -------------------------------------------------------------
+    def judge(self, doc: Document) -> list[Verdict]:
+        """A verdict for every block of ``doc``."""
+        filters = [s.fn for s in self.steps if s.kind == "filter"]
+        verdicts: list[Verdict | None] = []
+        for block in doc.blocks:
+            verdict = None
+            for f in filters:
+                verdict = f(block, doc)
+                if verdict is not None:
+                    break
+            verdicts.append(verdict)
+        for step in self.steps:
+            if step.kind == "pass":
+                out = step.fn(doc, verdicts)
+                if len(out) != len(verdicts):
+                    raise ScrubberError(f"pass {step.name!r} returned {len(out)} verdicts "
+                                        f"for {len(verdicts)} blocks")
+                verdicts = list(out)
+        return [v if v is not None else UNJUDGED for v in verdicts]
+
+
+UNJUDGED = Verdict.body("body", "no filter or pass removed it")
+
+
+def default_pipeline() -> Pipeline:
+    """The built-in pipeline (a new, independent value each call)."""
+    from .filters import default_steps
+
+    return Pipeline(tuple(default_steps()))
+
+
+def make_pipeline(steps: Sequence[Step]) -> Pipeline:
+    return Pipeline(tuple(steps))

@@ -23,7 +23,8 @@ __all__ = ["blocks_from_text", "measure", "text_lines"]
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _ALNUM = regex.compile(r"[\p{L}\p{N}]")
 _PUNCT = regex.compile(r"[，。！？；、,.!?;:：…]")
-_SENTENCE_END = regex.compile(r"[。！？!?…;；.」”』\"'）)]\s*$")
+_SENTENCE_END = regex.compile(r"(?:[。！？!?…;；.」”』\"']|[。！？!?.][）)])\s*$")
+_FULL_STOP = regex.compile(r"(?:[。.]|[。.!?！？][」”』\"'）)])\s*$")
 _LINE = regex.compile(r"[^\r\n]+")
 
 
@@ -41,6 +42,7 @@ def measure(text: str) -> dict[str, float]:
         "punct": punct,
         "punct_density": punct / units if units else 0.0,
         "ends_sentence": 1.0 if _SENTENCE_END.search(text) else 0.0,
+        "full_stop": 1.0 if _FULL_STOP.search(text) else 0.0,
     }
 
 

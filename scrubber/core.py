@@ -31,11 +31,23 @@ _DEFAULT: Pipeline | None = None
 
 
 def looks_like_html(text: str) -> bool:
-    """True when ``text`` is markup rather than scraped plain text."""
+    """True when ``text`` is markup rather than scraped plain text.
+
+    Markup starts the document (``<!doctype``, ``<html>``, ``<div>``...) or
+    tags sit on a good share of its lines; scraped text with a few stray
+    tag lines stays text.
+    """
     head = text[:2000]
     if _HTML_START.match(head):
         return True
-    return len(_TAG.findall(text[:20000])) >= 3
+    sample = text[:20000]
+    tags = len(_TAG.findall(sample))
+    if tags < 3:
+        return False
+    if head.lstrip().startswith("<"):
+        return True
+    lines = sum(1 for line in sample.splitlines() if line.strip()) or 1
+    return tags >= 0.3 * lines
 
 
 def detect_language(text: str) -> str | None:

@@ -5,15 +5,18 @@ from __future__ import annotations
 from ..pipeline import Step
 from .context import ArticleEnd, MainRegion, best_run
 from .patterns import RuleFilter
-from .structure import symbols_only
+from .structure import link_strip, markup_line, symbols_only
 
-__all__ = ["ArticleEnd", "MainRegion", "RuleFilter", "best_run", "default_steps", "symbols_only"]
+__all__ = ["ArticleEnd", "MainRegion", "RuleFilter", "best_run", "default_steps", "link_strip",
+           "markup_line", "symbols_only"]
 
 
 def default_steps() -> list[Step]:
     return [
         Step("rules", RuleFilter(), "filter"),
         Step("symbols", symbols_only, "filter"),
+        Step("link_strip", link_strip, "filter"),
+        Step("markup", markup_line, "filter"),
         Step("main_region", MainRegion(), "pass"),
         Step("article_end", ArticleEnd(), "pass"),
     ]

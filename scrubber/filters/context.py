@@ -27,27 +27,42 @@ class MainRegion:
     """
 
     name = "main_region"
-    #: below this many units a line is short (a menu entry, a label, a heading)
+    #: below this many units a line is short (a menu entry, a label, a headline)
     short_units: float = 10.0
-    #: a line this long counts as body-like even without sentence punctuation
+    #: a line this long with punctuation is body-like even without a full stop
     long_units: float = 40.0
-    #: cost of a short line: runs of menu entries must outweigh a subheading
+    #: a line ending in a full stop (。 or .) is body-like from this length on
+    sentence_units: float = 8.0
+    #: a line ending in ! ? 」 … needs this length: headlines end that way too
+    exclaim_units: float = 20.0
+    #: base cost of a line that is not body-like (a menu entry, a headline)
     short_cost: float = 3.0
+    #: extra cost per unit of a non-body-like line: long link strips cost more
+    unit_cost: float = 0.2
     #: cost of a block a filter already dropped (credit line, share bar)
     dropped_cost: float = 4.0
-    #: long lines without punctuation (nav strips) cost this fraction of their length
-    unpunctuated_weight: float = 0.3
+    #: an earlier run scoring this share of the best one wins: stories come
+    #: before comment policies, legal footers and reader comments
+    prefer_earlier: float = 0.7
+
+    def body_like(self, block: Block) -> bool:
+        f = block.features
+        units = f.get("units", 0.0) * (1.0 - min(1.0, f.get("link_density", 0.0) * 1.5))
+        if f.get("full_stop") and units >= self.sentence_units:
+            return True
+        if f.get("ends_sentence") and units >= self.exclaim_units:
+            return True
+        return units >= self.long_units and f.get("punct", 0) >= 2
 
     def score(self, block: Block, verdict: Verdict | None) -> float:
-        f = block.features
-        units = f.get("units", 0.0)
+        units = block.features.get("units", 0.0)
         if verdict is not None:
             return units + 5 if verdict.keep else -self.dropped_cost
-        if units < self.short_units:
-            return -self.short_cost
-        if f.get("punct", 0) >= 1 or units >= self.long_units:
-            return units * (1.0 - f.get("link_density", 0.0) * 2)
-        return -units * self.unpunctuated_weight
+        if self.body_like(block):
+            return units
+        if block.features.get("punct", 0) >= 1 and units < self.long_units:
+            return -self.short_cost / 3  # a label with a value, a list entry: maybe body
+        return -(self.short_cost + self.unit_cost * units)
 
     def is_title(self, block: Block) -> bool:
         f = block.features
@@ -59,6 +74,12 @@ class MainRegion:
             return verdicts
         scores = [self.score(b, v) for b, v in zip(doc.blocks, verdicts)]
         start, end = best_run(scores)
+        total = sum(scores[start:end + 1])
+        while start > 0:
+            s0, e0 = best_run(scores[:start])
+            if e0 < s0 or sum(scores[s0:e0 + 1]) < self.prefer_earlier * total:
+                break
+            start, end = s0, e0
         if start > 0 and verdicts[start - 1] is None and self.is_title(doc.blocks[start - 1]):
             start -= 1  # the headline right above the story belongs to it
         out = list(verdicts)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from ..model import Block, Verdict
 
-__all__ = ["symbols_only"]
+import regex
+
+__all__ = ["link_strip", "markup_line", "symbols_only"]
+
+_MARKUP = regex.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>|<!--.*?-->", regex.I)
+
+_STRIP_SEP = regex.compile(r"\s*[|｜丨¦•·]\s*|\s+/\s+|\s{2,}")
 
 
 def symbols_only(block: Block, doc) -> Verdict | None:
@@ -15,4 +21,32 @@ def symbols_only(block: Block, doc) -> Verdict | None:
     if block.features.get("alnum", 1) == 0:
         return Verdict.drop("separator", "no letters or digits: a separator or decoration",
                             evidence=block.text[:20])
+    return None
+
+
+def link_strip(block: Block, doc) -> Verdict | None:
+    """Drop a strip of short items joined by ``|``, ``·`` or ``/``: a menu or footer nav.
+
+    Drop: ``关于我们 | 网站地图 | 联系我们 | 广告服务``, ``Home · World · Sport · Tech``.
+    Keep: ``他说：北京 | 上海的房价都在涨，这是事实。`` (items are not all short).
+    """
+    parts = [p for p in _STRIP_SEP.split(block.text) if p]
+    if len(parts) < 3 or block.features.get("full_stop"):
+        return None
+    if all(len(p) <= 12 for p in parts) and sum(len(p) <= 8 for p in parts) >= len(parts) * 0.75:
+        return Verdict.drop("nav", "a strip of short links separated by | or ·",
+                            evidence=f"{len(parts)} items")
+    return None
+
+
+def markup_line(block: Block, doc) -> Verdict | None:
+    """Drop a line of plain text that is only HTML tags (markup leaked into a scrape).
+
+    Drop: ``<div class="pic_img">``.  Keep: ``a < b and c > d`` (not tags).
+    """
+    if "<" not in block.text:
+        return None
+    rest = _MARKUP.sub("", block.text)
+    if rest != block.text and not regex.search(r"[\p{L}\p{N}]", rest):
+        return Verdict.drop("markup", "HTML tags only, no text", evidence=block.text[:40])
     return None

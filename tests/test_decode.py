@@ -1,0 +1,407 @@
+"""Tests for scrubber.decode: page bytes -> text, with the evidence reported."""
+
+from __future__ import annotations
+
+import codecs
+import importlib.util
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from scrubber.decode import (
+    Decoded,
+    charset_from_headers,
+    decode,
+    normalise_encoding_name,
+    sniff_meta_charset,
+)
+
+DATA = Path(__file__).parent / "data" / "decode"
+SOURCES = {"bom", "argument", "http-header", "meta", "detected", "fallback"}
+
+
+def _load_make():
+    spec = importlib.util.spec_from_file_location("decode_fixture_maker", DATA / "make.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+MAKE = _load_make()
+PAGES = MAKE.build()
+
+
+def _page(name: str) -> bytes:
+    return (DATA / name).read_bytes()
+
+
+def test_committed_fixtures_match_generator():
+    for name, (_, data) in PAGES.items():
+        assert _page(name) == data, f"{name} is stale; run python tests/data/decode/make.py"
+
+
+# name, headers, encoding, source, declared, words that must appear in the note
+FIXTURE_CASES = [
+    ("utf8_meta_utf8.html", None, "utf-8", "meta", "utf-8", ["utf-8"]),
+    ("gbk_meta_gb2312.html", None, "gb18030", "meta", "gb18030", ["gb2312", "gb18030"]),
+    ("big5hkscs_meta_big5.html", None, "big5hkscs", "meta", "big5hkscs", ["big5"]),
+    (
+        "utf8_meta_gb2312.html",
+        None,
+        "utf-8",
+        "detected",
+        "gb18030",
+        ["declares gb2312", "valid utf-8", "used utf-8"],
+    ),
+    ("gbk_meta_utf8.html", None, "gb18030", "detected", "utf-8", ["declares utf-8", "gb18030"]),
+    (
+        "big5_meta_utf8.html",
+        None,
+        "big5hkscs",
+        "detected",
+        "utf-8",
+        ["declares utf-8", "big5hkscs"],
+    ),
+    (
+        "gbk_no_meta.html",
+        {"Content-Type": "text/html; charset=GBK"},
+        "gb18030",
+        "http-header",
+        "gb18030",
+        ["gbk"],
+    ),
+    ("gbk_no_meta.html", None, "gb18030", "detected", None, ["no declaration", "gb18030"]),
+    ("sjis_meta_shift_jis.html", None, "cp932", "meta", "cp932", ["shift_jis"]),
+    ("cp1252_meta_latin1.html", None, "windows-1252", "meta", "windows-1252", ["iso-8859-1"]),
+    ("utf8_meta_bogus.html", None, "utf-8", "detected", None, ["no-such-charset", "ignored"]),
+    ("gbk_xml_decl.xhtml", None, "gb18030", "meta", "gb18030", ["gbk"]),
+    ("utf16le_bom.html", None, "utf-16le", "bom", None, ["byte order mark"]),
+    (
+        "utf8_bom_meta_gbk.html",
+        None,
+        "utf-8",
+        "bom",
+        "gb18030",
+        ["byte order mark", "over meta gbk"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "headers", "encoding", "source", "declared", "note_words"), FIXTURE_CASES
+)
+def test_fixture_pages(name, headers, encoding, source, declared, note_words):
+    result = decode(_page(name), headers=headers)
+    assert isinstance(result, Decoded)
+    assert (result.encoding, result.source, result.declared) == (encoding, source, declared)
+    assert result.text == PAGES[name][0]
+    assert result.replacements == 0 and "\ufffd" not in result.text
+    assert not result.text.startswith("\ufeff")
+    for word in note_words:
+        assert word in result.note
+    assert "\n" not in result.note
+
+
+@pytest.mark.parametrize(
+    ("name", "chars"),
+    [
+        ("gbk_meta_gb2312.html", "镕堃喆"),  # in GBK, not in GB2312
+        ("big5hkscs_meta_big5.html", "哋咗啱嘅"),  # in HKSCS, not in plain Big5
+        ("sjis_meta_shift_jis.html", "①②③"),  # NEC row 13: windows-31j, not strict Shift_JIS
+        ("cp1252_meta_latin1.html", "é“”€"),  # 0x80-0x9f: windows-1252, not ISO-8859-1
+    ],
+)
+def test_widened_legacy_sets_keep_extension_characters(name, chars):
+    text = decode(_page(name)).text
+    for char in chars:
+        assert char in text
+
+
+def _html(meta_charset: str, body: str, codec: str) -> bytes:
+    return f"<html><head><meta charset='{meta_charset}'></head><p>{body}</p></html>".encode(codec)
+
+
+def test_header_beats_meta():
+    data = _html("utf-8", "天气很好，我们去散步吧。镕", "gbk")
+    result = decode(data, headers={"content-type": "text/html; charset=gb2312"})
+    assert (result.encoding, result.source, result.declared) == (
+        "gb18030",
+        "http-header",
+        "gb18030",
+    )
+    assert "镕" in result.text
+
+
+def test_header_utf8_lie_falls_back_to_the_meta_claim():
+    data = _html("gbk", "天气很好，我们去散步吧。", "gbk")
+    result = decode(data, headers={"Content-Type": "text/html; charset=utf-8"})
+    assert result.encoding == "gb18030" and result.replacements == 0
+    assert result.declared == "utf-8" and "http-header declares utf-8" in result.note
+
+
+def test_argument_beats_declarations_but_not_bom():
+    gbk = _page("gbk_meta_utf8.html")
+    result = decode(gbk, encoding="GBK", headers={"Content-Type": "text/html; charset=utf-8"})
+    assert (result.encoding, result.source, result.declared) == ("gb18030", "argument", "utf-8")
+    assert "over http-header utf-8" in result.note
+    bom = decode(codecs.BOM_UTF8 + "café".encode(), encoding="windows-1252")
+    assert (bom.text, bom.encoding, bom.source) == ("café", "utf-8", "bom")
+
+
+def test_unknown_argument_is_ignored_and_noted():
+    result = decode(_page("gbk_meta_gb2312.html"), encoding="klingon-8")
+    assert (result.encoding, result.source) == ("gb18030", "meta")
+    assert "klingon-8" in result.note
+
+
+def test_html_false_ignores_meta():
+    result = decode(_page("utf8_meta_gb2312.html"), html=False)
+    assert (result.encoding, result.source, result.declared) == ("utf-8", "detected", None)
+
+
+@pytest.mark.parametrize(
+    ("bom", "codec"),
+    [
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16le"),
+        (codecs.BOM_UTF16_BE, "utf-16be"),
+        (codecs.BOM_UTF32_LE, "utf-32le"),
+        (codecs.BOM_UTF32_BE, "utf-32be"),
+    ],
+)
+def test_bom_wins_and_is_stripped(bom, codec):
+    text = "<p>Grüße aus 北京</p>"
+    result = decode(
+        bom + text.encode(codec), headers={"Content-Type": "text/html; charset=iso-8859-1"}
+    )
+    assert (result.text, result.encoding, result.source) == (text, codec, "bom")
+
+
+def test_meta_cannot_declare_utf16():
+    result = decode('<meta charset="utf-16"><p>café</p>'.encode())
+    assert (result.encoding, result.text) == ("utf-8", '<meta charset="utf-16"><p>café</p>')
+
+
+def test_header_utf16_on_ascii_bytes_is_utf8():
+    result = decode(b"<p>hello</p>", headers={"Content-Type": "text/html; charset=utf-16"})
+    assert (result.text, result.encoding) == ("<p>hello</p>", "utf-8")
+
+
+def test_big5_page_with_cp950_euro_uses_sibling_codec():
+    data = '<meta charset="big5"><p>這杯咖啡賣 3 € 左右。</p>'.encode("cp950")
+    result = decode(data)
+    assert result.replacements == 0 and "€" in result.text and result.encoding == "cp950"
+
+
+@pytest.mark.parametrize("meta", ['<meta charset="gbk">', ""])
+def test_truncated_gbk_keeps_gbk_with_one_replacement(meta):
+    text = "<html>" + meta + "<p>今天下午我们在图书馆旁边的小咖啡店里讨论新的项目计划，王堃也来了。"
+    result = decode(text.encode("gbk")[:-1])
+    assert result.encoding == "gb18030" and result.replacements == 1
+    assert result.text.startswith(text[:-1])
+
+
+def test_damaged_utf8_stays_utf8():
+    data = '<meta charset="utf-8"><p>Le café était très bon.</p>'.encode() + b"\xff"
+    result = decode(data)
+    assert (result.encoding, result.replacements) == ("utf-8", 1)
+    assert "café était très" in result.text and "damaged" in result.note
+
+
+def test_legitimate_replacement_character_is_not_counted():
+    result = decode("a\ufffdb".encode(), headers={"Content-Type": "text/plain; charset=utf-8"})
+    assert (result.text, result.replacements) == ("a\ufffdb", 0)
+
+
+def test_replacements_are_counted():
+    result = decode(b"<p>caf\xc3</p>", encoding="utf-8")
+    assert result.replacements == 1 and result.text.count("\ufffd") == 1
+
+
+@pytest.mark.parametrize("kind", [bytes, bytearray, memoryview])
+def test_bytes_like_inputs(kind):
+    result = decode(kind("<p>naïve</p>".encode()))
+    assert result.text == "<p>naïve</p>"
+
+
+@pytest.mark.parametrize("kind", [bytes, bytearray])
+def test_empty_input(kind):
+    result = decode(kind())
+    assert (result.text, result.encoding, result.source, result.replacements) == (
+        "",
+        "utf-8",
+        "fallback",
+        0,
+    )
+
+
+@pytest.mark.parametrize("bad", ["<p>text</p>", None, 42, ["b"]])
+def test_non_bytes_raise_type_error(bad):
+    with pytest.raises(TypeError):
+        decode(bad)
+
+
+def test_common_path_does_not_run_detection(monkeypatch):
+    import charset_normalizer
+
+    calls: list[int] = []
+    monkeypatch.setattr(
+        charset_normalizer, "from_bytes", lambda data, *a, **k: calls.append(len(data))
+    )
+    big = ("<p>" + "Hello 世界, a long line of text. " * 60_000 + "</p>").encode()
+    started = time.perf_counter()
+    assert decode(big).encoding == "utf-8"
+    assert decode(big, headers={"Content-Type": "text/html; charset=UTF-8"}).source == "http-header"
+    assert decode(b"<meta charset=utf-8><p>plain ascii</p>").source == "meta"
+    assert decode(b"<p>plain ascii, nothing declared</p>").encoding == "utf-8"
+    assert time.perf_counter() - started < 2.0
+    assert calls == []
+
+
+def test_detection_sees_at_most_64k(monkeypatch):
+    import charset_normalizer
+
+    seen: list[int] = []
+    real = charset_normalizer.from_bytes
+    monkeypatch.setattr(
+        charset_normalizer, "from_bytes", lambda data, *a, **k: seen.append(len(data)) or real(data)
+    )
+    line = "<p>今天下午我们在图书馆旁边的小咖啡店里讨论新的项目计划。</p>\n"
+    data = (line * 4000).encode("gbk")
+    result = decode(data)
+    assert seen and max(seen) <= 64 * 1024
+    assert result.encoding == "gb18030" and len(result.text) == len(line) * 4000
+
+
+_LABELS = [
+    "utf-8",
+    "gbk",
+    "big5",
+    "shift_jis",
+    "utf-16",
+    "utf-7",
+    "rot13",
+    "base64",
+    "x\x00y",
+    "",
+    "é",
+    "latin1",
+]
+_PREFIXES = [
+    b"",
+    codecs.BOM_UTF8,
+    codecs.BOM_UTF16_LE,
+    codecs.BOM_UTF32_BE,
+    b"<?xml encoding='",
+    b"<meta charset=",
+]
+
+
+def test_random_bytes_never_raise():
+    rng = random.Random(20240611)
+    for _ in range(200):
+        body = rng.randbytes(rng.choice([0, 1, 2, 3, 7, 64, 500, 3000]))
+        label = rng.choice(_LABELS)
+        data = (
+            rng.choice(_PREFIXES)
+            + (label.encode("utf-8") + b"'>" if rng.random() < 0.5 else b"")
+            + body
+        )
+        headers = rng.choice(
+            [None, {}, {"Content-Type": f"text/html; charset={rng.choice(_LABELS)}"}]
+        )
+        encoding = rng.choice([None, None, None, rng.choice(_LABELS)])
+        result = decode(data, encoding=encoding, headers=headers, html=rng.random() < 0.8)
+        assert isinstance(result.text, str) and result.source in SOURCES
+        assert 0 <= result.replacements <= result.text.count("\ufffd")
+        assert result.encoding == normalise_encoding_name(result.encoding)
+        assert isinstance(result.note, str) and result.note and "\n" not in result.note
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"Content-Type": "text/html; charset=UTF-8"}, "utf-8"),
+        ({"content-type": "text/html;charset=gbk"}, "gbk"),
+        ({"CONTENT-TYPE": 'text/html; Charset="Big5"'}, "big5"),
+        ({"cOnTeNt-TyPe": "text/html; charset='Shift_JIS'; foo=bar"}, "shift_jis"),
+        ([("Server", "x"), ("Content-Type", "text/html; charset=euc-kr")], "euc-kr"),
+        ({"Content-Type": "text/html"}, None),
+        ({"X-Charset": "charset=utf-8"}, None),
+        ({}, None),
+        (None, None),
+    ],
+)
+def test_charset_from_headers(headers, expected):
+    assert charset_from_headers(headers) == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b'<html><head><meta charset="utf-8"><title>x</title>', "utf-8"),
+        (b"<head><META CHARSET=GB2312>", "gb2312"),
+        (b"<meta charset='big5' />", "big5"),
+        (b'<meta http-equiv="Content-Type" content="text/html; charset=gbk">', "gbk"),
+        (b'<META HTTP-EQUIV="content-type" CONTENT="text/html;charset=Shift_JIS">', "shift_jis"),
+        (
+            b'<meta content="text/html; charset=windows-1252" http-equiv="Content-Type">',
+            "windows-1252",
+        ),
+        (b'<?xml version="1.0" encoding="GB18030"?>\n<html>', "gb18030"),
+        (b"\xef\xbb\xbf<?xml version='1.0' encoding='iso-8859-1'?>", "iso-8859-1"),
+        (b'<!-- <meta charset="gbk"> --><meta charset="utf-8">', "utf-8"),
+        (b'<meta name="viewport" content="width=device-width">', None),
+        (b" " * 5000 + b'<meta charset="gbk">', None),
+        (b"", None),
+    ],
+)
+def test_sniff_meta_charset(head, expected):
+    assert sniff_meta_charset(head) == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("utf-8", "utf-8"),
+        ("UTF8", "utf-8"),
+        (" 'utf-8' ", "utf-8"),
+        ("gb2312", "gb18030"),
+        ("GBK", "gb18030"),
+        ("x-gbk", "gb18030"),
+        ("GB_2312-80", "gb18030"),
+        ("gb18030", "gb18030"),
+        ("big5", "big5hkscs"),
+        ("Big5-HKSCS", "big5hkscs"),
+        ("x-x-big5", "big5hkscs"),
+        ("iso-8859-1", "windows-1252"),
+        ("latin1", "windows-1252"),
+        ("US-ASCII", "windows-1252"),
+        ("Shift_JIS", "cp932"),
+        ("sjis", "cp932"),
+        ("windows-31j", "cp932"),
+        ("euc-kr", "cp949"),
+        ("euc-jp", "euc-jp"),
+        ("windows-1251", "windows-1251"),
+        ("cp1250", "windows-1250"),
+        ("ISO-8859-2", "iso-8859-2"),
+        ("koi8-r", "koi8-r"),
+        ("utf-16", "utf-16le"),
+        ("utf-16be", "utf-16be"),
+        ("utf-7", None),
+        ("rot13", None),
+        ("base64", None),
+        ("idna", None),
+        ("", None),
+        ("no-such-charset", None),
+        ("utf-8\x00", None),
+        ("x" * 200, None),
+    ],
+)
+def test_normalise_encoding_name(label, expected):
+    assert normalise_encoding_name(label) == expected
+    if expected is not None:
+        codecs.lookup(expected)  # a name bytes.decode accepts

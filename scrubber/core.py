@@ -46,8 +46,9 @@ def looks_like_html(text: str) -> bool:
         return False
     if head.lstrip().startswith("<"):
         return True
-    lines = sum(1 for line in sample.splitlines() if line.strip()) or 1
-    return tags >= 0.3 * lines
+    lines = [line for line in sample.splitlines() if line.strip()]
+    tagged = sum(1 for line in lines if _TAG.search(line))
+    return tagged >= 0.5 * len(lines)
 
 
 def detect_language(text: str) -> str | None:
@@ -72,6 +73,12 @@ def detect_language(text: str) -> str | None:
         if latin > 0.8 * letters:
             return "en" if regex.search(r"\b(the|and|of|to|is)\b", sample, regex.I) else None
     return None
+
+
+def _is_tree(source: Any) -> bool:
+    """An lxml element/tree or a BeautifulSoup object (duck-typed, no imports)."""
+    mod = type(source).__module__ or ""
+    return mod.startswith("lxml") or mod.startswith("bs4")
 
 
 def _to_text(source: Any, *, encoding: str | None, headers: Mapping[str, str] | None):
@@ -100,6 +107,7 @@ def scrub(
     normalize: Sequence[str] = (),
     encoding: str | None = None,
     headers: Mapping[str, str] | None = None,
+    kind: str = "auto",
 ) -> Article:
     """Clean one page or one piece of scraped text into an :class:`Article`.
 
@@ -107,17 +115,34 @@ def scrub(
     are decoded, see ``Article.encoding``); the kind is detected. ``url`` and
     ``lang`` are hints, never required. ``normalize`` names explicit display
     normalisers to apply to the output (see :mod:`scrubber.normalize`).
+    ``kind`` forces ``"text"`` or ``"html"`` instead of detecting it.
     """
     for name in normalize:
         if name not in NORMALISERS:
             raise ScrubberError(f"unknown normaliser {name!r}; known: {sorted(NORMALISERS)}")
+    if kind not in ("auto", "text", "html"):
+        raise ScrubberError(f"kind must be 'auto', 'text' or 'html', not {kind!r}")
+    if _is_tree(source):
+        return _scrub_html(source, url=url, lang=lang, pipeline=pipeline,
+                           normalize=normalize, encoding=None)
     text, enc = _to_text(source, encoding=encoding, headers=headers)
-    if looks_like_html(text):
-        raise ScrubberError("HTML input is not supported yet")
+    if kind == "html" or (kind == "auto" and looks_like_html(text)):
+        return _scrub_html(text, url=url, lang=lang, pipeline=pipeline,
+                           normalize=normalize, encoding=enc)
     blocks = blocks_from_text(text)
     language = lang or detect_language(text)
     return _assemble(blocks, kind="text", url=url, language=language, pipeline=pipeline,
                      normalize=normalize, encoding=enc)
+
+
+def _scrub_html(source: Any, *, url, lang, pipeline, normalize, encoding) -> Article:
+    from .html import parse_page
+
+    page = parse_page(source, url=url)
+    language = lang or page.meta.get("language") or detect_language(
+        "\n".join(b.text for b in page.blocks))
+    return _assemble(page.blocks, kind="html", url=url, language=language, pipeline=pipeline,
+                     normalize=normalize, encoding=encoding, meta=page.meta, extra=page.extra)
 
 
 def _default() -> Pipeline:

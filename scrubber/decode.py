@@ -33,22 +33,24 @@ _SAMPLE = 64 * 1024  # detection and plausibility look at this much only
 _META_WINDOW = 4096
 # Target codec: labels.  Python's own aliases resolve first (sjis -> shift_jis -> cp932), so
 # only the widening targets and WHATWG labels Python does not know need listing.
-_WIDEN = {
-    "gb18030": "gb2312 gbk x-gbk gb-2312-80 gb-2312 csgb2312 windows-936",
-    "big5hkscs": "big5 big5-hkscs x-x-big5 cn-big5",
-    "windows-1252": "iso-8859-1 ascii x-user-defined",
-    "cp932": "shift-jis windows-31j x-sjis",
-    "cp949": "euc-kr windows-949",
-    "windows-1254": "iso-8859-9",
-    "cp874": "tis-620 iso-8859-11 windows-874",
-    "utf-8": "utf-8-sig unicode-1-1-utf-8 unicode11utf8 unicode20utf8 x-unicode20utf8",
-    "utf-16le": "utf-16 unicode csunicode ucs-2",
-    "utf-32le": "utf-32",
-    "iso-8859-8": "iso-8859-8-i csiso88598i logical",
-    "iso-2022-jp": "iso2022-jp",
-    "euc-jp": "x-euc-jp",
-    "mac-roman": "x-mac-roman",
-}
+_WIDEN = MappingProxyType(
+    {
+        "gb18030": "gb2312 gbk x-gbk gb-2312-80 gb-2312 csgb2312 windows-936",
+        "big5hkscs": "big5 big5-hkscs x-x-big5 cn-big5",
+        "windows-1252": "iso-8859-1 ascii x-user-defined",
+        "cp932": "shift-jis windows-31j x-sjis",
+        "cp949": "euc-kr windows-949",
+        "windows-1254": "iso-8859-9",
+        "cp874": "tis-620 iso-8859-11 windows-874",
+        "utf-8": "utf-8-sig unicode-1-1-utf-8 unicode11utf8 unicode20utf8 x-unicode20utf8",
+        "utf-16le": "utf-16 unicode csunicode ucs-2",
+        "utf-32le": "utf-32",
+        "iso-8859-8": "iso-8859-8-i csiso88598i logical",
+        "iso-2022-jp": "iso2022-jp",
+        "euc-jp": "x-euc-jp",
+        "mac-roman": "x-mac-roman",
+    }
+)
 _ALIASES = MappingProxyType({k: target for target, ks in _WIDEN.items() for k in ks.split()})
 _REFUSED = frozenset("utf-7 idna punycode unicode-escape raw-unicode-escape undefined".split())
 _SIBLINGS = MappingProxyType({"big5hkscs": ("cp950",), "cp950": ("big5hkscs",)})  # euro sign

@@ -10,6 +10,14 @@ from pathlib import Path
 
 import pytest
 
+try:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    HAVE_HYPOTHESIS = True
+except ImportError:  # optional: the seeded loop below covers the same ground
+    HAVE_HYPOTHESIS = False
+
 from scrubber.decode import (
     Decoded,
     charset_from_headers,
@@ -276,49 +284,42 @@ def test_detection_sees_at_most_64k(monkeypatch):
     assert result.encoding == "gb18030" and len(result.text) == len(line) * 4000
 
 
-_LABELS = [
-    "utf-8",
-    "gbk",
-    "big5",
-    "shift_jis",
-    "utf-16",
-    "utf-7",
-    "rot13",
-    "base64",
-    "x\x00y",
-    "",
-    "é",
-    "latin1",
-]
-_PREFIXES = [
-    b"",
-    codecs.BOM_UTF8,
-    codecs.BOM_UTF16_LE,
-    codecs.BOM_UTF32_BE,
-    b"<?xml encoding='",
-    b"<meta charset=",
-]
+_LABELS = [*"utf-8 gbk big5 shift_jis utf-16 utf-7 rot13 base64 x\x00y é latin1".split(" "), ""]
+_PREFIXES = [b"", codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF32_BE, b"<meta charset="]
+
+
+def _assert_sane(result: Decoded) -> None:
+    assert isinstance(result.text, str) and result.source in SOURCES
+    assert 0 <= result.replacements <= result.text.count("\ufffd")
+    assert result.encoding == normalise_encoding_name(result.encoding)
+    assert isinstance(result.note, str) and result.note and "\n" not in result.note
 
 
 def test_random_bytes_never_raise():
     rng = random.Random(20240611)
     for _ in range(200):
         body = rng.randbytes(rng.choice([0, 1, 2, 3, 7, 64, 500, 3000]))
-        label = rng.choice(_LABELS)
-        data = (
-            rng.choice(_PREFIXES)
-            + (label.encode("utf-8") + b"'>" if rng.random() < 0.5 else b"")
-            + body
-        )
-        headers = rng.choice(
-            [None, {}, {"Content-Type": f"text/html; charset={rng.choice(_LABELS)}"}]
-        )
+        label = rng.choice(_LABELS).encode("utf-8") + b"'>" if rng.random() < 0.5 else b""
+        charset = rng.choice(_LABELS)
+        headers = rng.choice([None, {}, {"Content-Type": f"text/html; charset={charset}"}])
         encoding = rng.choice([None, None, None, rng.choice(_LABELS)])
-        result = decode(data, encoding=encoding, headers=headers, html=rng.random() < 0.8)
-        assert isinstance(result.text, str) and result.source in SOURCES
-        assert 0 <= result.replacements <= result.text.count("\ufffd")
-        assert result.encoding == normalise_encoding_name(result.encoding)
-        assert isinstance(result.note, str) and result.note and "\n" not in result.note
+        data = rng.choice(_PREFIXES) + label + body
+        _assert_sane(decode(data, encoding=encoding, headers=headers, html=rng.random() < 0.8))
+
+
+if HAVE_HYPOTHESIS:
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        data=st.binary(max_size=4096),
+        prefix=st.sampled_from(_PREFIXES),
+        charset=st.none() | st.sampled_from(_LABELS) | st.text(max_size=20),
+        encoding=st.none() | st.sampled_from(_LABELS),
+        html=st.booleans(),
+    )
+    def test_any_bytes_never_raise(data, prefix, charset, encoding, html):
+        headers = None if charset is None else {"Content-Type": f"text/html; charset={charset}"}
+        _assert_sane(decode(prefix + data, encoding=encoding, headers=headers, html=html))
 
 
 @pytest.mark.parametrize(

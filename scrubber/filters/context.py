@@ -74,6 +74,8 @@ class MainRegion:
             return verdicts
         scores = [self.score(b, v) for b, v in zip(doc.blocks, verdicts)]
         start, end = best_run(scores)
+        if end < start:  # nothing body-like anywhere: no basis to cut, keep it all
+            return verdicts
         total = sum(scores[start:end + 1])
         while start > 0:
             s0, e0 = best_run(scores[:start])

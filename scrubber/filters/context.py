@@ -114,16 +114,19 @@ def best_run(scores: list[float]) -> tuple[int, int]:
 class ArticleEnd:
     """After a line that ends an article (责任编辑, 本文来源, a run of teasers), drop the rest.
 
-    The marker counts only when most of the body text comes before it, so a
-    ``编辑：`` line at the top of a story does not cut the story.
+    The marker counts only when most of the body text, or at least a few
+    sentences of it, come before it, so a ``编辑：`` line at the top of a
+    story does not cut the story.
 
     Drop: the unrelated headlines after ``（责任编辑：汇率）``.
     Keep: the story's paragraphs after an ``作者：`` line at its top.
     """
 
     name = "article_end"
-    #: share of the body-like text that must come before the marker
+    #: share of the body-like text that must come before the marker ...
     min_share_before: float = 0.5
+    #: ... or this much body text (a few sentences): then what follows is a feed
+    min_units_before: float = 60.0
 
     def __call__(self, doc, verdicts: list[Verdict | None]) -> list[Verdict | None]:
         weights = [
@@ -136,7 +139,7 @@ class ArticleEnd:
         before = 0.0
         for i, v in enumerate(verdicts):
             if v is not None and v.marks_end and not v.keep and before > 0:
-                if before / total >= self.min_share_before:
+                if before / total >= self.min_share_before or before >= self.min_units_before:
                     return self._cut(doc, verdicts, i)
             before += weights[i]
         return verdicts

@@ -43,7 +43,7 @@ class MainRegion:
     dropped_cost: float = 4.0
     #: an earlier run scoring this share of the best one wins: stories come
     #: before comment policies, legal footers and reader comments
-    prefer_earlier: float = 0.7
+    prefer_earlier: float = 0.5
 
     def body_like(self, block: Block) -> bool:
         f = block.features

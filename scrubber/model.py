@@ -73,6 +73,10 @@ class Block:
     path: str | None = None  # where the block lives: XPath for HTML, "line N" for text
     span: tuple[int, int] | None = None  # character offsets in the decoded input
     features: Mapping[str, float] = field(default_factory=dict)
+    tag: str | None = None  # HTML: the block element's tag (p, li, td, h2...)
+    #: HTML: one descriptor per element on ``path``, root first: the tag, then the
+    #: element's class/id/role tokens, space-separated (``"div article content"``)
+    context: tuple[str, ...] = ()
 
     @property
     def chars(self) -> int:

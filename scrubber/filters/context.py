@@ -125,8 +125,11 @@ class ArticleEnd:
     name = "article_end"
     #: share of the body-like text that must come before the marker ...
     min_share_before: float = 0.5
-    #: ... or this much body text (a few sentences): then what follows is a feed
+    #: ... or this much body text (a few sentences) before a marker that never
+    #: opens a story (a related list, comments, a disclaimer): what follows is a feed
     min_units_before: float = 60.0
+    closing_rules: frozenset[str] = frozenset(
+        {"related", "comment", "disclaimer", "teaser", "copyright"})
 
     def __call__(self, doc, verdicts: list[Verdict | None]) -> list[Verdict | None]:
         weights = [
@@ -139,7 +142,8 @@ class ArticleEnd:
         before = 0.0
         for i, v in enumerate(verdicts):
             if v is not None and v.marks_end and not v.keep and before > 0:
-                if before / total >= self.min_share_before or before >= self.min_units_before:
+                closing = v.rule in self.closing_rules and before >= self.min_units_before
+                if closing or before / total >= self.min_share_before:
                     return self._cut(doc, verdicts, i)
             before += weights[i]
         return verdicts

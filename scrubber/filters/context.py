@@ -130,6 +130,10 @@ class ArticleEnd:
     min_units_before: float = 60.0
     closing_rules: frozenset[str] = frozenset(
         {"related", "comment", "disclaimer", "teaser", "copyright"})
+    #: how far to look after another marker (an editor or source line) for
+    #: body text: a story going on right after it means the line was at its top
+    lookahead: int = 3
+    region: MainRegion = MainRegion()
 
     def __call__(self, doc, verdicts: list[Verdict | None]) -> list[Verdict | None]:
         weights = [
@@ -142,11 +146,19 @@ class ArticleEnd:
         before = 0.0
         for i, v in enumerate(verdicts):
             if v is not None and v.marks_end and not v.keep and before > 0:
-                closing = v.rule in self.closing_rules and before >= self.min_units_before
+                enough = before >= self.min_units_before
+                closing = enough and (v.rule in self.closing_rules
+                                      or not self._story_goes_on(doc, verdicts, i))
                 if closing or before / total >= self.min_share_before:
                     return self._cut(doc, verdicts, i)
             before += weights[i]
         return verdicts
+
+    def _story_goes_on(self, doc, verdicts: list[Verdict | None], at: int) -> bool:
+        for j in range(at + 1, min(at + 1 + self.lookahead, len(verdicts))):
+            if verdicts[j] is None:
+                return self.region.body_like(doc.blocks[j])
+        return False
 
     @staticmethod
     def _cut(doc, verdicts: list[Verdict | None], at: int) -> list[Verdict | None]:

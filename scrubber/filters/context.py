@@ -166,7 +166,7 @@ class ArticleEnd:
         marker = doc.blocks[at].text[:30]
         for i in range(at + 1, len(out)):
             v = out[i]
-            if v is None or (v.keep and v.rule == "body"):
+            if v is None or v.rule == "outside_main" or (v.keep and v.rule == "body"):
                 out[i] = Verdict.drop("after_end", "after the line that ends the article",
                                       evidence=marker)
         return out

@@ -1,25 +1,535 @@
 """HTML pages: DOM -> blocks with provenance and features, plus page metadata.
 
-Placeholder interface; the implementation lands with the HTML issue.
+:func:`parse_page` parses markup with ``lxml.html`` and walks the tree once,
+with an explicit stack (no recursion, no per-block XPath). Every piece of
+visible text lands in exactly one :class:`~scrubber.model.Block`:
+
+* a block-level element (``p``, ``div``, ``li``, ``h1``-``h6``, ``td``...)
+  starts a new block; text of a ``div`` before and after a child block, and
+  text on either side of a ``<br>``, are blocks of their own;
+* a table row whose cells hold no block elements is one ``TABLE_ROW`` block,
+  cells joined by `` | ``; a layout row (cells holding paragraphs) is not;
+* ``script``, ``style``, ``template``, ``svg``, form controls... produce no
+  blocks; text under ``hidden`` / ``aria-hidden`` / ``display:none`` does, and
+  its context carries the ``@hidden`` token so a filter can drop it.
+
+Each block records ``path`` (a short XPath such as ``/html/body/div[2]/p[3]``),
+``tag``, ``role`` and ``context``: one descriptor per element on the path
+(``"div article-body"`` -> ``"div article body"``), with class/id/role/itemprop
+values split into whole lowercase tokens (``ad`` is never found in
+``padding``). Features are :func:`~scrubber.blocks.measure` plus
+``link_density`` (share of the text inside ``<a>``), ``depth`` and, for
+headings, ``level``.
+
+Metadata (``Page.meta``) comes from the same walk: ``<title>`` minus the site
+suffix, ``og:*``, ``article:published_time`` and similar meta tags, JSON-LD,
+``<time datetime>``, ``rel=author``, ``<link rel=canonical>`` and ``<html
+lang>``. Images (``og:image`` and in-body ``<img>`` with alt and caption) go
+to ``Page.extra["images"]`` as data, never as text.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
-from .errors import ScrubberError
-from .model import Block
+import regex
 
-__all__ = ["Page", "parse_page"]
+from .blocks import measure
+from .keys import match_keys
+from .model import Block, Role
+
+__all__ = ["Page", "parse_page", "tokens_of"]
 
 
 @dataclass(frozen=True)
 class Page:
+    """What :func:`parse_page` found: blocks in document order, metadata, extras."""
+
     blocks: tuple[Block, ...]
     meta: dict[str, str | None] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+# -- tag classes ----------------------------------------------------------------
+
+#: Elements whose content is never text a reader sees.
+SKIP_TAGS = frozenset({
+    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
+    "canvas", "select", "option", "optgroup", "datalist", "textarea", "button", "input",
+    "audio", "video", "source", "track", "map", "area", "param", "head_junk", "link", "meta",
+    "base", "dialog",
+})
+
+#: Elements that start a new block.
+BLOCK_TAGS = frozenset({
+    "html", "body", "p", "div", "section", "article", "main", "header", "footer", "nav",
+    "aside", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
+    "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption",
+    "figure", "figcaption", "form", "fieldset", "legend", "address", "center", "hr",
+    "details", "summary", "menu", "hgroup", "noframes", "frameset", "frame", "body",
+    "colgroup", "col", "output", "search",
+})
+
+_ROLE_OF = {
+    "h1": Role.HEADING, "h2": Role.HEADING, "h3": Role.HEADING, "h4": Role.HEADING,
+    "h5": Role.HEADING, "h6": Role.HEADING, "li": Role.LIST_ITEM, "dt": Role.LIST_ITEM,
+    "dd": Role.LIST_ITEM, "blockquote": Role.QUOTE, "pre": Role.PRE, "tr": Role.TABLE_ROW,
+    "figcaption": Role.CAPTION, "caption": Role.CAPTION,
+}
+
+_LAYOUT_IN_ROW = BLOCK_TAGS - {"td", "th", "tr", "br", "hr"}
+
+_TOKEN_SPLIT = regex.compile(r"[^\p{L}\p{N}]+")
+_CAMEL = regex.compile(r"(?<=[a-z])(?=[A-Z])")
+_HIDDEN_STYLE = regex.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", regex.I)
+_XML_DECL = regex.compile(r"^\s*<\?xml[^>]*>", regex.I)
+_CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF])
+_CJK_GAP = regex.compile(
+    r"(?<=[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff01-\uff60]) "
+    r"(?=[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff01-\uff60])"
+)
+_TITLE_SEP = regex.compile(r"\s+[-|–—·:»]\s+|\s*[|｜_]\s*|\s+-\s*|\s*--\s*")
+_DATE_LINE = regex.compile(
+    r"(?<!\d)(\d{4})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})\s*日?"
+    r"(?:\s*(\d{1,2}:\d{2}(?::\d{2})?))?"
+)
+
+_DATE_META = (
+    "article:published_time", "og:article:published_time", "datepublished", "pubdate",
+    "publishdate", "publish_date", "publication_date", "date", "dc.date", "dc.date.issued",
+    "dcterms.created", "sailthru.date", "parsely-pub-date", "article.published",
+    "og:published_time", "published_time", "publishtime", "article_date_original",
+)
+
+_MAX_IMAGES = 100
+
+
+def tokens_of(value: str) -> list[str]:
+    """Whole lowercase tokens of a class/id value: ``"mainArticle-body"`` -> main, article, body."""
+    if not value:
+        return []
+    return [t.lower() for t in _TOKEN_SPLIT.split(_CAMEL.sub(" ", value)) if t]
+
+
+# -- parsing ----------------------------------------------------------------------
+
+
+def _root_of(source: Any):
+    """An lxml root element for ``source``, or ``None`` for empty/garbage input."""
+    import lxml.html
+    from lxml import etree
+
+    mod = type(source).__module__ or ""
+    if mod.startswith("bs4"):
+        source = str(source)
+    if isinstance(source, (bytes, bytearray)):
+        source = bytes(source).decode("utf-8", "replace")
+    if isinstance(source, str):
+        text = _XML_DECL.sub("", source, count=1).translate(_CONTROL)
+        if not text.strip():
+            return None
+        try:
+            return lxml.html.document_fromstring(text)
+        except (etree.ParserError, ValueError, TypeError):
+            return None
+    if isinstance(source, etree._ElementTree):
+        return source.getroot()
+    if isinstance(source, etree._Element):
+        return source
+    return None
+
+
+@dataclass
+class _Frame:
+    """The block being filled: text pieces and where they came from."""
+
+    tag: str
+    path: str
+    context: tuple[str, ...]
+    role: Role
+    parts: list[str] = field(default_factory=list)
+    link: int = 0
+
+
+@dataclass
+class _Found:
+    """Metadata and raw blocks gathered during the walk."""
+
+    texts: list[str] = field(default_factory=list)
+    links: list[float] = field(default_factory=list)
+    frames: list[tuple[str, str, tuple[str, ...], Role]] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+    doc_title: str = ""
+    h1: list[str] = field(default_factory=list)
+    jsonld: list[str] = field(default_factory=list)
+    time: str = ""
+    author_link: str = ""
+    canonical: str = ""
+    images: list[dict[str, str]] = field(default_factory=list)
+    figure_of: dict[int, str] = field(default_factory=dict)
+
+
+def _emit(frame: _Frame, found: _Found) -> None:
+    if not frame.parts:
+        return
+    text = " ".join("".join(frame.parts).split())
+    frame.parts = []
+    link, frame.link = frame.link, 0
+    if not text:
+        return
+    if " " in text:
+        text = _CJK_GAP.sub("", text)
+    found.texts.append(text)
+    found.links.append(min(1.0, link / len(text)))
+    found.frames.append((frame.tag, frame.path, frame.context, frame.role))
+
+
+def _add(frame: _Frame, text: str | None, in_link: bool) -> None:
+    if text:
+        frame.parts.append(text)
+        if in_link:
+            frame.link += len(text.strip())
+
+
+def _descriptor(tag: str, el, hidden_here: bool) -> str:
+    get = el.get
+    toks = [tag]
+    for attr in ("class", "id", "role", "itemprop"):
+        v = get(attr)
+        if v:
+            toks.extend(tokens_of(v))
+    if hidden_here:
+        toks.append("@hidden")
+    return " ".join(toks)
+
+
+def _is_hidden(el) -> bool:
+    get = el.get
+    if get("hidden") is not None or get("aria-hidden") == "true":
+        return True
+    style = get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _is_data_row(tr) -> bool:
+    """A table row whose cells hold only inline content: one block per row."""
+    for d in tr.iterdescendants():
+        t = d.tag
+        if isinstance(t, str) and t in _LAYOUT_IN_ROW:
+            return False
+    return True
+
+
+def _walk(root, found: _Found, url: str | None) -> None:
+    """One pass over the tree, filling ``found`` (blocks, metadata, images)."""
+    top = _Frame("body", "", (), Role.PARAGRAPH)
+    # Stack entries: [element, child iterator, frame, path, context, in_link,
+    #                 hidden, counters, cell_mode, figure_path, own_frame]
+    stack: list[list[Any]] = []
+
+    def open_el(el, parent):
+        """Handle the start of ``el``; return a stack entry if it has children to visit."""
+        (_, _, frame, ppath, pctx, in_link, phidden, counters, cell_mode, fig, _) = parent
+        tag = el.tag
+        if not isinstance(tag, str):  # comment or processing instruction
+            _add(frame, el.tail, in_link)
+            return None
+        if "}" in tag:
+            tag = tag.rpartition("}")[2]
+        tag = tag.lower()
+        if tag in SKIP_TAGS or tag == "title" or tag == "head":
+            if tag == "head":
+                _scan_head(el, found)
+            elif tag == "script" and "ld+json" in (el.get("type") or ""):
+                found.jsonld.append(el.text or "")
+            elif tag == "title" and not found.doc_title:
+                found.doc_title = " ".join((el.text_content() or "").split())
+            elif tag == "meta":
+                _meta(el, found)
+            elif tag == "link":
+                _link(el, found)
+            _add(frame, el.tail, in_link)
+            return None
+        n = counters.get(tag, 0) + 1
+        counters[tag] = n
+        if tag == "br":
+            _emit(frame, found)
+            _add(frame, el.tail, in_link)
+            return None
+        hidden_here = not phidden and _is_hidden(el)
+        hidden = phidden or hidden_here
+        path = f"{ppath}/{tag}" if tag in ("html", "body") else f"{ppath}/{tag}[{n}]"
+        ctx = (*pctx, _descriptor(tag, el, hidden_here))
+        if tag == "img":
+            _image(el, found, url, path, fig)
+            _add(frame, el.tail, in_link)
+            return None
+        if tag == "time" and not found.time:
+            found.time = el.get("datetime") or ""
+        if tag == "a" and el.get("rel") == "author" and not found.author_link:
+            found.author_link = " ".join((el.text_content() or "").split())
+        if tag == "figure":
+            fig = path
+        own = False
+        if cell_mode and tag in ("td", "th"):
+            if frame.parts:
+                frame.parts.append(" | ")
+        elif tag in BLOCK_TAGS:
+            _emit(frame, found)
+            if tag == "h1":
+                found.h1.append(" ".join((el.text_content() or "").split()))
+            role = _ROLE_OF.get(tag) or (frame.role if frame.role in (
+                Role.LIST_ITEM, Role.QUOTE, Role.CAPTION) else Role.PARAGRAPH)
+            if tag == "tr" and _is_data_row(el):
+                cell_mode = True
+            elif tag == "tr":
+                role = Role.PARAGRAPH
+            frame = _Frame(tag, path, ctx, role)
+            own = True
+            if tag == "figcaption" and fig:
+                found.figure_of[len(found.texts)] = fig
+        in_link = in_link or tag == "a"
+        _add(frame, el.text, in_link)
+        return [el, iter(el), frame, path, ctx, in_link, hidden, {}, cell_mode, fig, own]
+
+    sentinel = [None, iter(()), top, "", (), False, False, {}, False, "", False]
+    first = open_el(root, sentinel)
+    if first is None:
+        _emit(top, found)
+        return
+    stack.append(first)
+    while stack:
+        entry = stack[-1]
+        child = next(entry[1], None)
+        if child is not None:
+            got = open_el(child, entry)
+            if got is not None:
+                stack.append(got)
+            continue
+        stack.pop()
+        if entry[10]:  # the element had its own block
+            _emit(entry[2], found)
+        if stack:
+            parent = stack[-1]
+            _add(parent[2], entry[0].tail, parent[5])
+    _emit(top, found)
+
+
+def _scan_head(head, found: _Found) -> None:
+    for el in head.iter("title", "meta", "link", "script"):
+        tag = el.tag
+        if tag == "title" and not found.doc_title:
+            found.doc_title = " ".join((el.text_content() or "").split())
+        elif tag == "meta":
+            _meta(el, found)
+        elif tag == "link":
+            _link(el, found)
+        elif tag == "script" and "ld+json" in (el.get("type") or ""):
+            found.jsonld.append(el.text or "")
+
+
+def _meta(el, found: _Found) -> None:
+    key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+    content = el.get("content")
+    if key and content and key not in found.meta:
+        found.meta[key] = " ".join(content.split())
+
+
+def _link(el, found: _Found) -> None:
+    rel = (el.get("rel") or "").lower()
+    if rel == "canonical" and not found.canonical:
+        found.canonical = el.get("href") or ""
+
+
+def _image(el, found: _Found, url: str | None, path: str, fig: str) -> None:
+    if len(found.images) >= _MAX_IMAGES:
+        return
+    src = el.get("src") or ""
+    if not src or src.startswith("data:"):
+        src = el.get("data-src") or el.get("data-original") or el.get("data-lazy-src") or ""
+    if not src or src.startswith("data:"):
+        return
+    if url:
+        try:
+            src = urljoin(url, src)
+        except ValueError:
+            pass
+    img = {"src": src, "alt": " ".join((el.get("alt") or "").split()), "path": path}
+    if fig:
+        img["figure"] = fig
+    found.images.append(img)
+
+
+# -- metadata -----------------------------------------------------------------------
+
+
+def _jsonld_fields(scripts: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+
+    def visit(obj: Any) -> None:
+        if isinstance(obj, list):
+            for o in obj:
+                visit(o)
+            return
+        if not isinstance(obj, dict):
+            return
+        if "@graph" in obj:
+            visit(obj["@graph"])
+        for k, name in (("datePublished", "published"), ("headline", "headline"),
+                        ("dateModified", "modified")):
+            v = obj.get(k)
+            if isinstance(v, str) and v.strip() and name not in out:
+                out[name] = v.strip()
+        a = obj.get("author")
+        if a and "author" not in out:
+            names = []
+            for x in a if isinstance(a, list) else [a]:
+                n = x.get("name") if isinstance(x, dict) else x
+                if isinstance(n, str) and n.strip():
+                    names.append(n.strip())
+            if names:
+                out["author"] = ", ".join(names)
+        pub = obj.get("publisher")
+        if isinstance(pub, dict) and isinstance(pub.get("name"), str) and "site" not in out:
+            out["site"] = pub["name"].strip()
+
+    for s in scripts:
+        try:
+            visit(json.loads(s))
+        except (ValueError, TypeError, RecursionError):
+            continue
+    return out
+
+
+def _same(a: str, b: str) -> bool:
+    a, b = "".join(a.split()).lower(), "".join(b.split()).lower()
+    return bool(a and b) and (a in b or b in a)
+
+
+def clean_title(title: str, site_name: str | None = None) -> str:
+    """``<title>`` minus the site part: ``"标题 - 新浪新闻"`` -> ``"标题"``.
+
+    The title is split at separators (`` - ``, ``|``, ``_``, `` — ``); a part
+    equal to the site name is dropped; the longest remaining part wins.
+    """
+    title = " ".join(title.split())
+    parts = [p.strip() for p in _TITLE_SEP.split(title) if p and p.strip()]
+    if len(parts) < 2:
+        return title
+    if site_name:
+        rest = [p for p in parts if not _same(p, site_name)]
+        parts = rest or parts
+    return max(parts, key=lambda p: measure(p)["units"])
+
+
+def _pick_title(found: _Found, site: str | None, ld: dict[str, str]) -> str | None:
+    og = found.meta.get("og:title") or found.meta.get("twitter:title") or ld.get("headline") or ""
+    doc = found.doc_title
+    for h in found.h1[:3]:
+        if h and ((doc and _same(h, doc)) or (og and _same(h, og))):
+            return h
+    if og:
+        return clean_title(og, site) if doc and og == doc else og
+    if doc:
+        return clean_title(doc, site)
+    return found.h1[0] if found.h1 else None
+
+
+def _published(found: _Found, ld: dict[str, str]) -> str | None:
+    if ld.get("published"):
+        return ld["published"]
+    for k in _DATE_META:
+        v = found.meta.get(k)
+        if v and regex.search(r"\d{4}", v):
+            return v
+    if found.time and regex.search(r"\d{4}", found.time):
+        return found.time
+    for text in found.texts[:80]:
+        if len(text) <= 80:
+            m = _DATE_LINE.search(text)
+            if m and 1990 <= int(m.group(1)) <= 2100:
+                y, mo, d, t = m.groups()
+                out = f"{y}-{int(mo):02d}-{int(d):02d}"
+                return f"{out} {t}" if t else out
+    return None
+
+
+def _author(found: _Found, ld: dict[str, str]) -> str | None:
+    for v in (found.meta.get("author"), found.meta.get("article:author"),
+              found.meta.get("dc.creator"), found.meta.get("byl"), ld.get("author"),
+              found.author_link):
+        if v and not v.startswith(("http://", "https://")):
+            return v
+    return None
+
+
+def _language(root) -> str | None:
+    lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    return lang.strip() or None if lang else None
+
+
+# -- public -------------------------------------------------------------------------
+
+
 def parse_page(source: Any, *, url: str | None = None) -> Page:
-    raise ScrubberError("HTML input is not supported yet")
+    """Blocks, metadata and images of one HTML page.
+
+    ``source`` is decoded markup (``str``), an lxml element or tree, or a
+    BeautifulSoup object (converted to markup and parsed with lxml). Empty or
+    unparseable input gives an empty :class:`Page`, never an exception.
+    """
+    root = _root_of(source)
+    if root is None:
+        return Page(blocks=())
+    found = _Found()
+    _walk(root, found, url)
+    keys = match_keys(found.texts)
+    ld = _jsonld_fields(found.jsonld)
+    site = found.meta.get("og:site_name") or ld.get("site") or None
+    title = _pick_title(found, site, ld)
+    blocks = []
+    title_done = False
+    for i, (text, key, link, (tag, path, ctx, role)) in enumerate(
+        zip(found.texts, keys, found.links, found.frames)
+    ):
+        feats = measure(text)
+        feats["link_density"] = link
+        feats["depth"] = float(len(ctx))
+        if role is Role.HEADING:
+            feats["level"] = float(tag[1]) if len(tag) == 2 and tag[1].isdigit() else 2.0
+            if not title_done and title and tag in ("h1", "h2") and _same(text, title):
+                role, title_done = Role.TITLE, True
+        blocks.append(Block(index=i, text=text, key=key, role=role, path=path or "/",
+                            features=feats, tag=tag, context=ctx))
+    images = found.images
+    for i, fig in found.figure_of.items():
+        for img in images:
+            if img.get("figure") == fig and "caption" not in img and i < len(found.texts):
+                img["caption"] = found.texts[i]
+    extra: dict[str, Any] = {}
+    og_image = found.meta.get("og:image") or found.meta.get("twitter:image")
+    if og_image or images:
+        main = og_image or images[0]["src"]
+        if url and og_image:
+            try:
+                main = urljoin(url, og_image)
+            except ValueError:
+                pass
+        extra["main_image"] = main
+    if images:
+        extra["images"] = images
+    desc = found.meta.get("og:description") or found.meta.get("description")
+    if desc:
+        extra["description"] = desc
+    meta: dict[str, str | None] = {
+        "title": title,
+        "published": _published(found, ld),
+        "author": _author(found, ld),
+        "site_name": site,
+        "language": _language(root),
+        "canonical_url": found.canonical or found.meta.get("og:url") or None,
+    }
+    return Page(blocks=tuple(blocks), meta={k: v for k, v in meta.items() if v}, extra=extra)

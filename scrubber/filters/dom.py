@@ -1,0 +1,271 @@
+"""DOM-aware steps for HTML input: hidden text and the article container.
+
+They read what :func:`scrubber.html.parse_page` put on each block (``path``,
+``context`` descriptors, ``link_density``) and do nothing for plain text
+(``doc.kind != "html"``), so text mode is unaffected.
+
+Rule ids they emit: ``hidden``, ``nav``, ``footer``, ``aside``, ``header``,
+``comment``, ``related``, ``share``, ``ad``, ``form``, ``link_list``,
+``outside_main``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..model import Block, Role, Verdict
+
+__all__ = ["ContainerScores", "DomMain", "boilerplate_marker", "hidden_block"]
+
+#: class/id/role tokens (whole tokens) and tags that mark a boilerplate region,
+#: mapped to the rule id a block inside it gets. Order matters: first hit wins.
+MARKERS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("hidden", frozenset({"@hidden"})),
+    ("comment", frozenset({"comment", "comments", "commentlist", "discuss", "disqus", "reply",
+                           "replies", "respond", "pinglun", "comt"})),
+    ("share", frozenset({"share", "sharing", "sharebar", "social", "bdshare", "jiathis",
+                         "addthis", "sns", "fenxiang"})),
+    ("related", frozenset({"related", "relate", "recommend", "recommended", "recommendation",
+                           "tuijian", "xgxw", "xgyd", "hotnews", "trending", "popular",
+                           "ranking", "rank", "paihang", "morenews", "readmore", "also"})),
+    ("ad", frozenset({"ad", "ads", "advert", "advertisement", "adsbygoogle", "sponsor",
+                      "sponsored", "promo", "promotion", "guanggao", "gg", "banner"})),
+    ("nav", frozenset({"nav", "navbar", "navigation", "menu", "menubar", "breadcrumb",
+                       "breadcrumbs", "crumb", "crumbs", "topbar", "toolbar", "subnav",
+                       "sitemap", "pagination", "pager", "skip", "daohang"})),
+    ("footer", frozenset({"footer", "foot", "copyright", "contentinfo", "colophon", "bottom"})),
+    ("aside", frozenset({"aside", "sidebar", "side", "widget", "rail", "complementary",
+                         "sidebox"})),
+    ("form", frozenset({"form", "login", "signin", "signup", "register", "newsletter",
+                        "subscribe", "subscription", "search", "searchbox"})),
+)
+
+#: tags that mark a region by themselves
+TAG_MARKERS = {"nav": "nav", "footer": "footer", "aside": "aside", "form": "form",
+               "header": "header"}
+
+#: tokens that suggest the article's own container
+POSITIVE = frozenset({"article", "articlebody", "content", "contents", "post", "entry", "text",
+                      "body", "main", "story", "detail", "details", "news", "zhengwen",
+                      "artibody", "endtext", "blog", "thread", "postbody", "topic",
+                      "maincontent", "page", "cont", "txt", "con"})
+
+
+def _markers_of(descriptor: str) -> str | None:
+    """The rule id a descriptor's tag or tokens mark, or ``None``."""
+    tag, _, rest = descriptor.partition(" ")
+    if tag in TAG_MARKERS:
+        return TAG_MARKERS[tag]
+    if not rest:
+        return None
+    toks = rest.split(" ")
+    for rule, words in MARKERS:
+        for t in toks:
+            if t in words:
+                return rule
+    return None
+
+
+def boilerplate_marker(context: Iterable[str]) -> tuple[int, str] | None:
+    """The innermost ancestor (position, rule id) whose tag or tokens mark boilerplate."""
+    found = None
+    for i, d in enumerate(context):
+        m = _markers_of(d)
+        if m:
+            found = (i, m)
+    return found
+
+
+def hidden_block(block: Block, doc) -> Verdict | None:
+    """Drop text the page hides (``hidden``, ``aria-hidden``, ``display:none``).
+
+    Drop: ``<div style="display:none">登录后查看更多</div>``.
+    Keep: the same text in a visible ``<div>``.
+    """
+    if doc.kind != "html":
+        return None
+    for d in block.context:
+        if d.endswith("@hidden"):
+            return Verdict.drop("hidden", "text the page hides from readers", evidence=d[:40])
+    return None
+
+
+@dataclass
+class ContainerScores:
+    """Per-element totals of body-like and boilerplate text, keyed by path."""
+
+    good: dict[str, float]
+    bad: dict[str, float]
+    descriptor: dict[str, str]
+
+
+@dataclass(frozen=True)
+class DomMain:
+    """Find the article's container in the DOM; drop what lies outside it.
+
+    Every element gets ``good`` (units of body-like, non-link text in it) and
+    ``bad`` (link text plus a small cost per short non-body block); the
+    container is the element with the largest ``good - bad_weight * bad``,
+    scaled up for article-ish tokens (``article``, ``content``, ``post``) and
+    ruled out for boilerplate ones (``nav``, ``comment``, ``sidebar``). Blocks
+    outside it are dropped with the rule id of the region they are in
+    (``nav``, ``footer``, ``related``...), ``link_list`` when mostly links,
+    else ``outside_main``. Inside, boilerplate regions (a share bar, a
+    related list) and link lists are dropped too; the rest is body unless a
+    rule filter spoke, so ``article_end`` can still cut after ``责任编辑``.
+
+    Drop: the menu, the hot-news sidebar and the footer around an
+    ``<article>``. Keep: every post of a forum thread (repeated siblings).
+    """
+
+    name = "dom_main"
+    #: below this many units of plain text a block is not body-like on its own
+    min_units: float = 10.0
+    #: a block with this share of link text (and not body-like) is a link list
+    link_list_density: float = 0.5
+    #: weight of boilerplate text against body text when scoring a container
+    bad_weight: float = 1.0
+    #: cost in units of a short non-body block (label, date, menu entry)
+    short_cost: float = 2.0
+    #: bonus factor for a container with article-ish tokens or <article>/<main>
+    positive_boost: float = 1.25
+    #: a container needs this much body-like text, else the pass does nothing
+    min_good: float = 20.0
+    #: siblings with the same descriptor, from this count on, are repeated posts
+    repeated: int = 3
+    #: keep the title (h1) and headings just above the container
+    keep_title: bool = True
+
+    def body_like(self, block: Block) -> bool:
+        f = block.features
+        units = f.get("units", 0.0) * (1.0 - f.get("link_density", 0.0))
+        if f.get("link_density", 0.0) >= self.link_list_density:
+            return False
+        if units >= self.min_units and f.get("punct", 0) >= 1:
+            return True
+        return units >= self.min_units / 2 and f.get("full_stop", 0) > 0
+
+    def scores(self, blocks: Iterable[Block]) -> ContainerScores:
+        good: dict[str, float] = {}
+        bad: dict[str, float] = {}
+        desc: dict[str, str] = {}
+        for b in blocks:
+            path = b.path or ""
+            if not path.startswith("/"):
+                continue
+            f = b.features
+            units = f.get("units", 0.0)
+            ld = f.get("link_density", 0.0)
+            if self.body_like(b):
+                g, bd = units * (1.0 - ld), units * ld
+            else:
+                g, bd = 0.0, units * ld + (self.short_cost if ld < 1 else 0.0)
+            steps = path.split("/")[1:]
+            prefix = ""
+            for k, step in enumerate(steps):
+                prefix = f"{prefix}/{step}"
+                if prefix not in desc:
+                    desc[prefix] = b.context[k] if k < len(b.context) else step
+                    good[prefix] = 0.0
+                    bad[prefix] = 0.0
+                good[prefix] += g
+                bad[prefix] += bd
+        return ContainerScores(good, bad, desc)
+
+    def container_score(self, path: str, sc: ContainerScores) -> float:
+        d = sc.descriptor[path]
+        base = sc.good[path] - self.bad_weight * sc.bad[path]
+        if _markers_of(d) and _markers_of(d) not in ("header",):
+            return float("-inf")
+        tag, _, rest = d.partition(" ")
+        if tag in ("article", "main") or any(t in POSITIVE for t in rest.split(" ") if t):
+            return base * self.positive_boost if base > 0 else base
+        return base
+
+    def choose(self, blocks: Iterable[Block]) -> str | None:
+        sc = self.scores(blocks)
+        best, best_path = 0.0, None
+        for path in sc.good:
+            if sc.good[path] < self.min_good:
+                continue
+            s = self.container_score(path, sc)
+            if s > best:
+                best, best_path = s, path
+        return best_path
+
+    def __call__(self, doc, verdicts: list[Verdict | None]) -> list[Verdict | None]:
+        if doc.kind != "html" or not doc.blocks:
+            return verdicts
+        main = self.choose(doc.blocks)
+        if main is None:
+            return verdicts
+        depth = main.count("/")
+        inside = [b.path == main or (b.path or "").startswith(main + "/") for b in doc.blocks]
+        repeated = self._repeated(doc.blocks, inside, depth)
+        first_in = inside.index(True)
+        out = list(verdicts)
+        for i, (b, v) in enumerate(zip(doc.blocks, verdicts)):
+            if v is not None:
+                continue
+            if inside[i]:
+                out[i] = self._inside(b, depth, repeated)
+            elif self.keep_title and i < first_in and self._title_above(doc.blocks, i, first_in):
+                out[i] = Verdict.body("title", "the headline right above the article container")
+            else:
+                out[i] = self._outside(b, main)
+        return out
+
+    def _title_above(self, blocks, i: int, first_in: int) -> bool:
+        b = blocks[i]
+        if b.role is not Role.TITLE:
+            return False
+        return all(not self.body_like(x) for x in blocks[i + 1:first_in]) and first_in - i <= 8
+
+    def _repeated(self, blocks, inside: list[bool], depth: int) -> set[str]:
+        """Paths of elements below the container that repeat (posts of a thread)."""
+        counts: dict[tuple[str, str], set[str]] = {}
+        for b, ins in zip(blocks, inside):
+            if not ins or not self.body_like(b):
+                continue
+            steps = (b.path or "").split("/")[1:]
+            prefix = ""
+            for k, step in enumerate(steps):
+                prefix = f"{prefix}/{step}"
+                if k + 1 <= depth or k >= len(b.context):
+                    continue
+                parent = prefix.rpartition("/")[0]
+                counts.setdefault((parent, b.context[k]), set()).add(prefix)
+        out: set[str] = set()
+        for members in counts.values():
+            if len(members) >= self.repeated:
+                out |= members
+        return out
+
+    def _inside(self, b: Block, depth: int, repeated: set[str]) -> Verdict:
+        steps = (b.path or "").split("/")[1:]
+        prefix = ""
+        for k, step in enumerate(steps):
+            prefix = f"{prefix}/{step}"
+            if k + 1 <= depth or k >= len(b.context):
+                continue
+            rule = _markers_of(b.context[k])
+            if rule and rule != "header" and prefix not in repeated:
+                return Verdict.drop(rule, f"inside a {rule} region of the article container",
+                                    evidence=b.context[k][:60])
+        if b.features.get("link_density", 0.0) >= self.link_list_density and not self.body_like(b):
+            return Verdict.drop("link_list", "mostly link text: a list of links",
+                                evidence=f"link density {b.features['link_density']:.2f}")
+        return Verdict.body("body", "inside the article container")
+
+    def _outside(self, b: Block, main: str) -> Verdict:
+        m = boilerplate_marker(b.context)
+        if m:
+            i, rule = m
+            return Verdict.drop(rule, f"in a {rule} region outside the article",
+                                evidence=b.context[i][:60])
+        if b.features.get("link_density", 0.0) >= self.link_list_density:
+            return Verdict.drop("link_list", "mostly link text, outside the article",
+                                evidence=f"link density {b.features['link_density']:.2f}")
+        return Verdict.drop("outside_main", "outside the article container",
+                            evidence=f"container {main}")

@@ -127,13 +127,18 @@ class DomMain:
     #: weight of boilerplate text against body text when scoring a container
     bad_weight: float = 1.0
     #: cost in units of a short non-body block (label, date, menu entry)
-    short_cost: float = 2.0
+    short_cost: float = 1.0
+    #: body-like text inside a marked region (footer, sidebar) counts as this much boilerplate
+    marked_weight: float = 0.5
     #: bonus factor for a container with article-ish tokens or <article>/<main>
     positive_boost: float = 1.25
     #: a container needs this much body-like text, else the pass does nothing
     min_good: float = 20.0
     #: siblings with the same descriptor, from this count on, are repeated posts
-    repeated: int = 3
+    repeated: int = 2
+    #: this much body text outside comment regions makes the page an article,
+    #: whose reader comments are dropped; below it the comments are the thread
+    story_units: float = 250.0
     #: keep the title (h1) and headings just above the container
     keep_title: bool = True
 
@@ -157,10 +162,15 @@ class DomMain:
             f = b.features
             units = f.get("units", 0.0)
             ld = f.get("link_density", 0.0)
+            marker = boilerplate_marker(b.context)
+            if marker and marker[1] == "hidden":
+                continue
             if self.body_like(b):
                 g, bd = units * (1.0 - ld), units * ld
             else:
                 g, bd = 0.0, units * ld + (self.short_cost if ld < 1 else 0.0)
+            if marker and marker[1] not in ("comment", "header"):
+                g, bd = 0.0, bd + g * self.marked_weight  # a footer's sentences are not the story
             steps = path.split("/")[1:]
             prefix = ""
             for k, step in enumerate(steps):
@@ -203,6 +213,8 @@ class DomMain:
         depth = main.count("/")
         inside = [b.path == main or (b.path or "").startswith(main + "/") for b in doc.blocks]
         repeated = self._repeated(doc.blocks, inside, depth)
+        if self._story_units(doc.blocks, inside) >= self.story_units:
+            repeated = set()  # an article with reader comments under it, not a thread
         first_in = inside.index(True)
         out = list(verdicts)
         for i, (b, v) in enumerate(zip(doc.blocks, verdicts)):
@@ -221,6 +233,16 @@ class DomMain:
         if b.role is not Role.TITLE:
             return False
         return all(not self.body_like(x) for x in blocks[i + 1:first_in]) and first_in - i <= 8
+
+    def _story_units(self, blocks, inside: list[bool]) -> float:
+        """Body-like units inside the container and outside any comment region."""
+        total = 0.0
+        for b, ins in zip(blocks, inside):
+            if ins and self.body_like(b):
+                m = boilerplate_marker(b.context)
+                if not m or m[1] != "comment":
+                    total += b.features.get("units", 0.0)
+        return total
 
     def _repeated(self, blocks, inside: list[bool], depth: int) -> set[str]:
         """Paths of elements below the container that repeat (posts of a thread)."""
@@ -244,12 +266,17 @@ class DomMain:
 
     def _inside(self, b: Block, depth: int, repeated: set[str]) -> Verdict:
         steps = (b.path or "").split("/")[1:]
-        prefix = ""
-        for k, step in enumerate(steps):
+        prefixes, prefix = [], ""
+        for step in steps:
             prefix = f"{prefix}/{step}"
+            prefixes.append(prefix)
+        in_post = any(p in repeated for p in prefixes[depth:])
+        for k, prefix in enumerate(prefixes):
             if k + 1 <= depth or k >= len(b.context):
                 continue
             rule = _markers_of(b.context[k])
+            if rule == "comment" and in_post:
+                continue  # a post of a thread, or a reply under it
             if rule and rule != "header" and prefix not in repeated:
                 return Verdict.drop(rule, f"inside a {rule} region of the article container",
                                     evidence=b.context[k][:60])

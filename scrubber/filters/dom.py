@@ -98,6 +98,7 @@ class ContainerScores:
     good: dict[str, float]
     bad: dict[str, float]
     descriptor: dict[str, str]
+    banned: set[str]  # inside a nav/footer/sidebar/...: never the container
 
 
 @dataclass(frozen=True)
@@ -151,11 +152,15 @@ class DomMain:
             return True
         return units >= self.min_units / 2 and f.get("full_stop", 0) > 0
 
-    def scores(self, blocks: Iterable[Block]) -> ContainerScores:
+    def scores(self, blocks: Iterable[Block],
+               verdicts: Iterable[Verdict | None] | None = None) -> ContainerScores:
         good: dict[str, float] = {}
         bad: dict[str, float] = {}
         desc: dict[str, str] = {}
-        for b in blocks:
+        banned: set[str] = set()
+        blocks = list(blocks)
+        verdicts = list(verdicts) if verdicts is not None else [None] * len(blocks)
+        for b, v in zip(blocks, verdicts):
             path = b.path or ""
             if not path.startswith("/"):
                 continue
@@ -171,30 +176,38 @@ class DomMain:
                 g, bd = 0.0, units * ld + (self.short_cost if ld < 1 else 0.0)
             if marker and marker[1] not in ("comment", "header"):
                 g, bd = 0.0, bd + g * self.marked_weight  # a footer's sentences are not the story
+            if v is not None and not v.keep:  # a rule already called it boilerplate
+                g, bd = 0.0, bd + g * self.marked_weight
             steps = path.split("/")[1:]
             prefix = ""
+            under_marker = False
             for k, step in enumerate(steps):
                 prefix = f"{prefix}/{step}"
                 if prefix not in desc:
-                    desc[prefix] = b.context[k] if k < len(b.context) else step
+                    desc[prefix] = d = b.context[k] if k < len(b.context) else step
                     good[prefix] = 0.0
                     bad[prefix] = 0.0
+                    m = _markers_of(d)
+                    if under_marker or (m and m not in ("header", "comment")):
+                        banned.add(prefix)
+                under_marker = prefix in banned
                 good[prefix] += g
                 bad[prefix] += bd
-        return ContainerScores(good, bad, desc)
+        return ContainerScores(good, bad, desc, banned)
 
     def container_score(self, path: str, sc: ContainerScores) -> float:
         d = sc.descriptor[path]
         base = sc.good[path] - self.bad_weight * sc.bad[path]
-        if _markers_of(d) and _markers_of(d) not in ("header",):
+        if path in sc.banned or _markers_of(d) == "hidden":
             return float("-inf")
         tag, _, rest = d.partition(" ")
         if tag in ("article", "main") or any(t in POSITIVE for t in rest.split(" ") if t):
             return base * self.positive_boost if base > 0 else base
         return base
 
-    def choose(self, blocks: Iterable[Block]) -> str | None:
-        sc = self.scores(blocks)
+    def choose(self, blocks: Iterable[Block],
+               verdicts: Iterable[Verdict | None] | None = None) -> str | None:
+        sc = self.scores(blocks, verdicts)
         best, best_path = 0.0, None
         for path in sc.good:
             if sc.good[path] < self.min_good:
@@ -207,7 +220,7 @@ class DomMain:
     def __call__(self, doc, verdicts: list[Verdict | None]) -> list[Verdict | None]:
         if doc.kind != "html" or not doc.blocks:
             return verdicts
-        main = self.choose(doc.blocks)
+        main = self.choose(doc.blocks, verdicts)
         if main is None:
             return verdicts
         depth = main.count("/")

@@ -20,7 +20,8 @@ _HTML_START = regex.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|\?x
                             regex.I | regex.S)
 _TAG = regex.compile(r"<(?:p|div|br|span|a|table|li|ul|h[1-6]|script|style|title|img)\b[^>]*>",
                      regex.I)
-_HEADING_END = regex.compile(r"[。！？!?；;，,：:…」”.]\s*$")
+_HEADING_END = regex.compile(r"[。；;，,：:….]\s*$")
+_ENUMERATED = regex.compile(r"^(?:\d{1,3}\s*[.、)）．]|[（(]\d{1,3}[)）]|[一二三四五六七八九十]{1,3}、|[•·●▪■◆◇○►▶-]\s)")
 _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
 _HANGUL = regex.compile(r"\p{Hangul}")
 # Characters that only Traditional Chinese uses, among the most frequent.
@@ -214,7 +215,9 @@ def lift_metadata(p: Pipeline, blocks: Iterable[Block], verdicts: Sequence[Verdi
 
 
 def assign_roles(blocks: tuple[Block, ...], verdicts: Sequence[Verdict]) -> tuple[Block, ...]:
-    """Mark short unpunctuated body lines of plain text as headings, the first as title."""
+    """Give body lines of plain text a role: numbered or bulleted lines are list
+    items, short unpunctuated lines before longer ones are headings (the first
+    one is the title), the rest paragraphs."""
     kept = [i for i, v in enumerate(verdicts) if v.keep]
     out = list(blocks)
     for n, i in enumerate(kept):
@@ -225,7 +228,12 @@ def assign_roles(blocks: tuple[Block, ...], verdicts: Sequence[Verdict]) -> tupl
         next_units = blocks[kept[n + 1]].features.get("units", 0) if n + 1 < len(kept) else 0
         heading = (0 < units <= 40 and not _HEADING_END.search(b.text)
                    and b.features.get("punct", 0) <= 1 and next_units > units)
-        role = (Role.TITLE if n == 0 else Role.HEADING) if heading else Role.PARAGRAPH
+        if _ENUMERATED.match(b.text):
+            role = Role.LIST_ITEM
+        elif heading:
+            role = Role.TITLE if n == 0 else Role.HEADING
+        else:
+            role = Role.PARAGRAPH
         out[i] = replace(b, role=role)
     return tuple(out)
 

@@ -46,7 +46,8 @@ else:  # pragma: no cover
 __all__ = ["Rule", "RuleMatch", "RuleSet", "default_rules", "load_rules"]
 
 ACTIONS = ("drop", "keep", "lift")
-BUILTIN_FILES = ("common.toml", "zh.toml", "en.toml")
+# Language files first: their rules are more specific than the common ones.
+BUILTIN_FILES = ("zh.toml", "en.toml", "common.toml")
 _ID = regex.compile(r"^[a-z][a-z0-9_]*$")
 
 

@@ -64,10 +64,27 @@ class MainRegion:
             return -self.short_cost / 3  # a label with a value, a list entry: maybe body
         return -(self.short_cost + self.unit_cost * units)
 
+    #: how many meta lines (byline, date, source, 原标题) may sit between the
+    #: headline and the story
+    title_reach: int = 4
+    meta_rules: frozenset[str] = frozenset(
+        {"byline", "dateline", "source_line", "original_title", "editor_credit",
+         "photo_credit", "prev_next", "tags"})
+
     def is_title(self, block: Block) -> bool:
         f = block.features
-        return (self.short_units / 2 <= f.get("units", 0) <= self.long_units * 2
-                and not f.get("ends_sentence") and f.get("punct", 0) <= 2)
+        return (2 <= f.get("units", 0) <= self.long_units * 2
+                and not f.get("full_stop") and f.get("punct", 0) <= 3)
+
+    def find_title(self, doc, verdicts: list[Verdict | None], start: int) -> int | None:
+        """The headline above the run, across a few meta lines, if there is one."""
+        for i in range(start - 1, max(-1, start - 1 - self.title_reach), -1):
+            v = verdicts[i]
+            if v is None:
+                return i if self.is_title(doc.blocks[i]) else None
+            if v.keep or v.rule not in self.meta_rules:
+                return None
+        return None
 
     def __call__(self, doc, verdicts: list[Verdict | None]) -> list[Verdict | None]:
         if not doc.blocks:
@@ -82,8 +99,9 @@ class MainRegion:
             if e0 < s0 or sum(scores[s0:e0 + 1]) < self.prefer_earlier * total:
                 break
             start, end = s0, e0
-        if start > 0 and verdicts[start - 1] is None and self.is_title(doc.blocks[start - 1]):
-            start -= 1  # the headline right above the story belongs to it
+        title = self.find_title(doc, verdicts, start)
+        if title is not None:
+            start = title  # the headline above the story belongs to it
         out = list(verdicts)
         for i, v in enumerate(verdicts):
             if v is None and not start <= i <= end:

@@ -67,6 +67,11 @@ def _markers_of(descriptor: str) -> str | None:
     return None
 
 
+def _shape(descriptor: str) -> str:
+    """A descriptor without numbered tokens (``post12345``), for spotting repeated siblings."""
+    return " ".join(t for t in descriptor.split(" ") if not any(c.isdigit() for c in t))
+
+
 def boilerplate_marker(context: Iterable[str]) -> tuple[int, str] | None:
     """The innermost ancestor (position, rule id) whose tag or tokens mark boilerplate."""
     found = None
@@ -226,7 +231,7 @@ class DomMain:
         depth = main.count("/")
         inside = [b.path == main or (b.path or "").startswith(main + "/") for b in doc.blocks]
         repeated = self._repeated(doc.blocks, inside, depth)
-        if self._story_units(doc.blocks, inside) >= self.story_units:
+        if self._story_units(doc.blocks, inside, depth) >= self.story_units:
             repeated = set()  # an article with reader comments under it, not a thread
         first_in = inside.index(True)
         out = list(verdicts)
@@ -247,12 +252,12 @@ class DomMain:
             return False
         return all(not self.body_like(x) for x in blocks[i + 1:first_in]) and first_in - i <= 8
 
-    def _story_units(self, blocks, inside: list[bool]) -> float:
-        """Body-like units inside the container and outside any comment region."""
+    def _story_units(self, blocks, inside: list[bool], depth: int) -> float:
+        """Body-like units inside the container and outside any comment region in it."""
         total = 0.0
         for b, ins in zip(blocks, inside):
             if ins and self.body_like(b):
-                m = boilerplate_marker(b.context)
+                m = boilerplate_marker(b.context[depth:])
                 if not m or m[1] != "comment":
                     total += b.features.get("units", 0.0)
         return total
@@ -270,7 +275,7 @@ class DomMain:
                 if k + 1 <= depth or k >= len(b.context):
                     continue
                 parent = prefix.rpartition("/")[0]
-                counts.setdefault((parent, b.context[k]), set()).add(prefix)
+                counts.setdefault((parent, _shape(b.context[k])), set()).add(prefix)
         out: set[str] = set()
         for members in counts.values():
             if len(members) >= self.repeated:

@@ -228,8 +228,12 @@ def assign_roles(blocks: tuple[Block, ...], verdicts: Sequence[Verdict]) -> tupl
         next_units = blocks[kept[n + 1]].features.get("units", 0) if n + 1 < len(kept) else 0
         heading = (0 < units <= 40 and not _HEADING_END.search(b.text)
                    and b.features.get("punct", 0) <= 1 and next_units > units)
+        first_title = (n == 0 and 2 <= units <= 80 and not b.features.get("full_stop")
+                       and b.features.get("punct", 0) <= 3)
         if _ENUMERATED.match(b.text):
             role = Role.LIST_ITEM
+        elif first_title:
+            role = Role.TITLE
         elif heading:
             role = Role.TITLE if n == 0 else Role.HEADING
         else:

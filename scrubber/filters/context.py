@@ -78,6 +78,8 @@ class MainRegion:
 
     def find_title(self, doc, verdicts: list[Verdict | None], start: int) -> int | None:
         """The headline above the run, across a few meta lines, if there is one."""
+        if verdicts[start] is None and self.is_title(doc.blocks[start]):
+            return None  # the run already starts with its headline
         for i in range(start - 1, max(-1, start - 1 - self.title_reach), -1):
             v = verdicts[i]
             if v is None:

@@ -34,7 +34,7 @@ MARKERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("nav", frozenset({"nav", "navbar", "navigation", "menu", "menubar", "breadcrumb",
                        "breadcrumbs", "crumb", "crumbs", "topbar", "toolbar", "subnav",
                        "sitemap", "pagination", "pager", "skip", "daohang"})),
-    ("footer", frozenset({"footer", "foot", "copyright", "contentinfo", "colophon", "bottom"})),
+    ("footer", frozenset({"footer", "foot", "copyright", "copy", "contentinfo", "colophon", "bottom"})),
     ("aside", frozenset({"aside", "sidebar", "side", "widget", "rail", "complementary",
                          "sidebox"})),
     ("form", frozenset({"form", "login", "signin", "signup", "register", "newsletter",
@@ -145,6 +145,8 @@ class DomMain:
     #: this much body text outside comment regions makes the page an article,
     #: whose reader comments are dropped; below it the comments are the thread
     story_units: float = 250.0
+    #: how far above the container to look for repeated posts of a thread
+    thread_levels: int = 10
     #: keep the title (h1) and headings just above the container
     keep_title: bool = True
 
@@ -220,7 +222,27 @@ class DomMain:
             s = self.container_score(path, sc)
             if s > best:
                 best, best_path = s, path
-        return best_path
+        return self._thread(best_path, sc) if best_path else None
+
+    def _thread(self, path: str, sc: ContainerScores) -> str:
+        """Widen a container that is one of repeated posts to the list holding them all.
+
+        ``div.post#p1`` wins on its own; its siblings ``div.post#p2``... are
+        the replies, so the container becomes their parent.
+        """
+        steps = path.split("/")
+        for up in range(min(self.thread_levels, len(steps) - 2)):
+            node = "/".join(steps[: len(steps) - up])
+            parent = node.rpartition("/")[0]
+            shape = _shape(sc.descriptor[node])
+            if " " not in shape:  # a bare tag repeats everywhere
+                continue
+            sibs = [p for p in sc.good if p.rpartition("/")[0] == parent and p != node
+                    and _shape(sc.descriptor[p]) == shape and p not in sc.banned]
+            good = sum(sc.good[p] for p in sibs)
+            if sibs and good >= self.min_good / 2 and good >= sum(sc.bad[p] for p in sibs) / 2:
+                return parent
+        return path
 
     def __call__(self, doc, verdicts: list[Verdict | None]) -> list[Verdict | None]:
         if doc.kind != "html" or not doc.blocks:

@@ -31,7 +31,12 @@ def has_han(text: str) -> bool:
     return _HAN.search(text) is not None
 
 
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+
+
 def _fold(text: str) -> str:
+    # Lone surrogates (from badly decoded input) cannot reach OpenCC's UTF-8.
+    text = _SURROGATE.sub("\ufffd", text)
     text = unicodedata.normalize("NFKC", text)
     return _SPACES.sub(" ", text).casefold()
 

@@ -20,15 +20,23 @@ __all__ = ["NORMALISERS", "s2t", "t2s", "whitespace", "zh_punctuation"]
 _FULL = {",": "，", "?": "？", ":": "：", "!": "！", ";": "；"}
 # ASCII punctuation right after a Han character (or a closing CJK quote) and
 # not inside a number (1,000) or a URL (http://).
-_PUNCT_AFTER_HAN = regex.compile(r"(?<=[\p{Han}”」』》）])([,?:!;])(?![\d/])")
+_PUNCT_AFTER_HAN = regex.compile(r"(?<=[\p{Han}”」』》）])([,?:!;]+)(?![\d/])")
 _PAREN_HAN = regex.compile(r"\(([^()\n]*\p{Han}[^()\n]*)\)")
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
 _ZERO_WIDTH = regex.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _SPACE_RUN = regex.compile(r"[ \t\u00a0\u3000]{2,}|[\t\u00a0]")
 
 
 def zh_punctuation(text: str) -> tuple[str, int]:
     """ASCII ``, ? : ! ;`` after a Han character, and ``()`` around Han text, to full width."""
-    text, n1 = _PUNCT_AFTER_HAN.subn(lambda m: _FULL[m.group(1)], text)
+    n1 = 0
+
+    def full(m: regex.Match[str]) -> str:
+        nonlocal n1
+        n1 += len(m.group(1))
+        return "".join(_FULL[c] for c in m.group(1))
+
+    text = _PUNCT_AFTER_HAN.sub(full, text)
     text, n2 = _PAREN_HAN.subn(lambda m: f"（{m.group(1)}）", text)
     return text, n1 + n2
 
@@ -49,6 +57,8 @@ def _converter(config: str):
 
 
 def _convert(config: str, text: str) -> tuple[str, int]:
+    if _SURROGATE.search(text):  # OpenCC cannot take lone surrogates; leave such text alone
+        return text, 0
     new = _converter(config).convert(text)
     if new == text:
         return text, 0

@@ -162,7 +162,8 @@ class Pipeline:
             if name in self.names:
                 steps = [s for s in steps if s.name != name]
             elif name in rule_ids:
-                steps = [self._replace_rules(s, s.fn.rules.without(name)) for s in steps]
+                steps = [self._replace_rules(s, lambda rules, n=name: rules.without(n))
+                         for s in steps]
             else:
                 raise ScrubberError(f"no step or rule named {name!r}; steps: {self.names}")
         return Pipeline(tuple(steps))
@@ -180,14 +181,15 @@ class Pipeline:
         if "rules" not in self.names:
             raise ScrubberError("the pipeline has no 'rules' step to add rules to")
         return Pipeline(tuple(
-            self._replace_rules(s, s.fn.rules + extra) for s in self.steps
+            self._replace_rules(s, lambda rules: rules + extra) for s in self.steps
         ))
 
     @staticmethod
-    def _replace_rules(step: Step, rules: RuleSet) -> Step:
+    def _replace_rules(step: Step, edit: Callable[[RuleSet], RuleSet]) -> Step:
+        """The ``rules`` step rebuilt with ``edit(its rules)``; other steps as they are."""
         if step.name != "rules":
             return step
-        return replace(step, fn=type(step.fn)(rules))
+        return replace(step, fn=type(step.fn)(edit(step.fn.rules)))
 
     # -- running -------------------------------------------------------------
     def judge(self, doc: Document) -> list[Verdict]:

@@ -175,9 +175,6 @@ def test_public_names():
         assert hasattr(scrubber, name)
 
 
-@pytest.mark.xfail(reason="core: MainRegion only keeps a title directly above the main run, "
-                   "so a byline between headline and story drops the headline as outside_main",
-                   strict=False)
 def test_english_title_above_byline_is_kept():
     art = scrubber.scrub(ENGLISH.read_text(encoding="utf-8"))
     assert art.title == "Harbour City Opens Its First Floating Solar Farm"

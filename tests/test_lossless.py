@@ -173,17 +173,7 @@ def test_edge_cases(source):
 SURROGATES = ["abc\ud800def", "中文\udc80测试。", "\ud83d", "（责任编辑：汇率\udfff）"]
 
 
-@pytest.mark.parametrize(
-    "source",
-    [
-        pytest.param(s, marks=pytest.mark.xfail(
-            raises=UnicodeEncodeError, strict=False,
-            reason="core: keys.match_keys hands text with lone surrogates to OpenCC, "
-            "which encodes to UTF-8 and raises",
-        )) if scrubber.keys.has_han(s) else s
-        for s in SURROGATES
-    ],
-)
+@pytest.mark.parametrize("source", SURROGATES)
 def test_lone_surrogates_never_raise(source):
     check_text(source)
 

@@ -87,9 +87,6 @@ def test_promo_removed_by_default():
     assert rule_of(scrubber.scrub(MIDDLE_PROMO), PROMO) == (False, "promo")
 
 
-@pytest.mark.xfail(raises=AttributeError, strict=False,
-                   reason="core: Pipeline.without(rule_id) reads .rules on every step's fn, "
-                   "and plain-function steps (symbols) have none")
 def test_without_rule_id_keeps_the_promo_line():
     p = default_pipeline().without("promo")
     assert "promo" not in p.rules.ids
@@ -213,15 +210,9 @@ def with_rules_via_replace(p: Pipeline, path: Path) -> Pipeline:
     return p.replace("rules", type(p["rules"].fn)(p.rules + scrubber.load_rules(path)))
 
 
-WITH_RULES_BUG = pytest.mark.xfail(
-    raises=AttributeError, strict=False,
-    reason="core: Pipeline.with_rules reads .rules on every step's fn, "
-    "and plain-function steps (symbols) have none")
-
-
 @pytest.mark.parametrize(
     "add",
-    [pytest.param(lambda p, path: p.with_rules(path), id="with_rules", marks=WITH_RULES_BUG),
+    [pytest.param(lambda p, path: p.with_rules(path), id="with_rules"),
      pytest.param(with_rules_via_replace, id="replace")],
 )
 def test_with_rules_site_scoped(site_rules, add):

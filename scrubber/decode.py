@@ -247,6 +247,8 @@ def _choose(data: bytes, encoding: str | None, claims: list[_Claim], notes: list
     over = f" over {claims[0][0]} {claims[0][1]}" if claims else ""
     for bom, enc in _BOMS:
         if data.startswith(bom):
+            if enc.startswith("utf-32") and len(data) % 4:
+                continue  # FF FE 00 00 can also be a UTF-16 BOM followed by U+0000
             why = f"byte order mark says {enc}{over}; used {enc}"
             return enc, *_decode(data[len(bom) :], enc), "bom", why
     if encoding is not None:

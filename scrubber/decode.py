@@ -241,14 +241,25 @@ def _claim(source: str, label: str | None, notes: list[str]) -> _Claim | None:
     return source, label, enc
 
 
+def _plausible_utf32(body: bytes, enc: str) -> bool:
+    """UTF-32 only if it decodes cleanly to planes 0-2 (browsers never pick UTF-32)."""
+    if len(body) % 4:
+        return False
+    try:
+        text = body.decode(enc)
+    except UnicodeDecodeError:
+        return False
+    return all(ord(c) < 0x30000 for c in text)
+
+
 def _choose(data: bytes, encoding: str | None, claims: list[_Claim], notes: list[str]) -> _Verdict:
     if not data:
         return "utf-8", "", 0, "fallback", "empty input"
     over = f" over {claims[0][0]} {claims[0][1]}" if claims else ""
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            if enc.startswith("utf-32") and len(data) % 4:
-                continue  # FF FE 00 00 can also be a UTF-16 BOM followed by U+0000
+            if enc.startswith("utf-32") and not _plausible_utf32(data[len(bom):], enc):
+                continue  # FF FE 00 00 is also a UTF-16 BOM followed by U+0000
             why = f"byte order mark says {enc}{over}; used {enc}"
             return enc, *_decode(data[len(bom) :], enc), "bom", why
     if encoding is not None:

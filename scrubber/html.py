@@ -87,8 +87,9 @@ _CAMEL = regex.compile(r"(?<=[a-z])(?=[A-Z])")
 _HIDDEN_STYLE = regex.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", regex.I)
 _XML_DECL = regex.compile(r"^\s*<\?xml[^>]*>", regex.I)
 _CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF])
-_CJK_GAP = regex.compile(
-    r"(?<=[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff01-\uff60]) "
+# A line break between two CJK characters is source formatting, not a space.
+_CJK_BREAK = regex.compile(
+    r"(?<=[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff01-\uff60])[ \t\r]*\n\s*"
     r"(?=[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff01-\uff60])"
 )
 _TITLE_SEP = regex.compile(r"\s+[-|–—·:»]\s+|\s*[|｜_]\s*|\s+-\s*|\s*--\s*")
@@ -152,6 +153,7 @@ class _Frame:
     role: Role
     parts: list[str] = field(default_factory=list)
     link: int = 0
+    after_link: bool = False  # the last thing added was the end of a link
 
 
 @dataclass
@@ -175,13 +177,14 @@ class _Found:
 def _emit(frame: _Frame, found: _Found) -> None:
     if not frame.parts:
         return
-    text = " ".join("".join(frame.parts).split())
+    text = "".join(frame.parts)
     frame.parts = []
     link, frame.link = frame.link, 0
+    if "\n" in text:
+        text = _CJK_BREAK.sub("", text)
+    text = " ".join(text.split())
     if not text:
         return
-    if " " in text:
-        text = _CJK_GAP.sub("", text)
     found.texts.append(text)
     found.links.append(min(1.0, link / len(text)))
     found.frames.append((frame.tag, frame.path, frame.context, frame.role))
@@ -189,6 +192,7 @@ def _emit(frame: _Frame, found: _Found) -> None:
 
 def _add(frame: _Frame, text: str | None, in_link: bool) -> None:
     if text:
+        frame.after_link = False
         frame.parts.append(text)
         if in_link:
             frame.link += len(text.strip())
@@ -215,7 +219,9 @@ def _is_hidden(el) -> bool:
 
 
 def _is_data_row(tr) -> bool:
-    """A table row whose cells hold only inline content: one block per row."""
+    """A row of two or more cells holding only inline content: one block per row."""
+    if sum(1 for c in tr if c.tag in ("td", "th")) < 2:
+        return False
     for d in tr.iterdescendants():
         t = d.tag
         if isinstance(t, str) and t in _LAYOUT_IN_ROW:
@@ -291,6 +297,8 @@ def _walk(root, found: _Found, url: str | None) -> None:
             own = True
             if tag == "figcaption" and fig:
                 found.figure_of[len(found.texts)] = fig
+        if tag == "a" and frame.after_link:
+            frame.parts.append(" ")  # <a>Home</a><a>News</a> are two words
         in_link = in_link or tag == "a"
         _add(frame, el.text, in_link)
         return [el, iter(el), frame, path, ctx, in_link, hidden, {}, cell_mode, fig, own]
@@ -314,6 +322,8 @@ def _walk(root, found: _Found, url: str | None) -> None:
             _emit(entry[2], found)
         if stack:
             parent = stack[-1]
+            if entry[0].tag == "a" and parent[2].parts:
+                parent[2].after_link = True
             _add(parent[2], entry[0].tail, parent[5])
     _emit(top, found)
 

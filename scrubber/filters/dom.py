@@ -82,18 +82,20 @@ def boilerplate_marker(context: Iterable[str]) -> tuple[int, str] | None:
     return found
 
 
+def _hidden(block: Block) -> Verdict | None:
+    for d in block.context:
+        if d.endswith("@hidden"):
+            return Verdict.drop("hidden", "text the page hides from readers", evidence=d[:40])
+    return None
+
+
 def hidden_block(block: Block, doc) -> Verdict | None:
     """Drop text the page hides (``hidden``, ``aria-hidden``, ``display:none``).
 
     Drop: ``<div style="display:none">登录后查看更多</div>``.
     Keep: the same text in a visible ``<div>``.
     """
-    if doc.kind != "html":
-        return None
-    for d in block.context:
-        if d.endswith("@hidden"):
-            return Verdict.drop("hidden", "text the page hides from readers", evidence=d[:40])
-    return None
+    return _hidden(block) if doc.kind == "html" else None
 
 
 @dataclass
@@ -248,8 +250,14 @@ class DomMain:
         if doc.kind != "html" or not doc.blocks:
             return verdicts
         main = self.choose(doc.blocks, verdicts)
-        if main is None:
-            return verdicts
+        if main is None:  # no article here: still drop what the structure marks
+            out = list(verdicts)
+            for i, (b, v) in enumerate(zip(doc.blocks, verdicts)):
+                hidden = _hidden(b)
+                if hidden or (v is None and (boilerplate_marker(b.context)
+                                             or b.features.get("link_density", 0) >= 0.99)):
+                    out[i] = hidden or self._outside(b, "none")
+            return out
         depth = main.count("/")
         inside = [b.path == main or (b.path or "").startswith(main + "/") for b in doc.blocks]
         repeated = self._repeated(doc.blocks, inside, depth)
@@ -258,6 +266,14 @@ class DomMain:
         first_in = inside.index(True)
         out = list(verdicts)
         for i, (b, v) in enumerate(zip(doc.blocks, verdicts)):
+            hidden = _hidden(b)
+            if hidden:  # over any rule: hidden text lifts no metadata either
+                out[i] = hidden
+                continue
+            if (v is not None and inside[i] and v.rule == "nav" and b.role is Role.TABLE_ROW
+                    and b.features.get("link_density", 0.0) < self.link_list_density):
+                out[i] = Verdict.body("table_row", "a row of a table in the article")
+                continue  # cells joined by | look like a menu strip to link_strip
             if v is not None:
                 continue
             if inside[i]:

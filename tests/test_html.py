@@ -1,0 +1,143 @@
+"""parse_page on small hand-written pages, and the DOM steps' rule ids."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree, html
+
+import scrubber
+from scrubber.html import clean_title, parse_page, tokens_of
+from scrubber.model import Role
+
+PAGE = """<html lang="en"><head><title>Quiet street gets a park | Example Times</title>
+<meta property="og:site_name" content="Example Times">
+<meta property="article:published_time" content="2024-05-02T08:00:00Z">
+<meta name="author" content="Ann Lee"><link rel="canonical" href="https://ex.com/a">
+<meta property="og:image" content="https://ex.com/main.jpg">
+<script>var junk = 1;</script></head>
+<body><div class="padding headline"><a href="/">Home</a><a href="/x">World</a></div>
+<div id="main" class="article-body"><h1>Quiet street gets a park</h1>
+<p>The council opened a <a href="/p">small park</a> on Friday.</p>
+<ul><li>Benches</li><li>Trees</li></ul>
+<table><tr><td>Area</td><td>2 ha</td></tr></table>
+<blockquote><p>It is lovely.</p></blockquote><pre>code  here</pre>
+<figure><img src="/p.jpg" alt="Park"><figcaption>The new park.</figcaption></figure>
+<div>first line<br>second line</div>
+<p style="display: none">secret</p></div></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def page():
+    return parse_page(PAGE, url="https://ex.com/a")
+
+
+def _by_text(page, text):
+    return next(b for b in page.blocks if b.text == text)
+
+
+def test_roles_and_paths(page):
+    assert _by_text(page, "Quiet street gets a park").role is Role.TITLE
+    assert _by_text(page, "Benches").role is Role.LIST_ITEM
+    assert _by_text(page, "Area | 2 ha").role is Role.TABLE_ROW
+    assert _by_text(page, "It is lovely.").role is Role.QUOTE
+    assert _by_text(page, "code here").role is Role.PRE
+    assert _by_text(page, "The new park.").role is Role.CAPTION
+    p = _by_text(page, "The council opened a small park on Friday.")
+    assert p.path == "/html/body/div[2]/p[1]"
+    assert p.tag == "p"
+    assert p.features["link_density"] == pytest.approx(len("small park") / len(p.text))
+
+
+def test_heading_level():
+    pg = parse_page("<html><body><h3>Sub</h3><p>x</p></body></html>")
+    assert pg.blocks[0].role is Role.HEADING and pg.blocks[0].features["level"] == 3
+
+
+def test_br_splits_and_adjacent_links(page):
+    assert _by_text(page, "first line") and _by_text(page, "second line")
+    assert _by_text(page, "Home World").features["link_density"] == pytest.approx(9 / 10)
+
+
+def test_context_tokens_are_whole():
+    assert tokens_of("padding headline") == ["padding", "headline"]
+    assert tokens_of("mainArticle-body") == ["main", "article", "body"]
+    pg = parse_page('<html><body><div class="padding"><p>Some text here.</p></div></body></html>')
+    assert "ad" not in pg.blocks[0].context[-2].split()
+
+
+def test_metadata(page):
+    assert page.meta["title"] == "Quiet street gets a park"
+    assert page.meta["published"] == "2024-05-02T08:00:00Z"
+    assert page.meta["author"] == "Ann Lee"
+    assert page.meta["site_name"] == "Example Times"
+    assert page.meta["language"] == "en"
+    assert page.meta["canonical_url"] == "https://ex.com/a"
+    assert page.extra["main_image"] == "https://ex.com/main.jpg"
+    img = page.extra["images"][0]
+    assert img == {"src": "https://ex.com/p.jpg", "alt": "Park", "caption": "The new park.",
+                   "path": img["path"], "figure": img["figure"]}
+    assert not any("junk" in b.text for b in page.blocks)
+
+
+@pytest.mark.parametrize(("title", "site", "want"), [
+    ("山区小学用上热水 - 新浪新闻", None, "山区小学用上热水"),
+    ("Bridge reopens | Reuters", None, "Bridge reopens"),
+    ("老街改造完成_网易新闻", None, "老街改造完成"),
+    ("Example Times | A much longer headline here", "Example Times", "A much longer headline here"),
+])
+def test_clean_title(title, site, want):
+    assert clean_title(title, site) == want
+
+
+def test_jsonld_and_chinese_date_line():
+    pg = parse_page('<html><head><script type="application/ld+json">'
+                    '{"@graph":[{"datePublished":"2024-01-02","author":[{"name":"张三"}]}]}'
+                    '</script></head><body><p>x</p></body></html>')
+    assert pg.meta["published"] == "2024-01-02" and pg.meta["author"] == "张三"
+    pg = parse_page("<html><body><div>2025年05月13日 10:23 来源：某报</div><p>正文。</p></body></html>")
+    assert pg.meta["published"] == "2025-05-13 10:23"
+
+
+def test_hidden_is_a_block_dropped_as_hidden(page):
+    assert _by_text(page, "secret").context[-1].endswith("@hidden")
+    art = scrubber.scrub(PAGE)
+    assert next(r for r in art.boilerplate if r.text == "secret").rule == "hidden"
+
+
+def test_lxml_and_bs4_inputs_match_str():
+    from bs4 import BeautifulSoup
+
+    want = [b.text for b in parse_page(PAGE).blocks]
+    assert [b.text for b in parse_page(html.document_fromstring(PAGE)).blocks] == want
+    assert [b.text for b in parse_page(etree.ElementTree(html.document_fromstring(PAGE))).blocks] == want
+    assert [b.text for b in parse_page(BeautifulSoup(PAGE, "html.parser")).blocks] == want
+    assert scrubber.scrub(BeautifulSoup(PAGE, "html.parser")).input_kind == "html"
+
+
+@pytest.mark.parametrize("junk", ["", "   ", "<", "<html></html>", "\x00\x01<p>", "<?xml version='1.0' encoding='utf-8'?><p>x</p>",
+                                  "<<<>>>", "<div" * 500, "<b>" * 3000 + "deep"])
+def test_garbage_never_raises(junk):
+    parse_page(junk)
+    scrubber.scrub(junk, kind="html")
+
+
+def test_every_text_node_in_exactly_one_block():
+    src = "<html><body><div>a<p>b<span>c</span>d</p>e<ul><li>f</li></ul>g<br>h</div>i</body></html>"
+    root = html.document_fromstring(src)
+    nodes = [t.strip() for t in root.itertext() if t.strip()]
+    texts = "".join(b.text.replace(" ", "") for b in parse_page(src).blocks)
+    assert texts == "".join(nodes)
+
+
+def test_dom_steps_leave_text_mode_alone():
+    text = "首页\n新闻\n这是一段很长的正文，讲述了一件事情的经过，内容完整。\n（责任编辑：张三）"
+    art = scrubber.scrub(text)
+    assert art.input_kind == "text"
+    assert not {"hidden", "link_list", "outside_main_dom"} & set(art.counts())
+
+
+def test_outside_container_rule_ids():
+    art = scrubber.scrub(PAGE.replace("</body>", "<footer><p>Contact us for more information today.</p></footer></body>"))
+    rules = {r.text: r.rule for r in art.boilerplate}
+    assert rules["Home World"] in ("nav", "link_list")
+    assert rules["Contact us for more information today."] == "footer"

@@ -82,6 +82,35 @@ def _is_tree(source: Any) -> bool:
     return mod.startswith("lxml") or mod.startswith("bs4")
 
 
+def _header_value(value: Any) -> str | None:
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else None
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    return str(value) if value is not None else None
+
+
+def _unwrap_response(source: Any) -> tuple[bytes, str | None, dict[str, str]] | None:
+    """Body bytes, URL and Content-Type of a requests / httpx / Scrapy response (duck-typed)."""
+    body = getattr(source, "content", None)  # requests, httpx
+    if not isinstance(body, (bytes, bytearray)):
+        body = getattr(source, "body", None)  # Scrapy
+    if not isinstance(body, (bytes, bytearray)) or not hasattr(source, "headers"):
+        return None
+    url = getattr(source, "url", None)
+    headers: dict[str, str] = {}
+    raw = source.headers
+    for name in ("Content-Type", b"Content-Type", "content-type"):
+        try:
+            value = raw.get(name)
+        except Exception:  # noqa: BLE001 - odd header containers: no hint, still cleaned
+            value = None
+        if value:
+            headers["Content-Type"] = _header_value(value) or ""
+            break
+    return bytes(body), (str(url) if url is not None else None), headers
+
+
 def _to_text(source: Any, *, encoding: str | None, headers: Mapping[str, str] | None):
     if isinstance(source, str):
         return source, None
@@ -113,7 +142,9 @@ def scrub(
     """Clean one page or one piece of scraped text into an :class:`Article`.
 
     ``source`` is plain scraped text or HTML, as ``str`` or ``bytes`` (bytes
-    are decoded, see ``Article.encoding``); the kind is detected. ``url`` and
+    are decoded, see ``Article.encoding``), a parsed lxml or BeautifulSoup
+    tree, or a ``requests`` / ``httpx`` / Scrapy response (its body, URL and
+    Content-Type charset are used); the kind is detected. ``url`` and
     ``lang`` are hints, never required. ``normalize`` names explicit display
     normalisers to apply to the output (see :mod:`scrubber.normalize`).
     ``kind`` forces ``"text"`` or ``"html"`` instead of detecting it.
@@ -123,6 +154,11 @@ def scrub(
             raise ScrubberError(f"unknown normaliser {name!r}; known: {sorted(NORMALISERS)}")
     if kind not in ("auto", "text", "html"):
         raise ScrubberError(f"kind must be 'auto', 'text' or 'html', not {kind!r}")
+    response = None if isinstance(source, (str, bytes)) else _unwrap_response(source)
+    if response is not None:
+        source, resp_url, resp_headers = response
+        url = url or resp_url
+        headers = headers or resp_headers
     if _is_tree(source):
         return _scrub_html(source, url=url, lang=lang, pipeline=pipeline,
                            normalize=normalize, encoding=None)

@@ -142,6 +142,8 @@ class DomMain:
     positive_boost: float = 1.25
     #: a container needs this much body-like text, else the pass does nothing
     min_good: float = 20.0
+    #: a marked region holding more than this share of the body text is a page wrapper
+    marked_share: float = 0.5
     #: siblings with the same descriptor, from this count on, are repeated posts
     repeated: int = 2
     #: this much body text outside comment regions makes the page an article,
@@ -166,9 +168,10 @@ class DomMain:
         good: dict[str, float] = {}
         bad: dict[str, float] = {}
         desc: dict[str, str] = {}
-        banned: set[str] = set()
         blocks = list(blocks)
         verdicts = list(verdicts) if verdicts is not None else [None] * len(blocks)
+        roots = self._marked_roots(blocks)
+        banned: set[str] = set()
         for b, v in zip(blocks, verdicts):
             path = b.path or ""
             if not path.startswith("/"):
@@ -176,7 +179,13 @@ class DomMain:
             f = b.features
             units = f.get("units", 0.0)
             ld = f.get("link_density", 0.0)
-            marker = boilerplate_marker(b.context)
+            marker = None
+            if roots:
+                prefix = ""
+                for k, step in enumerate(path.split("/")[1:]):
+                    prefix = f"{prefix}/{step}"
+                    if prefix in roots:
+                        marker = (k, roots[prefix])
             if marker and marker[1] == "hidden":
                 continue
             if self.body_like(b):
@@ -196,13 +205,41 @@ class DomMain:
                     desc[prefix] = d = b.context[k] if k < len(b.context) else step
                     good[prefix] = 0.0
                     bad[prefix] = 0.0
-                    m = _markers_of(d)
+                    m = roots.get(prefix)
                     if under_marker or (m and m not in ("header", "comment")):
                         banned.add(prefix)
                 under_marker = prefix in banned
                 good[prefix] += g
                 bad[prefix] += bd
         return ContainerScores(good, bad, desc, banned)
+
+    def _marked_roots(self, blocks: list[Block]) -> dict[str, str]:
+        """Marked elements (nav, footer...) holding under half the page's body text.
+
+        A marker on a wrapper of the whole page (ASP.NET's page-wide
+        ``<form>``, a ``div.page-bottom`` around everything) says nothing.
+        """
+        good: dict[str, float] = {}
+        marked: dict[str, str] = {}
+        total = 0.0
+        for b in blocks:
+            path = b.path or ""
+            if not path.startswith("/"):
+                continue
+            g = b.features.get("units", 0.0) if self.body_like(b) else 0.0
+            total += g
+            prefix = ""
+            for k, step in enumerate(path.split("/")[1:]):
+                prefix = f"{prefix}/{step}"
+                if prefix not in good:
+                    good[prefix] = 0.0
+                    if k < len(b.context):
+                        m = _markers_of(b.context[k])
+                        if m:
+                            marked[prefix] = m
+                good[prefix] += g
+        return {p: m for p, m in marked.items()
+                if m == "hidden" or good[p] < self.marked_share * total}
 
     def container_score(self, path: str, sc: ContainerScores) -> float:
         d = sc.descriptor[path]

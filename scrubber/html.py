@@ -86,7 +86,8 @@ _TOKEN_SPLIT = regex.compile(r"[^\p{L}\p{N}]+")
 _CAMEL = regex.compile(r"(?<=[a-z])(?=[A-Z])")
 _HIDDEN_STYLE = regex.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", regex.I)
 _XML_DECL = regex.compile(r"^\s*<\?xml[^>]*>", regex.I)
-_CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF])
+# Characters lxml refuses (C0 controls other than tab/newline/CR, U+FFFE/FFFF).
+_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # A line break between two CJK characters is source formatting, not a space.
 _CJK_BREAK = regex.compile(
     r"(?<=[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff01-\uff60])[ \t\r]*\n\s*"
@@ -129,7 +130,9 @@ def _root_of(source: Any):
     if isinstance(source, (bytes, bytearray)):
         source = bytes(source).decode("utf-8", "replace")
     if isinstance(source, str):
-        text = _XML_DECL.sub("", source, count=1).translate(_CONTROL)
+        text = _XML_DECL.sub("", source, count=1)
+        if _CONTROL.search(text):  # rare: only then pay for a rewrite
+            text = _CONTROL.sub("", text)
         if not text.strip():
             return None
         try:

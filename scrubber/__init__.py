@@ -12,6 +12,7 @@ from .core import detect_language, looks_like_html, scrub
 from .errors import RuleError, ScrubberError
 from .model import Article, Block, Change, Removed, Role, Verdict
 from .pipeline import Document, Pipeline, Step, default_pipeline
+from .records import to_records
 from .rules import Rule, RuleSet, default_rules, load_rules
 
 __version__ = "0.1.0"
@@ -36,4 +37,5 @@ __all__ = [
     "load_rules",
     "looks_like_html",
     "scrub",
+    "to_records",
 ]

@@ -318,20 +318,60 @@ class Article:
         return "\n\n".join(out)
 
     def _repr_html_(self) -> str:
-        """Notebook view: metadata, then every block, boilerplate struck through."""
-        esc = html.escape
-        rows = []
-        for k, v in self.metadata.items():
-            if v:
-                rows.append(f"<tr><th style='text-align:left'>{esc(k)}</th><td>{esc(v)}</td></tr>")
-        parts = [f"<div class='scrubber-article'><table>{''.join(rows)}</table><ol start='0'>"]
-        for b, v in zip(self.blocks, self.verdicts):
+        """Notebook view: metadata on top, then every block in order.
+
+        Body blocks are shown in full; boilerplate is greyed and struck through,
+        tagged with its rule id and reason. All page text is HTML-escaped, so a
+        scraped ``<script>`` shows as text and never runs.
+        """
+        esc = html.escape  # quote=True: safe in text and in attribute values
+        grey, line = "#8a8a8a", "border-bottom:1px solid rgba(128,128,128,.2)"
+        kept = sum(v.keep for v in self.verdicts)
+        counts = self.counts()
+        head = esc(self.title) if self.title else "<i>(no title)</i>"
+        summary = (f"{len(self.blocks)} blocks · {kept} kept · {len(self.blocks) - kept} removed"
+                   f" · {esc(self.input_kind)}")
+        if self.encoding and self.encoding.get("encoding"):
+            summary += f" · {esc(str(self.encoding['encoding']))}"
+        parts = [
+            "<div class='scrubber-article' style='font-family:system-ui,-apple-system,"
+            "\"Segoe UI\",\"Noto Sans CJK SC\",\"PingFang SC\",sans-serif;line-height:1.5;"
+            "max-width:60em'>",
+            f"<div style='font-size:1.25em;font-weight:600'>{head}</div>",
+            f"<div style='color:{grey};font-size:.85em;margin-bottom:.4em'>{summary}</div>",
+        ]
+        rows = [
+            f"<tr><th style='text-align:left;padding:0 1em 0 0;color:{grey};font-weight:500'>"
+            f"{esc(k)}</th><td style='text-align:left'>{esc(str(v))}</td></tr>"
+            for k, v in self.metadata.items() if v and k != "title"
+        ]
+        if rows:
+            parts.append(f"<table class='scrubber-meta' style='margin:0 0 .5em 0;font-size:.9em'>"
+                         f"{''.join(rows)}</table>")
+        if counts:
+            chips = " ".join(
+                f"<code style='background:rgba(200,60,60,.12);color:#b03030;padding:0 .3em;"
+                f"border-radius:3px'>{esc(rule)} {n}</code>"
+                for rule, n in counts.items()
+            )
+            parts.append(f"<div style='font-size:.85em;margin-bottom:.5em'>removed: {chips}</div>")
+        parts.append("<ol class='scrubber-blocks' start='0' style='padding-left:2.5em;margin:0'>")
+        for b, v in zip(self.blocks, self.verdicts, strict=True):
+            role = "" if b.role in (Role.LINE, Role.PARAGRAPH) else (
+                f" <small style='color:{grey}'>&lt;{esc(b.role.value)}&gt;</small>")
+            where = f" title='{esc(b.path)}'" if b.path else ""
             if v.keep:
-                parts.append(f"<li>{esc(b.text)}</li>")
+                weight = ";font-weight:600" if b.role in (Role.TITLE, Role.HEADING) else ""
+                parts.append(f"<li class='scrubber-kept' style='{line}{weight}'{where}>"
+                             f"{esc(b.text)}{role}</li>")
             else:
+                evidence = f" title='{esc(v.evidence)}'" if v.evidence else ""
                 parts.append(
-                    "<li style='color:#888'><s>" + esc(b.text) + "</s> "
-                    f"<code title='{esc(v.reason, quote=True)}'>{esc(v.rule)}</code></li>"
+                    f"<li class='scrubber-removed' style='{line};color:{grey}'{where}>"
+                    f"<s>{esc(b.text)}</s>{role} "
+                    f"<code style='background:rgba(200,60,60,.12);color:#b03030;padding:0 .3em;"
+                    f"border-radius:3px'{evidence}>{esc(v.rule)}</code> "
+                    f"<small><i>{esc(v.reason)}</i></small></li>"
                 )
         parts.append("</ol></div>")
         return "".join(parts)

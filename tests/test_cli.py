@@ -260,3 +260,90 @@ def test_python_dash_m_stdin_and_errors():
     )
     assert proc.returncode == 2
     assert b"no such file" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+# -- scrubber explain PAGE -----------------------------------------------------
+
+PORTAL = ROOT / "fixtures" / "pages" / "zh_portal" / "input.html"
+
+
+def test_explain_subcommand_lists_every_block(capsys):
+    code, out, err = run(capsys, "explain", "--width", "0", str(SEED_LIKE))
+    assert code == 0 and err == ""
+    assert ANSI not in out  # not a terminal
+    art = expected()
+    lines = out.splitlines()
+    assert lines[0] == art.title
+    assert "editor: 林舟" in lines[1]
+    assert f"{len(art.blocks)} blocks" in out and f"{len(art.boilerplate)} removed" in out
+    marks = [line[0] for line in lines if line[:2] in ("+ ", "- ")]
+    assert marks == ["+" if v.keep else "-" for v in art.verdicts]
+    for r in art.boilerplate:  # rule id and full text on one line, the reason under it
+        row = next(i for i, line in enumerate(lines)
+                   if line.startswith(f"- {r.rule}") and line.endswith(r.text))
+        assert lines[row + 1].strip() == f"↳ {r.reason}"
+    for b in art.paragraphs:  # body in full
+        assert any((line.startswith("+ ") and line.rstrip().endswith(b.text.strip()))
+                   or b.text in line for line in lines)
+
+
+def test_explain_subcommand_colour(capsys, monkeypatch):
+    _, out, _ = run(capsys, "explain", "--color", "always", str(SEED_LIKE))
+    assert "\x1b[32m+\x1b[0m" in out and "\x1b[31m-\x1b[0m" in out
+    assert "\x1b[31meditor_credit" in out
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    _, out, _ = run(capsys, "explain", str(SEED_LIKE))
+    assert ANSI in out  # a terminal
+    monkeypatch.setenv("NO_COLOR", "1")
+    _, out, _ = run(capsys, "explain", str(SEED_LIKE))
+    assert ANSI not in out
+    _, out, _ = run(capsys, "explain", "--color", "always", str(SEED_LIKE))
+    assert ANSI in out  # an explicit --color always wins over NO_COLOR
+    _, out, _ = run(capsys, "explain", "--color", "never", str(SEED_LIKE))
+    assert ANSI not in out
+
+
+def test_explain_subcommand_wraps_by_display_width(capsys):
+    from scrubber.cli import _cells
+
+    _, out, _ = run(capsys, "explain", "--width", "60", str(PORTAL))
+    for line in out.splitlines():
+        assert sum(_cells(ch) for ch in line) <= 60, line
+    _, wide, _ = run(capsys, "explain", "--width", "0", str(PORTAL))
+    art = scrubber.scrub(PORTAL.read_bytes())
+    assert all(any(b.text in line for line in wide.splitlines()) for b in art.blocks)
+
+
+def test_explain_subcommand_options_and_errors(capsys, tmp_path):
+    _, out, _ = run(capsys, "explain", "--no-reasons", "--without", "promo", str(SEED_LIKE))
+    assert "↳" not in out and "- promo" not in out
+    _, out, _ = run(capsys, "explain", "--url", "https://news.example.cn/a", str(PORTAL))
+    assert "url: https://news.example.cn/a" in out and "html · utf-8" in out
+    code, out, err = run(capsys, "explain", str(tmp_path / "missing.html"))
+    assert code == 2 and out == "" and "no such file" in err
+    code, out, _ = run(capsys, "explain", "--help")
+    assert code == 0 and "--width" in out
+    assert run(capsys, "explain")[0] == 2  # no PAGE
+    code, out, _ = run(capsys, "--help")
+    assert "scrubber explain PAGE" in out
+
+
+def test_explain_subcommand_stdin_and_a_file_named_explain(capsys, monkeypatch, tmp_path):
+    data = SEED_LIKE.read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    code, out, _ = run(capsys, "explain", "-")
+    assert code == 0 and out.startswith(expected().title)
+    (tmp_path / "explain").write_bytes(data)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "./explain")  # a file that happens to be called explain
+    assert code == 0 and out == expected().text + "\n"
+
+
+def test_explain_subcommand_as_a_process():
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrubber", "explain", str(SEED_LIKE)],
+        capture_output=True, cwd=ROOT, env=_env(), timeout=120, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    out = proc.stdout.decode("utf-8")
+    assert ANSI not in out and "- editor_credit" in out

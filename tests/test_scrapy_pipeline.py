@@ -123,7 +123,6 @@ CRAWL = textwrap.dedent('''
 
     settings = {
         "ITEM_PIPELINES": {"scrubber.contrib.scrapy.ScrubberPipeline": 300},
-        "SCRUBBER_DROP_INPUT": mode == "item",
         "ROBOTSTXT_OBEY": False,
         "TELNETCONSOLE_ENABLED": False,
         "HTTPPROXY_ENABLED": False,
@@ -132,6 +131,10 @@ CRAWL = textwrap.dedent('''
         "CLOSESPIDER_TIMEOUT": 60,
         "LOG_LEVEL": "WARNING",
     }
+    if mode == "dict":
+        settings["SCRUBBER_DROP_INPUT"] = False  # keep the raw page (default: drop it)
+    else:  # the defaults, and a JSON feed export
+        settings["FEEDS"] = {out + ".feed.jsonl": {"format": "jsonlines", "encoding": "utf8"}}
     items = []
 
     def scraped(item, **kwargs):  # a named function: signals hold weak references
@@ -207,9 +210,12 @@ def test_real_crawl(server, tmp_path, mode):
     assert stats["scrubber/removed"] == sum(expected_counts.values())
     assert {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith("scrubber/removed/")} \
         == expected_counts
-    if mode == "item":  # SCRUBBER_DROP_INPUT
+    if mode == "item":  # by default the raw page leaves the item: the JSON feed is written
         assert all("headers" not in item for item in result["items"])
-    else:
+        feed = (tmp_path / "item.json.feed.jsonl").read_text(encoding="utf-8").splitlines()
+        exported = [json.loads(line) for line in feed]
+        assert sorted(e["title"] for e in exported) == sorted(i["title"] for i in items.values())
+    else:  # SCRUBBER_DROP_INPUT = False keeps it (and the bytes cannot go into JSON)
         assert river["headers"] == {"Content-Type": "text/html; charset=gbk"}
 
 
@@ -241,11 +247,15 @@ def _gbk_item(**extra) -> dict:
 
 def test_dict_item_gets_article_fields_and_stats():
     pipe, stats = _pipeline()
-    item = pipe.process_item(_gbk_item())
+    item = pipe.process_item(_gbk_item(section="city"))
     assert item["title"] == "河边的旧仓库变成了社区书房"
     assert item["editor"] == "周晓岚"
-    assert set(item) >= {"title", "text", "author", "editor", "source", "published",
-                         "language", "removed", "body", "headers"}
+    assert set(item) == {"url", "section", "title", "text", "author", "editor", "source",
+                         "published", "language", "removed"}  # the raw page is dropped
+    json.dumps(item, ensure_ascii=False)  # so feed exports can write it
+    pipe, _ = _pipeline(SCRUBBER_DROP_INPUT=False)
+    item = pipe.process_item(_gbk_item())
+    assert isinstance(item["body"], bytes) and item["headers"]["Content-Type"]
     assert stats.get_value("scrubber/articles") == 1
     assert stats.get_value("scrubber/removed/editor_credit") == 1
 
@@ -272,8 +282,7 @@ def test_field_names_prefix_and_mapping():
                         SCRUBBER_FIELDS=["title", "text", "n_removed"])
     ctype, body = PAGES["/river.html"]
     item = pipe.process_item({"link": "http://x/", "html": body, "meta_headers": ctype})
-    assert set(item) == {"link", "html", "meta_headers", "article_title", "article_text",
-                         "article_n_removed"}
+    assert set(item) == {"link", "article_title", "article_text", "article_n_removed"}
     assert item["article_n_removed"] >= 3
     pipe, _ = _pipeline(SCRUBBER_FIELDS={"text": "clean", "article": "scrubbed"})
     item = pipe.process_item(_gbk_item())
@@ -288,7 +297,7 @@ def test_str_body_and_spider_title_is_not_replaced_by_none():
 
 
 def test_scrapy_item_and_undeclared_fields():
-    pipe, _ = _pipeline(SCRUBBER_DROP_INPUT=True)
+    pipe, _ = _pipeline()
     item = pipe.process_item(ArticleItem(**_gbk_item()))
     assert isinstance(item, ArticleItem)
     assert item["editor"] == "周晓岚" and "body" not in item and "headers" not in item

@@ -30,7 +30,9 @@ Settings (all optional):
                              dict ``{name: item_field}``
 ``SCRUBBER_OUTPUT_PREFIX``   prefix for the item fields when ``SCRUBBER_FIELDS`` is a
                              list, e.g. ``"article_"`` (default ``""``)
-``SCRUBBER_DROP_INPUT``      remove the body and headers fields after cleaning (default False)
+``SCRUBBER_DROP_INPUT``      remove the body and headers fields once the page is cleaned
+                             (default True: raw bytes would break JSON feed exports);
+                             False keeps them
 ``SCRUBBER_DROP_EMPTY``      drop items whose article has no body text (default False)
 ``SCRUBBER_RULES``           extra TOML rule files (site rules), a list of paths
 ``SCRUBBER_WITHOUT``         pipeline steps or rule ids to switch off, a list of names
@@ -156,7 +158,7 @@ class ScrubberPipeline:
         headers_field: str | None,
         encoding_field: str | None,
         outputs: Mapping[str, str],
-        drop_input: bool = False,
+        drop_input: bool = True,
         drop_empty: bool = False,
         pipeline: Pipeline | None = None,
         lang: str | None = None,
@@ -205,7 +207,7 @@ class ScrubberPipeline:
             headers_field=s.get("SCRUBBER_HEADERS_FIELD", "headers") or None,
             encoding_field=s.get("SCRUBBER_ENCODING_FIELD") or None,
             outputs=outputs,
-            drop_input=s.getbool("SCRUBBER_DROP_INPUT", False),
+            drop_input=s.getbool("SCRUBBER_DROP_INPUT", True),
             drop_empty=s.getbool("SCRUBBER_DROP_EMPTY", False),
             pipeline=pipeline,
             lang=s.get("SCRUBBER_LANG") or None,

@@ -32,7 +32,7 @@ class MainRegion:
     #: a line this long with punctuation is body-like even without a full stop
     long_units: float = 40.0
     #: a line ending in a full stop (。 or .) is body-like from this length on
-    sentence_units: float = 8.0
+    sentence_units: float = 4.0
     #: a line ending in ! ? 」 … needs this length: headlines end that way too
     exclaim_units: float = 20.0
     #: base cost of a line that is not body-like (a menu entry, a headline)
@@ -69,7 +69,7 @@ class MainRegion:
     title_reach: int = 4
     meta_rules: frozenset[str] = frozenset(
         {"byline", "dateline", "source_line", "original_title", "editor_credit",
-         "photo_credit", "prev_next", "tags"})
+         "photo_credit", "prev_next", "tags", "share", "action_bar"})
 
     def is_title(self, block: Block) -> bool:
         f = block.features

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..model import Block, Role, Verdict
+from .context import ArticleEnd, MainRegion
 
 __all__ = ["ContainerScores", "DomMain", "boilerplate_marker", "hidden_block"]
 
@@ -153,6 +154,11 @@ class DomMain:
     thread_levels: int = 10
     #: keep the title (h1) and headings just above the container
     keep_title: bool = True
+    #: the container must hold this share of the body text that the plain-text
+    #: reading (main_region + article_end) finds; else the DOM is misleading
+    #: (a feed of other stories, one post of a thread) and the text reading wins
+    agree_share: float = 0.7
+    text_reading: MainRegion = MainRegion()
 
     def body_like(self, block: Block) -> bool:
         f = block.features
@@ -287,6 +293,8 @@ class DomMain:
         if doc.kind != "html" or not doc.blocks:
             return verdicts
         main = self.choose(doc.blocks, verdicts)
+        if main is not None and not self._agrees(doc, verdicts, main):
+            return verdicts  # main_region and article_end decide, as for plain text
         if main is None:  # no article here: still drop what the structure marks
             out = list(verdicts)
             for i, (b, v) in enumerate(zip(doc.blocks, verdicts)):
@@ -320,6 +328,18 @@ class DomMain:
             else:
                 out[i] = self._outside(b, main)
         return out
+
+    def _agrees(self, doc, verdicts: list[Verdict | None], main: str) -> bool:
+        """Does the container hold most of the body text the plain-text reading finds?"""
+        reading = ArticleEnd()(doc, self.text_reading(doc, verdicts))
+        found = inside = 0.0
+        for b, v in zip(doc.blocks, reading):
+            if v is None and self.text_reading.body_like(b):
+                units = b.features.get("units", 0.0)
+                found += units
+                if b.path == main or (b.path or "").startswith(main + "/"):
+                    inside += units
+        return found == 0 or inside >= self.agree_share * found
 
     def _title_above(self, blocks, i: int, first_in: int) -> bool:
         b = blocks[i]
@@ -357,7 +377,7 @@ class DomMain:
                 out |= members
         return out
 
-    def _inside(self, b: Block, depth: int, repeated: set[str]) -> Verdict:
+    def _inside(self, b: Block, depth: int, repeated: set[str]) -> Verdict | None:
         steps = (b.path or "").split("/")[1:]
         prefixes, prefix = [], ""
         for step in steps:
@@ -376,7 +396,7 @@ class DomMain:
         if b.features.get("link_density", 0.0) >= self.link_list_density and not self.body_like(b):
             return Verdict.drop("link_list", "mostly link text: a list of links",
                                 evidence=f"link density {b.features['link_density']:.2f}")
-        return Verdict.body("body", "inside the article container")
+        return None  # inside the container: main_region and article_end still trim it
 
     def _outside(self, b: Block, main: str) -> Verdict:
         m = boilerplate_marker(b.context)

@@ -151,6 +151,16 @@ def _mostly_fine(text: str, bad: int) -> bool:
     return len(text) - len(text.encode("ascii", "ignore")) - bad >= 2 * bad
 
 
+def _rarely_damaged(text: str, bad: int) -> bool:
+    """At most one bad sequence per hundred non-ASCII characters.
+
+    A mislabelled page fails far more often; switching codecs on a few stray
+    bytes would trade four replacement characters for a page of mojibake
+    (GB18030 decodes almost any byte sequence "cleanly").
+    """
+    return bad * 100 <= len(text) - len(text.encode("ascii", "ignore"))
+
+
 def _looks_multibyte(data: bytes) -> bool:
     """High bytes mostly come in runs, as in CJK double-byte text (not isolated accents)."""
     runs = [len(r) for r in _HIGH_RUN.findall(data[:_SAMPLE])]
@@ -208,6 +218,8 @@ def _from_claim(data: bytes, claims: list[_Claim]) -> _Verdict:
         return enc, text, 0, source, f"{said}; decoded as {enc}"
     if enc == "utf-8" and _mostly_fine(text, bad):
         return enc, text, bad, source, f"{said}; kept utf-8 despite {bad} damaged sequences"
+    if _rarely_damaged(text, bad):  # a few stray bytes in a correctly labelled page
+        return enc, text, bad, source, f"{said}; kept {enc} despite {bad} damaged sequences"
     others = [c[2] for c in claims[1:]] + [*_SIBLINGS.get(enc, ()), _detect(data)]
     others += _MULTIBYTE if _looks_multibyte(data) else ()
     why = f"{said} but {enc} leaves {bad} undecodable sequences"

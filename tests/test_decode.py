@@ -406,3 +406,20 @@ def test_normalise_encoding_name(label, expected):
     assert normalise_encoding_name(label) == expected
     if expected is not None:
         codecs.lookup(expected)  # a name bytes.decode accepts
+
+
+def test_a_few_stray_bytes_do_not_switch_a_labelled_big5_page():
+    """Four bad sequences in a long Big5 page are damage, not a wrong label.
+
+    GB18030 decodes nearly any byte string without errors, so "fewest
+    replacements" alone would turn the whole page into mojibake.
+    """
+    body = ("<p>" + "臺北市政府今天宣布，捷運新路線將於明年通車，沿線居民期待已久。" * 40 + "</p>")
+    page = ('<html><head><meta charset="big5"></head><body>' + body + "</body></html>")
+    data = page.encode("big5")
+    data = data.replace(b"<p>", b"<p>\x81\x30", 1)  # a stray byte pair Big5 cannot map
+    got = decode(data)
+    assert got.encoding in ("big5hkscs", "cp950")
+    assert "臺北市政府" in got.text
+    assert got.replacements >= 1
+    assert "kept" in got.note

@@ -85,6 +85,7 @@ _LAYOUT_IN_ROW = BLOCK_TAGS - {"td", "th", "tr", "br", "hr"}
 _TOKEN_SPLIT = regex.compile(r"[^\p{L}\p{N}]+")
 _CAMEL = regex.compile(r"(?<=[a-z])(?=[A-Z])")
 _HIDDEN_STYLE = regex.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", regex.I)
+_TITLE_OPEN = regex.compile(r"<title\b[^>]*>", regex.I)
 _XML_DECL = regex.compile(r"^\s*<\?xml[^>]*>", regex.I)
 # Characters lxml refuses (C0 controls other than tab/newline/CR, U+FFFE/FFFF).
 _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -499,6 +500,12 @@ def parse_page(source: Any, *, url: str | None = None) -> Page:
         return Page(blocks=())
     found = _Found()
     _walk(root, found, url)
+    if not found.texts and len(found.doc_title) > 500 and isinstance(source, str):
+        # An unclosed <title> swallowed the page: read it again without that tag.
+        retry = _root_of(_TITLE_OPEN.sub("", source, count=1))
+        if retry is not None:
+            found = _Found()
+            _walk(retry, found, url)
     keys = match_keys(found.texts)
     ld = _jsonld_fields(found.jsonld)
     site = found.meta.get("og:site_name") or ld.get("site") or None

@@ -35,7 +35,7 @@ MARKERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("nav", frozenset({"nav", "navbar", "navigation", "menu", "menubar", "breadcrumb",
                        "breadcrumbs", "crumb", "crumbs", "topbar", "toolbar", "subnav",
                        "sitemap", "pagination", "pager", "skip", "daohang"})),
-    ("footer", frozenset({"footer", "foot", "copyright", "copy", "contentinfo", "colophon", "bottom"})),
+    ("footer", frozenset({"footer", "foot", "copyright", "contentinfo", "colophon"})),
     ("aside", frozenset({"aside", "sidebar", "side", "widget", "rail", "complementary",
                          "sidebox"})),
     ("form", frozenset({"form", "login", "signin", "signup", "register", "newsletter",
@@ -53,6 +53,12 @@ POSITIVE = frozenset({"article", "articlebody", "content", "contents", "post", "
                       "maincontent", "page", "cont", "txt", "con"})
 
 
+#: tokens that name the story itself: an element carrying one is never boilerplate
+#: (``div.hn-copy.hn-articleBody`` is the article, whatever ``copy`` suggests)
+STORY = frozenset({"article", "articlebody", "story", "storybody", "maincontent", "artibody",
+                   "zhengwen", "postbody", "entrycontent"})
+
+
 def _markers_of(descriptor: str) -> str | None:
     """The rule id a descriptor's tag or tokens mark, or ``None``."""
     tag, _, rest = descriptor.partition(" ")
@@ -61,6 +67,8 @@ def _markers_of(descriptor: str) -> str | None:
     if not rest:
         return None
     toks = rest.split(" ")
+    if "@hidden" not in toks and any(t in STORY for t in toks):
+        return None
     for rule, words in MARKERS:
         for t in toks:
             if t in words:
@@ -295,13 +303,14 @@ class DomMain:
         main = self.choose(doc.blocks, verdicts)
         if main is not None and not self._agrees(doc, verdicts, main):
             return verdicts  # main_region and article_end decide, as for plain text
-        if main is None:  # no article here: still drop what the structure marks
+        if main is None:  # no container stands out: the plain-text reading decides
             out = list(verdicts)
             for i, (b, v) in enumerate(zip(doc.blocks, verdicts)):
                 hidden = _hidden(b)
-                if hidden or (v is None and (boilerplate_marker(b.context)
-                                             or b.features.get("link_density", 0) >= 0.99)):
-                    out[i] = hidden or self._outside(b, "none")
+                if hidden:
+                    out[i] = hidden
+                elif v is None and (tag := self._region_tag(b)):  # <nav>, <footer>, <aside>
+                    out[i] = Verdict.drop(tag, f"inside a <{tag}> element", evidence=tag)
             return out
         depth = main.count("/")
         inside = [b.path == main or (b.path or "").startswith(main + "/") for b in doc.blocks]
@@ -328,6 +337,14 @@ class DomMain:
             else:
                 out[i] = self._outside(b, main)
         return out
+
+    @staticmethod
+    def _region_tag(b: Block) -> str | None:
+        for d in b.context:
+            tag = d.partition(" ")[0]
+            if tag in ("nav", "footer", "aside"):
+                return tag
+        return None
 
     def _agrees(self, doc, verdicts: list[Verdict | None], main: str) -> bool:
         """Does the container hold most of the body text the plain-text reading finds?"""

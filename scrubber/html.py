@@ -84,7 +84,9 @@ _LAYOUT_IN_ROW = BLOCK_TAGS - {"td", "th", "tr", "br", "hr"}
 
 _TOKEN_SPLIT = regex.compile(r"[^\p{L}\p{N}]+")
 _CAMEL = regex.compile(r"(?<=[a-z])(?=[A-Z])")
-_HIDDEN_STYLE = regex.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", regex.I)
+# visibility:hidden is not enough: pages hide their article that way until a script
+# reveals it (WeChat articles do); display:none is what menus and pop-ups use.
+_HIDDEN_STYLE = regex.compile(r"display\s*:\s*none", regex.I)
 _TITLE_OPEN = regex.compile(r"<title\b[^>]*>", regex.I)
 _XML_DECL = regex.compile(r"^\s*<\?xml[^>]*>", regex.I)
 # Characters lxml refuses (C0 controls other than tab/newline/CR, U+FFFE/FFFF).

@@ -1,0 +1,296 @@
+"""The benchmark runner's pieces (benchmarks/run.py): metrics, inputs, report.
+
+Tiny synthetic cases only; no timing assertions (speed is measured by the
+benchmark itself, not by tests).
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+RUN_PY = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+
+
+@pytest.fixture(scope="module")
+def br():
+    spec = importlib.util.spec_from_file_location("bench_run", RUN_PY)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+# ------------------------------------------------------------------ metrics
+
+
+def test_tokenize_mixed_cjk_latin(br):
+    assert br.tokenize("Hello, 世界! 123abc Café—ok") == [
+        "hello",
+        "世",
+        "界",
+        "123abc",
+        "café",
+        "ok",
+    ]
+    # kana and hangul are one token per character; full-width letters fold (NFKC)
+    assert br.tokenize("カタカナ한국ＡＢＣ") == ["カ", "タ", "カ", "ナ", "한", "국", "abc"]
+    # a Latin run stops at a Han character; punctuation and symbols are dropped
+    assert br.tokenize("iPhone手机 ¥100。") == ["iphone", "手", "机", "100"]
+    assert br.tokenize("") == [] and br.tokenize(None) == []
+
+
+def test_prf_on_known_bags(br):
+    p, r, f = br.prf("a b c d", "a b x")
+    assert p == pytest.approx(2 / 3) and r == pytest.approx(0.5)
+    assert f == pytest.approx(2 * 2 / 7)
+    p, r, f = br.prf("新闻 正文", "")  # empty output: no P, R = 0
+    assert p is None and r == 0.0 and f == 0.0
+    # bags, not sets: a repeated gold token counts as often as it occurs in both
+    p, r, _ = br.prf("好 好 好", "好")
+    assert p == 1.0 and r == pytest.approx(1 / 3)
+
+
+def test_aggregate_averages_p_over_nonempty_and_r_over_all(br):
+    pages = [
+        {"P": 1.0, "R": 0.5, "F1pp": 2 / 3},
+        {"P": None, "R": 0.0, "F1pp": 0.0, "empty": True},
+        {"P": None, "R": 0.0, "F1pp": 0.0, "error": "ValueError: x"},
+    ]
+    m = br.aggregate_accuracy(pages)
+    assert m["P"] == 1.0 and m["R"] == pytest.approx(0.5 / 3)
+    assert m["F1"] == pytest.approx(2 * m["P"] * m["R"] / (m["P"] + m["R"]))
+    assert m["crash"] == 1 and m["empty"] == 1
+
+
+def test_snippet_normalisation_and_counts(br):
+    assert br.norm_snippet("中 文 ， abc   def\n") == "中文, abc def"
+    assert br.norm_snippet("（责任编辑： 汇率 ）") == "(责任编辑:汇率)"
+    out = "正文 第一段\n（责任编辑：汇率）\nRead more"
+    counts = br.snippet_counts(out, ["正文第一段", "missing text"], ["责任编辑:汇率", "Related"])
+    assert counts == [1, 1, 1, 1]  # TP, FN, FP, TN
+    m = br.aggregate_accuracy([{"snip": counts}])
+    assert m["snip_acc"] == 0.5 and m["with_R"] == 0.5 and m["without_ok"] == 0.5
+
+
+def test_percentile_and_language_groups(br):
+    assert br.percentile([1.0, 2.0, 3.0, 4.0, 5.0], 50) == 3.0
+    assert br.percentile([0.0, 10.0], 95) == pytest.approx(9.5)
+    assert [br.lang_group(x) for x in ("zh-TW", "zh-Hant", "en", "de", None)] == [
+        "zh",
+        "zh",
+        "en",
+        "other",
+        "other",
+    ]
+
+
+def test_decode_page_for_other_tools(br):
+    page = '<?xml version="1.0"?><html><head><meta charset="gb2312"></head><body>中文</body></html>'
+    assert br.decode_page(page.encode("gbk")).startswith("<html>")  # XML declaration dropped
+    assert "中文" in br.decode_page(page.encode("gbk"))
+    assert "中文" in br.decode_page(page.replace("gb2312", "utf-8").encode("utf-8"))
+    assert "<p>a &amp; b</p>" in br.text_as_html("a & b\n\n")
+
+
+# ------------------------------------------------------------------ end to end
+
+ZH_PAGE = """<html><head><meta charset="gbk"><title>风电项目开工</title></head><body>
+<div class="nav"><a href="/">首页</a> | <a href="/news">新闻</a></div>
+<div class="article"><h1>风电项目开工</h1>
+<p>本报讯，一座大型海上风电项目今天在沿海地区正式开工建设，预计两年后全部并网发电。</p>
+<p>项目总投资约八十亿元，建成后每年可提供清洁电力约二十亿千瓦时，满足数十万户家庭用电。</p>
+<p>（责任编辑：林舟）</p></div>
+<div class="footer">版权所有 示例网</div></body></html>"""
+
+EN_PAGE = """<!DOCTYPE html><html lang="en"><head><title>Harbour bridge reopens</title></head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Harbour bridge reopens</h1>
+<p>The harbour bridge reopened to traffic on Monday after eight months of repairs to its deck.</p>
+<p>Engineers replaced two hundred steel plates and repainted the whole span, the city said.</p>
+</article><footer>Subscribe to our newsletter</footer></body></html>"""
+
+
+@pytest.fixture()
+def tiny_data(tmp_path):
+    data = tmp_path / "data"
+    (data / "mini" / "html").mkdir(parents=True)
+    (data / "mini" / "html" / "zh.html").write_bytes(ZH_PAGE.encode("gbk"))
+    (data / "mini" / "html" / "en.html.gz").write_bytes(gzip.compress(EN_PAGE.encode("utf-8")))
+    cases = [
+        {
+            "id": "zh-1",
+            "html": "html/zh.html",
+            "url": "http://example.cn/a.html",
+            "lang": "zh",
+            "body": "本报讯，一座大型海上风电项目今天在沿海地区正式开工建设，预计两年后全部并网发电。\n"  # noqa: E501
+            "项目总投资约八十亿元，建成后每年可提供清洁电力约二十亿千瓦时，满足数十万户家庭用电。",
+            "with": ["项目总投资约八十亿元"],
+            "without": ["责任编辑：林舟", "版权所有"],
+        },
+        {
+            "id": "en-1",
+            "html": "html/en.html.gz",
+            "url": None,
+            "lang": "en",
+            "body": "The harbour bridge reopened to traffic on Monday after eight months of repairs "  # noqa: E501
+            "to its deck.\nEngineers replaced two hundred steel plates and repainted the "
+            "whole span, the city said.",
+            "with": ["two hundred steel plates"],
+            "without": ["Subscribe to our newsletter"],
+        },
+        {"id": "third", "html": "html/en.html.gz", "lang": "en", "with": ["harbour"]},
+    ]
+    (data / "mini" / "cases.jsonl").write_text(
+        "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8"
+    )
+    (data / "zh-text" / "texts").mkdir(parents=True)
+    (data / "zh-text" / "texts" / "t1.txt").write_text(
+        "风电项目开工\n本报讯，一座大型海上风电项目今天正式开工建设。\n（责任编辑：林舟）\n",
+        encoding="utf-8",
+    )
+    (data / "zh-text" / "cases.jsonl").write_text(
+        json.dumps(
+            {
+                "id": "t1",
+                "text": "texts/t1.txt",
+                "lang": "zh",
+                "body": "本报讯，一座大型海上风电项目今天正式开工建设。",
+                "with": ["海上风电项目"],
+                "without": ["责任编辑"],
+            },
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    return data
+
+
+def test_load_cases_limit_and_inputs(br, tiny_data):
+    cases = br.load_cases(tiny_data, ["mini", "zh-text"], 2)
+    assert [c["id"] for c in cases] == ["zh-1", "en-1", "t1"]
+    assert isinstance(br.tool_input("scrubber", cases[0], tiny_data), bytes)  # raw GBK bytes
+    assert "风电" in br.tool_input("trafilatura", cases[0], tiny_data)
+    assert "Harbour" in br.tool_input("lxml", cases[1], tiny_data)  # gunzipped
+    assert br.tool_input("scrubber", cases[2], tiny_data).startswith("风电项目开工")
+    assert br.tool_input("lxml", cases[2], tiny_data).startswith("<html>")
+
+
+def test_runner_end_to_end(br, tiny_data, tmp_path, capsys):
+    out, md_file = tmp_path / "out", tmp_path / "RESULTS.md"
+    rc = br.main(
+        [
+            "--data",
+            str(tiny_data),
+            "--tools",
+            "scrubber,lxml",
+            "--limit",
+            "2",
+            "--out",
+            str(out),
+            "--markdown",
+            str(md_file),
+            "--timeout",
+            "60",
+        ]
+    )
+    assert rc == 0
+    md = md_file.read_text(encoding="utf-8")
+    assert md in capsys.readouterr().out
+    for column in (
+        "pages/s",
+        "median ms",
+        "p95 ms",
+        "p99 ms",
+        "total s",
+        "× lxml parse",
+        "× trafilatura",
+        "peak RSS MB",
+        "| P | R | F1 |",
+        "snippet acc",
+        "with_R",
+        "without_ok",
+        "zh F1",
+        "en F1",
+        "MB/s",
+    ):
+        assert column in md, column
+    assert "| scrubber (bytes in, decoding timed) |" in md and "| lxml |" in md
+    assert "| mini | 2 |" in md and "| zh-text | 1 |" in md
+    res = json.loads((out / "results.json").read_text(encoding="utf-8"))["results"]
+    pages = res["scrubber"]["pages"]
+    assert [(p["set"], p["id"]) for p in pages] == [
+        ("mini", "zh-1"),
+        ("mini", "en-1"),
+        ("zh-text", "t1"),
+    ]
+    assert all(len(p["ns"]) == 1 and p["error"] is None for p in pages)
+    assert res["lxml"]["ratios"]["lxml"]["total"] == pytest.approx(1.0)
+    assert res["scrubber"]["ratios"]["trafilatura"] is None  # not run
+    assert res["scrubber"]["accuracy"]["overall"]["pages"] == 3
+    assert res["scrubber"]["text_mode"]["per text"]["ok"] == 1
+
+
+def test_missing_tool_is_skipped_with_a_note(br, tiny_data, tmp_path, monkeypatch, capsys):
+    def broken():
+        raise ImportError("No module named 'not_installed'")
+
+    monkeypatch.setitem(br.TOOLS, "gne", (broken, "gne"))
+    br.main(
+        [
+            "--data",
+            str(tiny_data),
+            "--sets",
+            "mini",
+            "--tools",
+            "gne",
+            "--limit",
+            "1",
+            "--inprocess",
+            "--no-text-mode",
+            "--out",
+            str(tmp_path / "o"),
+            "--quiet",
+        ]
+    )
+    res = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))["results"]
+    assert "cannot import" in res["gne"]["skipped"]
+    assert list(res) == ["lxml", "gne"]  # lxml, the floor, is always measured
+
+
+def test_failures_are_counted_not_fatal(br, tiny_data, tmp_path, monkeypatch):
+    def flaky():
+        def call(inp, url, lang):
+            if "Harbour" in inp:
+                raise RuntimeError("boom")
+            return "风电"
+
+        return call, lambda r: r
+
+    monkeypatch.setitem(br.TOOLS, "gne", (flaky, "gne"))
+    br.main(
+        [
+            "--data",
+            str(tiny_data),
+            "--sets",
+            "mini",
+            "--tools",
+            "gne,lxml",
+            "--limit",
+            "2",
+            "--inprocess",
+            "--no-text-mode",
+            "--out",
+            str(tmp_path / "o"),
+            "--quiet",
+        ]
+    )
+    res = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))["results"]
+    assert res["gne"]["speed"]["failed"] == 1 and res["gne"]["speed"]["ok"] == 1
+    assert res["gne"]["accuracy"]["overall"]["crash"] == 1

@@ -318,6 +318,7 @@ class DomMain:
         if self._story_units(doc.blocks, inside, depth) >= self.story_units:
             repeated = set()  # an article with reader comments under it, not a thread
         first_in = inside.index(True)
+        roots = self._marked_roots(list(doc.blocks))
         out = list(verdicts)
         for i, (b, v) in enumerate(zip(doc.blocks, verdicts)):
             hidden = _hidden(b)
@@ -331,7 +332,7 @@ class DomMain:
             if v is not None:
                 continue
             if inside[i]:
-                out[i] = self._inside(b, depth, repeated)
+                out[i] = self._inside(b, depth, repeated, roots)
             elif self.keep_title and i < first_in and self._title_above(doc.blocks, i, first_in):
                 out[i] = Verdict.body("title", "the headline right above the article container")
             else:
@@ -394,7 +395,8 @@ class DomMain:
                 out |= members
         return out
 
-    def _inside(self, b: Block, depth: int, repeated: set[str]) -> Verdict | None:
+    def _inside(self, b: Block, depth: int, repeated: set[str],
+                roots: dict[str, str]) -> Verdict | None:
         steps = (b.path or "").split("/")[1:]
         prefixes, prefix = [], ""
         for step in steps:
@@ -404,7 +406,7 @@ class DomMain:
         for k, prefix in enumerate(prefixes):
             if k + 1 <= depth or k >= len(b.context):
                 continue
-            rule = _markers_of(b.context[k])
+            rule = roots.get(prefix)  # marked, and not a wrapper of most of the text
             if rule == "comment" and in_post:
                 continue  # a post of a thread, or a reply under it
             if rule and rule != "header" and prefix not in repeated:

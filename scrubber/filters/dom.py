@@ -158,6 +158,9 @@ class DomMain:
     #: this much body text outside comment regions makes the page an article,
     #: whose reader comments are dropped; below it the comments are the thread
     story_units: float = 250.0
+    #: with this much story text outside comment regions, repeated comments
+    #: are reader comments under a story, not the posts of a thread
+    post_story_units: float = 60.0
     #: how far above the container to look for repeated posts of a thread
     thread_levels: int = 10
     #: keep the title (h1) and headings just above the container
@@ -315,8 +318,10 @@ class DomMain:
         depth = main.count("/")
         inside = [b.path == main or (b.path or "").startswith(main + "/") for b in doc.blocks]
         repeated = self._repeated(doc.blocks, inside, depth)
-        if self._story_units(doc.blocks, inside, depth) >= self.story_units:
+        story = self._story_units(doc.blocks, inside, depth)
+        if story >= self.story_units:
             repeated = set()  # an article with reader comments under it, not a thread
+        self_story = story >= self.post_story_units
         first_in = inside.index(True)
         roots = self._marked_roots(list(doc.blocks))
         out = list(verdicts)
@@ -332,7 +337,7 @@ class DomMain:
             if v is not None:
                 continue
             if inside[i]:
-                out[i] = self._inside(b, depth, repeated, roots)
+                out[i] = self._inside(b, depth, repeated, roots, self_story)
             elif self.keep_title and i < first_in and self._title_above(doc.blocks, i, first_in):
                 out[i] = Verdict.body("title", "the headline right above the article container")
             else:
@@ -387,8 +392,11 @@ class DomMain:
                 prefix = f"{prefix}/{step}"
                 if k + 1 <= depth or k >= len(b.context):
                     continue
+                shape = _shape(b.context[k])
+                if " " not in shape:  # bare tags (tr, p, li) repeat in any layout
+                    continue
                 parent = prefix.rpartition("/")[0]
-                counts.setdefault((parent, _shape(b.context[k])), set()).add(prefix)
+                counts.setdefault((parent, shape), set()).add(prefix)
         out: set[str] = set()
         for members in counts.values():
             if len(members) >= self.repeated:
@@ -396,18 +404,20 @@ class DomMain:
         return out
 
     def _inside(self, b: Block, depth: int, repeated: set[str],
-                roots: dict[str, str]) -> Verdict | None:
+                roots: dict[str, str], has_story: bool) -> Verdict | None:
         steps = (b.path or "").split("/")[1:]
         prefixes, prefix = [], ""
         for step in steps:
             prefix = f"{prefix}/{step}"
             prefixes.append(prefix)
         in_post = any(p in repeated for p in prefixes[depth:])
+        in_comment = False
         for k, prefix in enumerate(prefixes):
             if k + 1 <= depth or k >= len(b.context):
                 continue
             rule = roots.get(prefix)  # marked, and not a wrapper of most of the text
             if rule == "comment" and in_post:
+                in_comment = True
                 continue  # a post of a thread, or a reply under it
             if rule and rule != "header" and prefix not in repeated:
                 return Verdict.drop(rule, f"inside a {rule} region of the article container",
@@ -415,6 +425,10 @@ class DomMain:
         if b.features.get("link_density", 0.0) >= self.link_list_density and not self.body_like(b):
             return Verdict.drop("link_list", "mostly link text: a list of links",
                                 evidence=f"link density {b.features['link_density']:.2f}")
+        if in_post and not (in_comment and has_story):
+            # replies are short lines: the text reading would trim them away; but
+            # reader comments under a story stay for main_region/article_end to judge
+            return Verdict.body("post", "a post of the thread the container holds")
         return None  # inside the container: main_region and article_end still trim it
 
     def _outside(self, b: Block, main: str) -> Verdict:

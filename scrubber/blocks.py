@@ -22,7 +22,8 @@ __all__ = ["blocks_from_text", "measure", "text_lines"]
 
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _ALNUM = regex.compile(r"[\p{L}\p{N}]")
-_PUNCT = regex.compile(r"[，。！？；、,.!?;:：…]")
+# Sentence punctuation; "." "," ":" between digits (28.8, 1,000, 10:23) are not.
+_PUNCT = regex.compile(r"[，。！？；、!?;：…]|(?<!\d)[,.:]|[,.:](?!\d)")
 _SENTENCE_END = regex.compile(r"(?:[。！？!?…;；.」”』\"']|[。！？!?.][）)])\s*$")
 _FULL_STOP = regex.compile(r"(?:[。.]|[。.!?！？][」”』\"'）)])\s*$")
 _LINE = regex.compile(r"[^\r\n]+")

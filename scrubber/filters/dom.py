@@ -168,7 +168,7 @@ class DomMain:
     #: the container must hold this share of the body text that the plain-text
     #: reading (main_region + article_end) finds; else the DOM is misleading
     #: (a feed of other stories, one post of a thread) and the text reading wins
-    agree_share: float = 0.7
+    agree_share: float = 0.5
     text_reading: MainRegion = MainRegion()
 
     def body_like(self, block: Block) -> bool:

@@ -170,6 +170,9 @@ class DomMain:
     #: (a feed of other stories, one post of a thread) and the text reading wins
     agree_share: float = 0.5
     text_reading: MainRegion = MainRegion()
+    #: below this much body text the text reading has no say (code how-tos,
+    #: threads of one-line replies: no sentences, yet a clear container)
+    veto_units: float = 60.0
 
     def body_like(self, block: Block) -> bool:
         f = block.features
@@ -362,7 +365,9 @@ class DomMain:
                 found += units
                 if b.path == main or (b.path or "").startswith(main + "/"):
                     inside += units
-        return found == 0 or inside >= self.agree_share * found
+        if found < self.veto_units:
+            return True  # too little sentence text for the text reading to overrule the DOM
+        return inside >= self.agree_share * found
 
     def _title_above(self, blocks, i: int, first_in: int) -> bool:
         b = blocks[i]

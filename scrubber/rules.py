@@ -25,6 +25,8 @@ block's *display* text.
 from __future__ import annotations
 
 import sys
+import warnings
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -43,7 +45,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["Rule", "RuleMatch", "RuleSet", "default_rules", "load_rules"]
+__all__ = ["Rule", "RuleIndex", "RuleMatch", "RuleSet", "default_rules", "load_rules"]
 
 ACTIONS = ("drop", "keep", "lift")
 # Language files first: their rules are more specific than the common ones.
@@ -66,6 +68,9 @@ class Rule:
     keep: tuple[str, ...] = ()
     origin: str = ""
     compiled: Any = field(default=None, compare=False, repr=False)
+    #: What a key must have for a pattern to match (see :func:`screen_of`);
+    #: ``None`` (rules built by hand) means "always try the regex".
+    screen: Any = field(default=None, compare=False, repr=False)
 
     def applies_to(self, host: str | None) -> bool:
         if not self.sites:
@@ -130,6 +135,343 @@ def first_match(rules: Iterable[Rule], text: str, key: str) -> RuleMatch | None:
         if m is not None:
             return RuleMatch(rule, m.group(0), _lift(m, text, key))
     return None
+
+
+# -- screening: skip regexes that cannot match ------------------------------------
+#
+# Most blocks match no rule, yet trying every rule costs one regex search each.
+# Each pattern gets a *screen* computed from its syntax tree, a condition every
+# key it matches satisfies:
+#
+# * ``("first", chars)``: an anchored pattern (``^...``) can only match a key
+#   whose first character is in ``chars`` (``^[(【]?\s*(?:责编|编辑)`` -> ``( 【 责 编``
+#   and the whitespace characters);
+# * ``("lits", strings)``: every match contains one of ``strings``
+#   (``版权所有(?![人者])`` -> ``版权所有``);
+# * ``None``: no safe condition found; the regex is always tried.
+#
+# The analysis is conservative: only syntax that ``re`` and ``regex`` (V0) read
+# the same way is analysed (``\p{..}`` counts as "any character"); anything else
+# gives ``None``. :class:`RuleIndex` uses the screens, plus each rule's
+# ``max_chars`` / ``min_chars``, to try only the rules that could match, in the
+# original order, so the first match is the same rule as with :func:`first_match`.
+
+_SENTINEL = "\ue000"  # stands for \p{..} / \P{..}: any character
+_ESCAPE_OK = set("sSdDwWbBAZnrtfvx0u") | {c for c in map(chr, range(32, 127)) if not c.isalnum()}
+_UNSAFE = regex.compile(r"\[:\^?[a-z]+:\]|\[\[|\{[eisd]\s*[<=]")
+_GROUP_OK = ("(?:", "(?P<", "(?=", "(?!", "(?<=", "(?<!")
+_MAX_RANGE = 2000
+
+
+@lru_cache(maxsize=2)
+def _category_chars(category: str) -> frozenset[str]:
+    """Every character ``regex`` (V0) matches with ``\\s`` or ``\\d`` (computed once)."""
+    import array
+
+    codes = array.array("I", range(0xD800))
+    codes.extend(range(0xE000, 0x110000))
+    every = codes.tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
+    return frozenset(regex.compile(category, regex.V0).findall(every))
+
+
+def _prepare(pattern: str) -> str | None:
+    """``pattern`` with ``\\p{..}`` replaced by a sentinel, or ``None`` if it uses
+    syntax whose meaning ``re`` and ``regex`` might not share."""
+    if _SENTINEL in pattern or _UNSAFE.search(pattern):
+        return None
+    out, i, n = [], 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "(" and pattern.startswith("?", i + 1) and not pattern.startswith(_GROUP_OK, i):
+            return None  # inline flags, atomic/conditional/branch-reset groups...
+        if c != "\\":
+            out.append(c)
+            i += 1
+            continue
+        if i + 1 >= n:
+            return None
+        nxt = pattern[i + 1]
+        if nxt in "pP":
+            if pattern.startswith("{", i + 2):
+                end = pattern.find("}", i + 2)
+                if end < 0:
+                    return None
+                i = end + 1
+            else:
+                i += 3
+            out.append(_SENTINEL)
+            continue
+        if nxt not in _ESCAPE_OK:
+            return None
+        out.append(pattern[i:i + 2])
+        i += 2
+    return "".join(out)
+
+
+class _Any(Exception):
+    """Raised inside the analysis: no condition (any character / unknown syntax)."""
+
+
+def _set_chars(items) -> set[str]:
+    from re import _constants as C
+
+    chars: set[str] = set()
+    for op, av in items:
+        if op is C.LITERAL:
+            if av == 0xE000:
+                raise _Any
+            chars.add(chr(av))
+        elif op is C.RANGE:
+            lo, hi = av
+            if hi - lo > _MAX_RANGE or lo <= 0xE000 <= hi:
+                raise _Any
+            chars.update(map(chr, range(lo, hi + 1)))
+        elif op is C.CATEGORY and av is C.CATEGORY_SPACE:
+            chars |= _category_chars(r"\s")
+        elif op is C.CATEGORY and av is C.CATEGORY_DIGIT:
+            chars |= _category_chars(r"\d")
+        else:  # NEGATE, other categories
+            raise _Any
+    return chars
+
+
+def _first(seq) -> tuple[set[str], bool]:
+    """Characters a match of ``seq`` can start with, and whether it can be empty."""
+    from re import _constants as C
+
+    out: set[str] = set()
+    for op, av in seq:
+        if op is C.AT or op is C.ASSERT or op is C.ASSERT_NOT:
+            continue  # zero width
+        if op is C.LITERAL:
+            if av == 0xE000:
+                raise _Any
+            out.add(chr(av))
+            return out, False
+        if op is C.IN:
+            out |= _set_chars(av)
+            return out, False
+        if op is C.SUBPATTERN:
+            chars, empty = _first(av[3])
+        elif op is C.BRANCH:
+            chars, empty = set(), False
+            for alt in av[1]:
+                c, e = _first(alt)
+                chars |= c
+                empty = empty or e
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            lo, _hi, sub = av
+            chars, empty = _first(sub)
+            empty = empty or lo == 0
+        else:
+            raise _Any
+        out |= chars
+        if not empty:
+            return out, False
+    return out, True
+
+
+def _literals(seq) -> frozenset[str] | None:
+    """Strings one of which every match of ``seq`` contains, or ``None``."""
+    from re import _constants as C
+
+    best: frozenset[str] | None = None
+
+    def better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+        if a is None:
+            return b
+        if b is None:
+            return a
+        ka = (len(a), -min(map(len, a)))
+        kb = (len(b), -min(map(len, b)))
+        return b if kb < ka else a
+
+    run: list[str] = []
+    for op, av in [*seq, (None, None)]:
+        if op is C.LITERAL and av != 0xE000:
+            run.append(chr(av))
+            continue
+        if run:
+            best = better(best, frozenset(["".join(run)]))
+            run = []
+        if op is None or op is C.AT or op is C.ASSERT or op is C.ASSERT_NOT:
+            continue
+        got: frozenset[str] | None = None
+        try:
+            if op is C.IN:
+                chars = _set_chars(av)
+                got = frozenset(chars) if 0 < len(chars) <= 8 else None
+            elif op is C.SUBPATTERN:
+                got = _literals(av[3])
+            elif op is C.BRANCH:
+                alts = [_literals(alt) for alt in av[1]]
+                if all(a is not None for a in alts):
+                    got = frozenset().union(*alts)  # type: ignore[arg-type]
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
+                got = _literals(av[2])
+        except _Any:
+            got = None
+        if got is not None and (not got or "" in got):
+            got = None
+        best = better(best, got)
+    return best
+
+
+def screen_of(pattern: str) -> tuple[str, frozenset[str]] | None:
+    """The screen of one pattern (see above), or ``None`` when it is always tried."""
+    from re import _constants as C
+    from re import _parser
+
+    prepared = _prepare(pattern)
+    if prepared is None:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = _parser.parse(prepared)
+    except Exception:  # syntax the stdlib parser does not know: no screen
+        return None
+    if tree.state.flags & ~(C.SRE_FLAG_UNICODE):
+        return None
+    seq = list(tree)
+    if seq and seq[0] == (C.AT, C.AT_BEGINNING):
+        try:
+            chars, empty = _first(seq)
+        except _Any:
+            pass
+        else:
+            if not empty and chars:
+                return ("first", frozenset(chars))
+    lits = _literals(seq)
+    return ("lits", lits) if lits else None
+
+
+def _rule_screen(patterns: Sequence[str]) -> tuple[tuple[str, frozenset[str]], ...] | None:
+    screens = []
+    for p in patterns:
+        got = screen_of(p)
+        if got is None:
+            return None
+        screens.append(got)
+    return tuple(screens)
+
+
+class RuleIndex:
+    """Rules in order, tried only where they could match; same result as :func:`first_match`.
+
+    Built once per rule list (a filter builds it in ``__init__``). For a key it
+    picks the rules whose ``max_chars``/``min_chars`` allow its length and whose
+    screens pass, and searches only those, in order. Lists of candidates are
+    kept per (length band, first character class): a bounded table fixed by
+    the rules, never by the input.
+    """
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = tuple(rules)
+        cuts = set()
+        for r in self.rules:
+            if r.max_chars is not None:
+                cuts.add(r.max_chars + 1)
+            if r.min_chars is not None:
+                cuts.add(r.min_chars)
+        self._cuts = sorted(cuts)
+        # Characters that some anchored pattern needs first, grouped by which
+        # patterns accept them; every other character is class 0.
+        firsts: list[frozenset[str]] = []
+        for r in self.rules:
+            for kind, chars in r.screen or ():
+                if kind == "first" and chars not in firsts:
+                    firsts.append(chars)
+        members: dict[str, list[int]] = {}
+        for n, chars in enumerate(firsts):
+            for c in chars:
+                members.setdefault(c, []).append(n)
+        signature: dict[tuple[int, ...], int] = {(): 0}
+        self._class_of: dict[str, int] = {}
+        self._class_sets: list[frozenset[frozenset[str]]] = [frozenset()]
+        for c, ms in members.items():
+            sig = tuple(ms)
+            k = signature.get(sig)
+            if k is None:
+                k = signature[sig] = len(self._class_sets)
+                self._class_sets.append(frozenset(firsts[m] for m in ms))
+            self._class_of[c] = k
+        self._table: dict[tuple[int, int], Any] = {}
+
+    def _band_rules(self, n: int) -> list[Rule]:
+        return [r for r in self.rules
+                if (r.max_chars is None or n <= r.max_chars)
+                and (r.min_chars is None or n >= r.min_chars)]
+
+    def _candidates(self, band: int, n: int, cls: int):
+        """Rules that could match a key of length ``n`` starting with a ``cls`` character.
+
+        Returns ``(entries, plain, gate)``: ``entries`` are ``(rule, search,
+        literals or None)`` in rule order; ``plain`` are those without literals
+        (tried whatever the key holds); ``gate`` maps the first character of
+        every literal to a bit mask of the entries needing it.
+        """
+        accepted = self._class_sets[cls]
+        entries = []
+        for r in self._band_rules(n):
+            if r.screen is None:
+                entries.append((r, r.compiled.search, None))
+                continue
+            lits: set[str] = set()
+            always = False
+            for kind, value in r.screen:
+                if kind == "first":
+                    if value in accepted:
+                        always = True
+                else:
+                    lits |= value
+            if always:
+                entries.append((r, r.compiled.search, None))
+            elif lits:
+                ordered = tuple(sorted(lits, key=lambda s: (-len(s), s)))
+                entries.append((r, r.compiled.search, ordered))
+        gate: dict[str, int] = {}
+        plain_mask = 0
+        for i, (_, _, lits) in enumerate(entries):
+            if lits is None:
+                plain_mask |= 1 << i
+            else:
+                for lit in lits:
+                    gate[lit[0]] = gate.get(lit[0], 0) | 1 << i
+        got = (tuple(entries), tuple(e for e in entries if e[2] is None), plain_mask,
+               frozenset(gate), gate)
+        self._table[(band, cls)] = got
+        return got
+
+    def match(self, text: str, key: str) -> RuleMatch | None:
+        """The first rule (in order) whose pattern is found in ``key``."""
+        if not key:
+            return first_match(self.rules, text, key)
+        n = len(key)
+        band = bisect_right(self._cuts, n)
+        cls = self._class_of.get(key[0], 0)
+        got = self._table.get((band, cls))
+        if got is None:
+            got = self._candidates(band, n, cls)
+        entries, plain, mask, gate_chars, gate = got
+        present = gate_chars.intersection(key)
+        if present:
+            for c in present:
+                mask |= gate[c]
+            entries = [e for i, e in enumerate(entries) if mask >> i & 1]
+        else:
+            entries = plain
+        for rule, search, lits in entries:
+            if lits is not None:
+                for lit in lits:
+                    if lit in key:
+                        break
+                else:
+                    continue
+            m = search(key)
+            if m is not None:
+                return RuleMatch(rule, m.group(0), _lift(m, text, key))
+        return None
 
 
 def _lift(m: regex.Match[str], text: str, key: str) -> tuple[tuple[str, str], ...]:
@@ -197,6 +539,7 @@ def _build(raw: dict[str, Any], origin: str, language: str | None) -> Rule:
         keep=_as_tuple(raw.get("keep"), "keep", where),
         origin=origin,
         compiled=compiled,
+        screen=_rule_screen(patterns),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Block, Verdict
-from ..rules import RuleSet, default_rules, first_match
+from ..rules import RuleIndex, RuleSet, default_rules, first_match
 
 __all__ = ["RuleFilter"]
 
@@ -22,13 +22,16 @@ class RuleFilter:
         judging = tuple(r for r in self.rules if r.action != "lift")
         self._general = tuple(r for r in judging if not r.sites)
         self._sited = tuple(r for r in judging if r.sites)
+        self._index = RuleIndex(self._general)  # same first match, fewer regex searches
 
     def __call__(self, block: Block, doc) -> Verdict | None:
-        rules = self._general
+        found = None
         if self._sited:
             host = doc.host
-            rules = tuple(r for r in self._sited if r.applies_to(host)) + rules
-        found = first_match(rules, block.text, block.key)
+            found = first_match((r for r in self._sited if r.applies_to(host)),
+                                block.text, block.key)
+        if found is None:
+            found = self._index.match(block.text, block.key)
         if found is None:
             return None
         rule = found.rule

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import regex
 
-from scrubber.blocks import blocks_from_text, text_lines
+from scrubber.blocks import _FULL_STOP, _PUNCT, _SENTENCE_END, blocks_from_text, measure, text_lines
 from scrubber.keys import match_key
 from scrubber.rules import RuleIndex, default_rules, first_match, parse_rules, screen_of
 
@@ -111,3 +111,38 @@ def test_blocks_from_text_keys_and_features_are_stable():
     text = "\n".join(SAMPLE[:500])
     blocks = blocks_from_text(text)
     assert [b.text for b in blocks] == text_lines(text)
+
+
+def _measure_reference(text: str) -> dict[str, float]:
+    """The original, obvious ``measure``: one findall per feature."""
+    cjk = len(regex.findall(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]", text))
+    alnum = len(regex.findall(r"[\p{L}\p{N}]", text))
+    punct = len(_PUNCT.findall(text))
+    units = cjk + 0.5 * (alnum - cjk)
+    return {
+        "chars": len(text), "cjk": cjk, "alnum": alnum, "units": units, "punct": punct,
+        "punct_density": punct / units if units else 0.0,
+        "ends_sentence": 1.0 if _SENTENCE_END.search(text) else 0.0,
+        "full_stop": 1.0 if _FULL_STOP.search(text) else 0.0,
+    }
+
+
+EDGE = ["", "。", "好。 ", "好。\u3000\u3000", "好。\n", "a.\x1c", "“好。”", "好。）  ",
+        "⺀⼀〇々ー・ゝ゛", "ａｂｃ１２３", "１。", "abc...", "x!?", "…", "\x85。\x85"]
+
+
+@pytest.mark.parametrize("text", EDGE)
+def test_measure_edge_cases(text):
+    assert measure(text) == _measure_reference(text)
+
+
+def test_measure_matches_reference_on_samples():
+    for text in SAMPLE:
+        assert measure(text) == _measure_reference(text), text
+
+
+def test_regex_whitespace_is_str_whitespace():
+    """``measure`` relies on every regex ``\\s`` character being stripped by ``str.rstrip``."""
+    from scrubber.rules import _category_chars
+
+    assert all(c.isspace() for c in _category_chars(r"\s"))

@@ -397,25 +397,19 @@ class RuleIndex:
                 self._class_sets.append(frozenset(firsts[m] for m in ms))
             self._class_of[c] = k
         self._table: dict[tuple[int, int], Any] = {}
+        self._per_class: dict[int, list[Any]] = {}
 
-    def _band_rules(self, n: int) -> list[Rule]:
-        return [r for r in self.rules
-                if (r.max_chars is None or n <= r.max_chars)
-                and (r.min_chars is None or n >= r.min_chars)]
-
-    def _candidates(self, band: int, n: int, cls: int):
-        """Rules that could match a key of length ``n`` starting with a ``cls`` character.
-
-        Returns ``(entries, plain, gate)``: ``entries`` are ``(rule, search,
-        literals or None)`` in rule order; ``plain`` are those without literals
-        (tried whatever the key holds); ``gate`` maps the first character of
-        every literal to a bit mask of the entries needing it.
-        """
+    def _class_entries(self, cls: int) -> list[tuple[Rule, Any, tuple[str, ...] | None] | None]:
+        """Per rule: ``(rule, search, literals or None)``, or ``None`` if it cannot
+        match a key starting with a ``cls`` character."""
+        got = self._per_class.get(cls)
+        if got is not None:
+            return got
         accepted = self._class_sets[cls]
-        entries = []
-        for r in self._band_rules(n):
+        got = []
+        for r in self.rules:
             if r.screen is None:
-                entries.append((r, r.compiled.search, None))
+                got.append((r, r.compiled.search, None))
                 continue
             lits: set[str] = set()
             always = False
@@ -426,10 +420,28 @@ class RuleIndex:
                 else:
                     lits |= value
             if always:
-                entries.append((r, r.compiled.search, None))
+                got.append((r, r.compiled.search, None))
             elif lits:
                 ordered = tuple(sorted(lits, key=lambda s: (-len(s), s)))
-                entries.append((r, r.compiled.search, ordered))
+                got.append((r, r.compiled.search, ordered))
+            else:
+                got.append(None)
+        self._per_class[cls] = got
+        return got
+
+    def _candidates(self, band: int, n: int, cls: int):
+        """Rules that could match a key of length ``n`` starting with a ``cls`` character.
+
+        Returns ``(entries, plain, mask, gate_chars, gate)``: ``entries`` are
+        ``(rule, search, literals or None)`` in rule order; ``plain`` are those
+        without literals (tried whatever the key holds, bits in ``mask``);
+        ``gate`` maps the first character of every literal to a bit mask of the
+        entries needing it.
+        """
+        entries = [e for r, e in zip(self.rules, self._class_entries(cls), strict=True)
+                   if e is not None
+                   and (r.max_chars is None or n <= r.max_chars)
+                   and (r.min_chars is None or n >= r.min_chars)]
         gate: dict[str, int] = {}
         plain_mask = 0
         for i, (_, _, lits) in enumerate(entries):

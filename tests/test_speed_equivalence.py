@@ -146,3 +146,4 @@ def test_regex_whitespace_is_str_whitespace():
     from scrubber.rules import _category_chars
 
     assert all(c.isspace() for c in _category_chars(r"\s"))
+

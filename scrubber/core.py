@@ -22,6 +22,10 @@ _TAG = regex.compile(r"<(?:p|div|br|span|a|table|li|ul|h[1-6]|script|style|title
                      regex.I)
 _HEADING_END = regex.compile(r"[。；;，,：:….]\s*$")
 _ENUMERATED = regex.compile(r"^(?:\d{1,3}\s*[.、)）．]|[（(]\d{1,3}[)）]|[一二三四五六七八九十]{1,3}、|[•·●▪■◆◇○►▶-]\s)")
+_HAN = regex.compile(r"\p{Han}")
+_LETTER = regex.compile(r"\p{L}")
+_LATIN = regex.compile(r"[a-z]", regex.I)
+_ENGLISH = regex.compile(r"\b(?:the|and|of|to|is)\b", regex.I)
 _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
 _HANGUL = regex.compile(r"\p{Hangul}")
 # Characters that only Traditional Chinese uses, among the most frequent.
@@ -58,10 +62,10 @@ def detect_language(text: str) -> str | None:
     Only used to label the article and pick defaults; no rule needs it.
     """
     sample = text[:20000]
-    cjk = len(regex.findall(r"\p{Han}", sample))
+    cjk = len(_HAN.findall(sample))
     kana = len(_KANA.findall(sample))
     hangul = len(_HANGUL.findall(sample))
-    letters = len(regex.findall(r"\p{L}", sample)) or 1
+    letters = len(_LETTER.findall(sample)) or 1
     if kana > 0.05 * letters:
         return "ja"
     if hangul > 0.2 * letters:
@@ -69,10 +73,10 @@ def detect_language(text: str) -> str | None:
     if cjk > 0.2 * letters:
         trad, simp = len(_TRAD.findall(sample)), len(_SIMP.findall(sample))
         return "zh-Hant" if trad > simp else "zh"
-    if regex.search(r"[a-z]", sample, regex.I) and letters > 20:
-        latin = len(regex.findall(r"[a-z]", sample, regex.I))
+    if letters > 20:
+        latin = len(_LATIN.findall(sample))
         if latin > 0.8 * letters:
-            return "en" if regex.search(r"\b(the|and|of|to|is)\b", sample, regex.I) else None
+            return "en" if _ENGLISH.search(sample) else None
     return None
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..model import Block, Role, Verdict
 from .context import ArticleEnd, MainRegion
@@ -59,6 +60,7 @@ STORY = frozenset({"article", "articlebody", "story", "storybody", "maincontent"
                    "zhengwen", "postbody", "entrycontent"})
 
 
+@lru_cache(maxsize=4096)  # a pure function of the string; bounded, so memory stays flat
 def _markers_of(descriptor: str) -> str | None:
     """The rule id a descriptor's tag or tokens mark, or ``None``."""
     tag, _, rest = descriptor.partition(" ")

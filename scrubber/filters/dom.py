@@ -186,13 +186,15 @@ class DomMain:
         return units >= self.min_units / 2 and f.get("full_stop", 0) > 0
 
     def scores(self, blocks: Iterable[Block],
-               verdicts: Iterable[Verdict | None] | None = None) -> ContainerScores:
+               verdicts: Iterable[Verdict | None] | None = None,
+               roots: dict[str, str] | None = None) -> ContainerScores:
         good: dict[str, float] = {}
         bad: dict[str, float] = {}
         desc: dict[str, str] = {}
         blocks = list(blocks)
         verdicts = list(verdicts) if verdicts is not None else [None] * len(blocks)
-        roots = self._marked_roots(blocks)
+        if roots is None:
+            roots = self._marked_roots(blocks)
         banned: set[str] = set()
         for b, v in zip(blocks, verdicts):
             path = b.path or ""
@@ -274,8 +276,9 @@ class DomMain:
         return base
 
     def choose(self, blocks: Iterable[Block],
-               verdicts: Iterable[Verdict | None] | None = None) -> str | None:
-        sc = self.scores(blocks, verdicts)
+               verdicts: Iterable[Verdict | None] | None = None,
+               roots: dict[str, str] | None = None) -> str | None:
+        sc = self.scores(blocks, verdicts, roots)
         best, best_path = 0.0, None
         for path in sc.good:
             if sc.good[path] < self.min_good:
@@ -308,7 +311,8 @@ class DomMain:
     def __call__(self, doc, verdicts: list[Verdict | None]) -> list[Verdict | None]:
         if doc.kind != "html" or not doc.blocks:
             return verdicts
-        main = self.choose(doc.blocks, verdicts)
+        roots = self._marked_roots(list(doc.blocks))
+        main = self.choose(doc.blocks, verdicts, roots)
         if main is not None and not self._agrees(doc, verdicts, main):
             return verdicts  # main_region and article_end decide, as for plain text
         if main is None:  # no container stands out: the plain-text reading decides
@@ -328,7 +332,6 @@ class DomMain:
             repeated = set()  # an article with reader comments under it, not a thread
         self_story = story >= self.post_story_units
         first_in = inside.index(True)
-        roots = self._marked_roots(list(doc.blocks))
         out = list(verdicts)
         for i, (b, v) in enumerate(zip(doc.blocks, verdicts)):
             hidden = _hidden(b)

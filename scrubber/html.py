@@ -88,6 +88,7 @@ _CAMEL = regex.compile(r"(?<=[a-z])(?=[A-Z])")
 # visibility:hidden is not enough: pages hide their article that way until a script
 # reveals it (WeChat articles do); display:none is what menus and pop-ups use.
 _HIDDEN_STYLE = regex.compile(r"display\s*:\s*none", regex.I)
+_BODY_OPEN = regex.compile(r"<body\b", regex.I)
 _TITLE_OPEN = regex.compile(r"<title\b[^>]*>", regex.I)
 _XML_DECL = regex.compile(r"^\s*<\?xml[^>]*>", regex.I)
 # Characters lxml refuses (C0 controls other than tab/newline/CR, U+FFFE/FFFF).
@@ -514,6 +515,34 @@ def _language(root) -> str | None:
 # -- public -------------------------------------------------------------------------
 
 
+def _reread(source: str, found: _Found, url: str | None) -> _Found:
+    """Second reading of markup that gave no text at all.
+
+    Two libxml2 failure shapes seen on real pages: an unclosed ``<title>``
+    swallows the page, and some ``<head>`` contents make the parser drop the
+    whole ``<body>``. Read again without the title tag, or from ``<body`` on;
+    the head's metadata from the first reading is kept.
+    """
+    if len(found.doc_title) > 500:
+        retry = _root_of(_TITLE_OPEN.sub("", source, count=1))
+    elif (m := _BODY_OPEN.search(source)) is not None:
+        retry = _root_of(source[m.start():])
+    else:
+        return found
+    if retry is None:
+        return found
+    again = _Found()
+    _walk(retry, again, url)
+    if not again.texts:
+        return found
+    if len(found.doc_title) <= 500:  # keep what the head told us
+        again.meta = {**found.meta, **again.meta}
+        again.doc_title = again.doc_title or found.doc_title
+        again.jsonld = found.jsonld + again.jsonld
+        again.canonical = again.canonical or found.canonical
+    return again
+
+
 def parse_page(source: Any, *, url: str | None = None) -> Page:
     """Blocks, metadata and images of one HTML page.
 
@@ -526,12 +555,8 @@ def parse_page(source: Any, *, url: str | None = None) -> Page:
         return Page(blocks=())
     found = _Found()
     _walk(root, found, url)
-    if not found.texts and len(found.doc_title) > 500 and isinstance(source, str):
-        # An unclosed <title> swallowed the page: read it again without that tag.
-        retry = _root_of(_TITLE_OPEN.sub("", source, count=1))
-        if retry is not None:
-            found = _Found()
-            _walk(retry, found, url)
+    if not found.texts and isinstance(source, str):
+        found = _reread(source, found, url)
     keys = match_keys(found.texts)
     ld = _jsonld_fields(found.jsonld)
     site = found.meta.get("og:site_name") or ld.get("site") or None

@@ -141,3 +141,32 @@ def test_outside_container_rule_ids():
     rules = {r.text: r.rule for r in art.boilerplate}
     assert rules["Home World"] in ("nav", "link_list")
     assert rules["Contact us for more information today."] == "footer"
+
+
+def test_unclosed_title_that_swallows_the_page_is_read_again():
+    body = "<p>" + "这是一段很长的正文内容，用来确认页面被重新读取。" * 30 + "</p>"
+    page = "<html><head><title>标题没有闭合" + body + "</body></html>"
+    art = scrubber.scrub(page)
+    assert "重新读取" in art.text
+
+
+def test_page_whose_body_the_parser_dropped_is_read_from_body_on(monkeypatch):
+    """libxml2 sometimes keeps only <head>; the second reading starts at <body>."""
+    from scrubber import html as html_mod
+
+    real = html_mod._root_of
+    calls = []
+
+    def head_only_first(source):
+        calls.append(source)
+        if len(calls) == 1:  # what libxml2 gave us on a real page: a head and no body
+            return real("<html><head><title>T</title></head></html>")
+        return real(source)
+
+    monkeypatch.setattr(html_mod, "_root_of", head_only_first)
+    page = ('<html><head><meta property="og:site_name" content="Example">'
+            "<title>T</title></head><body><p>The story is here, in a full sentence.</p>"
+            "</body></html>")
+    got = html_mod.parse_page(page)
+    assert [b.text for b in got.blocks] == ["The story is here, in a full sentence."]
+    assert calls[1].startswith("<body")

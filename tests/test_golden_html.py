@@ -36,7 +36,7 @@ def _params():
         yield pytest.param(name, marks=marks, id=name)
 
 
-@pytest.mark.parametrize("name", _params())
+@pytest.mark.parametrize("name", list(_params()))
 def test_golden_html(name: str, golden) -> None:
     case = _case(name)
     art = scrubber.scrub((PAGES / name / "input.html").read_bytes(), url=case.get("url"))

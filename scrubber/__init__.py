@@ -1,7 +1,7 @@
 """scrubber: turn a scraped page or scraped text into a clean, explained article.
 
 >>> import scrubber
->>> art = scrubber.scrub("标题\\n正文第一段，内容很长很长很长很长很长很长很长很长。\\n（责任编辑：汇率）")
+>>> art = scrubber.scrub("标题\\n正文第一段，内容很长很长很长很长很长。\\n（责任编辑：汇率）")
 >>> art.editor
 '汇率'
 """

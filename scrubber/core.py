@@ -16,12 +16,13 @@ from .pipeline import Document, Pipeline, default_pipeline
 
 __all__ = ["detect_language", "looks_like_html", "scrub"]
 
-_HTML_START = regex.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|\?xml|head|body|meta)\b",
-                            regex.I | regex.S)
+_HTML_START = regex.compile(
+    r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|\?xml|head|body|meta)\b", regex.I | regex.S)
 _TAG = regex.compile(r"<(?:p|div|br|span|a|table|li|ul|h[1-6]|script|style|title|img)\b[^>]*>",
                      regex.I)
 _HEADING_END = regex.compile(r"[。；;，,：:….]\s*$")
-_ENUMERATED = regex.compile(r"^(?:\d{1,3}\s*[.、)）．]|[（(]\d{1,3}[)）]|[一二三四五六七八九十]{1,3}、|[•·●▪■◆◇○►▶-]\s)")
+_ENUMERATED = regex.compile(  # 1. / 1、 / (1) / 一、 / • item
+    r"^(?:\d{1,3}\s*[.、)）．]|[（(]\d{1,3}[)）]|[一二三四五六七八九十]{1,3}、|[•·●▪■◆◇○►▶-]\s)")
 _HAN = regex.compile(r"\p{Han}")
 _LETTER = regex.compile(r"\p{L}")
 _LATIN = regex.compile(r"[a-z]", regex.I)
@@ -107,7 +108,7 @@ def _unwrap_response(source: Any) -> tuple[bytes, str | None, dict[str, str]] | 
     for name in ("Content-Type", b"Content-Type", "content-type"):
         try:
             value = raw.get(name)
-        except Exception:  # noqa: BLE001 - odd header containers: no hint, still cleaned
+        except Exception:
             value = None
         if value:
             headers["Content-Type"] = _header_value(value) or ""
@@ -236,7 +237,9 @@ _ARTICLE_META = {"title", "author", "editor", "source", "published", "original_t
                  "site_name", "canonical_url"}
 
 
-def lift_metadata(p: Pipeline, blocks: Iterable[Block], verdicts: Sequence[Verdict]) -> dict[str, str]:
+def lift_metadata(
+    p: Pipeline, blocks: Iterable[Block], verdicts: Sequence[Verdict]
+) -> dict[str, str]:
     """Metadata from ``lift`` rules (e.g. a ``【记者 张三】`` prefix) in body blocks."""
     from .rules import first_match
 

@@ -70,8 +70,8 @@ BLOCK_TAGS = frozenset({
     "aside", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
     "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption",
     "figure", "figcaption", "form", "fieldset", "legend", "address", "center", "hr",
-    "details", "summary", "menu", "hgroup", "noframes", "frameset", "frame", "body",
-    "colgroup", "col", "output", "search",
+    "details", "summary", "menu", "hgroup", "noframes", "frameset", "frame", "colgroup",
+    "col", "output", "search",
 })
 
 _ROLE_OF = {

@@ -128,7 +128,7 @@ def tiny_data(tmp_path):
             "html": "html/zh.html",
             "url": "http://example.cn/a.html",
             "lang": "zh",
-            "body": "本报讯，一座大型海上风电项目今天在沿海地区正式开工建设，预计两年后全部并网发电。\n"  # noqa: E501
+            "body": "本报讯，一座大型海上风电项目今天在沿海地区正式开工建设，预计两年后全部并网发电。\n"
             "项目总投资约八十亿元，建成后每年可提供清洁电力约二十亿千瓦时，满足数十万户家庭用电。",
             "with": ["项目总投资约八十亿元"],
             "without": ["责任编辑：林舟", "版权所有"],
@@ -138,7 +138,7 @@ def tiny_data(tmp_path):
             "html": "html/en.html.gz",
             "url": None,
             "lang": "en",
-            "body": "The harbour bridge reopened to traffic on Monday after eight months of repairs "  # noqa: E501
+            "body": "The harbour bridge reopened to traffic on Monday after eight months of repairs "
             "to its deck.\nEngineers replaced two hundred steel plates and repainted the "
             "whole span, the city said.",
             "with": ["two hundred steel plates"],

@@ -114,8 +114,8 @@ def test_user_golden_create_pass_change_refresh(user_project: pytest.Pytester):
                                  "*pytest --scrubber-update*"])
     lines = result.stdout.lines
     for line in ("-# editor: 孙晴",
-                 "-+ [body] 码头配备了四台岸桥，每小时可以装卸一百多个标准箱，比老码头快了将近一倍。",  # noqa: E501
-                 "++ [body] 码头配备了六台岸桥，每小时可以装卸一百多个标准箱，比老码头快了将近一倍。",  # noqa: E501
+                 "-+ [body] 码头配备了四台岸桥，每小时可以装卸一百多个标准箱，比老码头快了将近一倍。",
+                 "++ [body] 码头配备了六台岸桥，每小时可以装卸一百多个标准箱，比老码头快了将近一倍。",
                  "-- [editor_credit] （责任编辑：孙晴）"):
         assert line in lines, line
     assert "Traceback" not in result.stdout.str()  # a diff, not a stack trace

@@ -171,7 +171,7 @@ class DomMain:
     #: reading (main_region + article_end) finds; else the DOM is misleading
     #: (a feed of other stories, one post of a thread) and the text reading wins
     agree_share: float = 0.5
-    text_reading: MainRegion = MainRegion()
+    text_reading: MainRegion = MainRegion()  # noqa: RUF009 - frozen, so sharing it is safe
     #: below this much body text the text reading has no say (code how-tos,
     #: threads of one-line replies: no sentences, yet a clear container)
     veto_units: float = 60.0
@@ -226,7 +226,7 @@ class DomMain:
             for k, step in enumerate(steps):
                 prefix = f"{prefix}/{step}"
                 if prefix not in desc:
-                    desc[prefix] = d = b.context[k] if k < len(b.context) else step
+                    desc[prefix] = b.context[k] if k < len(b.context) else step
                     good[prefix] = 0.0
                     bad[prefix] = 0.0
                     m = roots.get(prefix)

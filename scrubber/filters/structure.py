@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..model import Block, Verdict
-
 import regex
+
+from ..model import Block, Verdict
 
 __all__ = ["link_strip", "markup_line", "symbols_only"]
 

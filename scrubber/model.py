@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -386,10 +386,6 @@ class Article:
 
 def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
-
-
-def article_fields() -> list[str]:
-    return [f.name for f in fields(Article)]
 
 
 def first_meta(verdicts: Iterable[Verdict]) -> dict[str, str]:

@@ -20,7 +20,7 @@ passes are body.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -221,7 +221,3 @@ def default_pipeline() -> Pipeline:
     from .filters import default_steps
 
     return Pipeline(tuple(default_steps()))
-
-
-def make_pipeline(steps: Sequence[Step]) -> Pipeline:
-    return Pipeline(tuple(steps))

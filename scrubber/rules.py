@@ -28,7 +28,7 @@ import sys
 import warnings
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -591,7 +591,3 @@ def default_rules() -> RuleSet:
         text = (base / name).read_text(encoding="utf-8")
         rules += parse_rules(text, f"scrubber/rules/{name}").rules
     return RuleSet(rules)
-
-
-def with_site(rules: Sequence[Rule], site: str) -> tuple[Rule, ...]:
-    return tuple(replace(r, sites=(site,)) for r in rules)

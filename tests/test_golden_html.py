@@ -49,3 +49,30 @@ def test_golden_html(name: str, golden) -> None:
 def test_decodes_without_replacement(name: str) -> None:
     art = scrubber.scrub((PAGES / name / "input.html").read_bytes(), url=_case(name).get("url"))
     assert "\ufffd" not in "".join(b.text for b in art.blocks)
+
+
+def _load_generator(path: Path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"fixture_maker_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_committed_pages_match_their_generator():
+    """input.html is written by make_pages.py; an edit to one alone goes stale."""
+    maker = _load_generator(PAGES / "make_pages.py")
+    for case, (enc, _url, _notes, html) in maker.P.items():
+        committed = (PAGES / case / "input.html").read_bytes()
+        assert committed == html.encode(enc), (
+            f"{case}/input.html is stale; run python fixtures/pages/make_pages.py")
+
+
+def test_committed_text_bytes_match_their_generator():
+    text_dir = PAGES.parent / "text"
+    maker = _load_generator(text_dir / "make_bytes.py")
+    for case, (text, encoding) in maker.CASES.items():
+        committed = (text_dir / case / "input.bin").read_bytes()
+        assert committed == text.encode(encoding), (
+            f"{case}/input.bin is stale; run python fixtures/text/make_bytes.py")

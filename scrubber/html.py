@@ -37,6 +37,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import regex
+from lxml import etree
 
 from .blocks import measure
 from .keys import match_keys
@@ -114,6 +115,13 @@ _DATE_META = (
 
 _MAX_IMAGES = 100
 
+# Plain lxml elements, not lxml.html's: its element classes are chosen by a Python
+# lookup on every element the walk visits, which doubles the cost of the walk.
+# libxml2 builds the same tree either way; parsers may be shared between threads.
+_PARSER = etree.HTMLParser()
+# What lxml.html's ``text_content()`` is: the XPath string value.
+_text_content = etree.XPath("string()")
+
 
 def tokens_of(value: str) -> list[str]:
     """Whole lowercase tokens of a class/id value: ``"mainArticle-body"`` -> main, article, body."""
@@ -127,9 +135,6 @@ def tokens_of(value: str) -> list[str]:
 
 def _root_of(source: Any):
     """An lxml root element for ``source``, or ``None`` for empty/garbage input."""
-    import lxml.html
-    from lxml import etree
-
     mod = type(source).__module__ or ""
     if mod.startswith("bs4"):
         source = str(source)
@@ -145,9 +150,10 @@ def _root_of(source: Any):
         if not text.strip():
             return None
         try:
-            return lxml.html.document_fromstring(text)
+            root = etree.fromstring(text, _PARSER)
         except (etree.ParserError, ValueError, TypeError):
             return None
+        return root  # None when libxml2 found no document
     if isinstance(source, etree._ElementTree):
         return source.getroot()
     if isinstance(source, etree._Element):
@@ -277,7 +283,7 @@ def _walk(root, found: _Found, url: str | None) -> None:
             elif tag == "script" and "ld+json" in (el.get("type") or ""):
                 found.jsonld.append(el.text or "")
             elif tag == "title" and not found.doc_title:
-                found.doc_title = " ".join((el.text_content() or "").split())
+                found.doc_title = " ".join(_text_content(el).split())
             elif tag == "meta":
                 _meta(el, found)
             elif tag == "link":
@@ -307,7 +313,7 @@ def _walk(root, found: _Found, url: str | None) -> None:
         if tag == "time" and not found.time:
             found.time = el.get("datetime") or ""
         if tag == "a" and el.get("rel") == "author" and not found.author_link:
-            found.author_link = " ".join((el.text_content() or "").split())
+            found.author_link = " ".join(_text_content(el).split())
         if tag == "figure":
             fig = path
         own = False
@@ -317,7 +323,7 @@ def _walk(root, found: _Found, url: str | None) -> None:
         elif tag in BLOCK_TAGS:
             _emit(frame, found)
             if tag == "h1":
-                found.h1.append(" ".join((el.text_content() or "").split()))
+                found.h1.append(" ".join(_text_content(el).split()))
             role = _ROLE_OF.get(tag) or (frame.role if frame.role in (
                 Role.LIST_ITEM, Role.QUOTE, Role.CAPTION) else Role.PARAGRAPH)
             if tag == "tr" and _is_data_row(el):
@@ -363,7 +369,7 @@ def _scan_head(head, found: _Found) -> None:
     for el in head.iter("title", "meta", "link", "script"):
         tag = el.tag
         if tag == "title" and not found.doc_title:
-            found.doc_title = " ".join((el.text_content() or "").split())
+            found.doc_title = " ".join(_text_content(el).split())
         elif tag == "meta":
             _meta(el, found)
         elif tag == "link":

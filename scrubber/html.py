@@ -161,7 +161,7 @@ def _root_of(source: Any):
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Frame:
     """The block being filled: text pieces and where they came from."""
 
@@ -198,7 +198,7 @@ def _emit(frame: _Frame, found: _Found) -> None:
     text = "".join(frame.parts)
     frame.parts = []
     link, frame.link = frame.link, 0
-    if "\n" in text:
+    if "\n" in text and not text.isascii():  # (the pattern needs CJK on both sides)
         text = _CJK_BREAK.sub("", text)
     text = " ".join(text.split())
     if not text:
@@ -252,11 +252,21 @@ def _is_data_row(tr) -> bool:
     """A row of two or more cells holding only inline content: one block per row."""
     if sum(1 for c in tr if c.tag in ("td", "th")) < 2:
         return False
-    for d in tr.iterdescendants():
-        t = d.tag
-        if isinstance(t, str) and t in _LAYOUT_IN_ROW:
-            return False
-    return True
+    # lxml filters by tag in C: no element object is made for the other descendants.
+    return next(tr.iter(*_LAYOUT_IN_ROW), None) is None
+
+
+# What the walk does with an element, by tag (one dict lookup per element).
+_INLINE, _SKIP, _BR, _IMG, _BLOCK = range(5)
+_KIND: dict[str, int] = {
+    **{t: _SKIP for t in SKIP_TAGS | {"title", "head"}},
+    **{t: _BLOCK for t in BLOCK_TAGS},
+    "br": _BR, "img": _IMG,
+    # common inline tags, so they skip the normalising slow path
+    **{t: _INLINE for t in ("a", "span", "b", "i", "em", "strong", "font", "small", "u",
+                            "sup", "sub", "label", "time", "abbr", "code", "cite", "q", "s",
+                            "del", "ins", "mark", "nobr", "tt", "big", "wbr", "var", "kbd")},
+}
 
 
 def _walk(root, found: _Found, url: str | None) -> None:
@@ -266,18 +276,24 @@ def _walk(root, found: _Found, url: str | None) -> None:
     #                 hidden, counters, cell_mode, figure_path, own_frame]
     stack: list[list[Any]] = []
     memo: dict[str, list[str]] = {}  # class/id value -> tokens, for this page only
+    kind_of = _KIND.get
 
     def open_el(el, parent):
-        """Handle the start of ``el``; return a stack entry if it has children to visit."""
-        (_, _, frame, ppath, pctx, in_link, phidden, counters, cell_mode, fig, _) = parent
+        """Handle the start of ``el``; return a stack entry if it has children to visit.
+
+        Hot: runs once per element, so helpers are inlined (see ``_add``)."""
+        frame = parent[2]
         tag = el.tag
-        if not isinstance(tag, str):  # comment or processing instruction
-            _add(frame, el.tail, in_link)
-            return None
-        if "}" in tag:
-            tag = tag.rpartition("}")[2]
-        tag = tag.lower()
-        if tag in SKIP_TAGS or tag == "title" or tag == "head":
+        kind = kind_of(tag)
+        if kind is None:  # a tag lxml's HTML parser does not produce as is, or a comment
+            if not isinstance(tag, str):  # comment or processing instruction
+                _add(frame, el.tail, parent[5])
+                return None
+            if "}" in tag:
+                tag = tag.rpartition("}")[2]
+            tag = tag.lower()
+            kind = kind_of(tag, _INLINE)
+        if kind == _SKIP:
             if tag == "head":
                 _scan_head(el, found)
             elif tag == "script" and "ld+json" in (el.get("type") or ""):
@@ -288,14 +304,15 @@ def _walk(root, found: _Found, url: str | None) -> None:
                 _meta(el, found)
             elif tag == "link":
                 _link(el, found)
-            _add(frame, el.tail, in_link)
+            _add(frame, el.tail, parent[5])
             return None
-        n = counters.get(tag, 0) + 1
-        counters[tag] = n
-        if tag == "br":
+        counters = parent[7]
+        n = counters[tag] = counters.get(tag, 0) + 1
+        if kind == _BR:
             _emit(frame, found)
-            _add(frame, el.tail, in_link)
+            _add(frame, el.tail, parent[5])
             return None
+        phidden = parent[6]
         names = el.keys()
         if names:
             hidden_here = not phidden and _is_hidden(el, names)
@@ -303,42 +320,54 @@ def _walk(root, found: _Found, url: str | None) -> None:
         else:  # no attributes: not hidden here, the descriptor is the tag
             hidden_here = False
             desc = tag
-        hidden = phidden or hidden_here
-        path = f"{ppath}/{tag}" if tag in ("html", "body") else f"{ppath}/{tag}[{n}]"
-        ctx = (*pctx, desc)
-        if tag == "img":
+        path = (f"{parent[3]}/{tag}[{n}]" if tag != "html" and tag != "body"
+                else f"{parent[3]}/{tag}")
+        ctx = (*parent[4], desc)
+        fig = parent[9]
+        if kind == _IMG:
             _image(el, found, url, path, fig)
-            _add(frame, el.tail, in_link)
+            _add(frame, el.tail, parent[5])
             return None
-        if tag == "time" and not found.time:
-            found.time = el.get("datetime") or ""
-        if tag == "a" and el.get("rel") == "author" and not found.author_link:
-            found.author_link = " ".join(_text_content(el).split())
-        if tag == "figure":
-            fig = path
+        in_link = parent[5]
+        cell_mode = parent[8]
         own = False
-        if cell_mode and tag in ("td", "th"):
+        if kind == _INLINE:
+            if tag == "a":
+                if el.get("rel") == "author" and not found.author_link:
+                    found.author_link = " ".join(_text_content(el).split())
+                if frame.after_link:
+                    frame.parts.append(" ")  # <a>Home</a><a>News</a> are two words
+                in_link = True
+            elif tag == "time" and not found.time:
+                found.time = el.get("datetime") or ""
+        elif cell_mode and (tag == "td" or tag == "th"):
             if frame.parts:
                 frame.parts.append(" | ")
-        elif tag in BLOCK_TAGS:
+        else:
             _emit(frame, found)
             if tag == "h1":
                 found.h1.append(" ".join(_text_content(el).split()))
+            elif tag == "figure":
+                fig = path
             role = _ROLE_OF.get(tag) or (frame.role if frame.role in (
                 Role.LIST_ITEM, Role.QUOTE, Role.CAPTION) else Role.PARAGRAPH)
-            if tag == "tr" and _is_data_row(el):
-                cell_mode = True
-            elif tag == "tr":
-                role = Role.PARAGRAPH
+            if tag == "tr":
+                if _is_data_row(el):
+                    cell_mode = True
+                else:
+                    role = Role.PARAGRAPH
             frame = _Frame(tag, path, ctx, role)
             own = True
             if tag == "figcaption" and fig:
                 found.figure_of[len(found.texts)] = fig
-        if tag == "a" and frame.after_link:
-            frame.parts.append(" ")  # <a>Home</a><a>News</a> are two words
-        in_link = in_link or tag == "a"
-        _add(frame, el.text, in_link)
-        return [el, iter(el), frame, path, ctx, in_link, hidden, {}, cell_mode, fig, own]
+        text = el.text
+        if text:  # _add, inlined
+            frame.after_link = False
+            frame.parts.append(text)
+            if in_link:
+                frame.link += len(text.strip())
+        return [el, iter(el), frame, path, ctx, in_link, phidden or hidden_here, {},
+                cell_mode, fig, own]
 
     sentinel = [None, iter(()), top, "", (), False, False, {}, False, "", False]
     first = open_el(root, sentinel)
@@ -346,22 +375,24 @@ def _walk(root, found: _Found, url: str | None) -> None:
         _emit(top, found)
         return
     stack.append(first)
+    push, pop = stack.append, stack.pop
     while stack:
         entry = stack[-1]
         child = next(entry[1], None)
         if child is not None:
             got = open_el(child, entry)
             if got is not None:
-                stack.append(got)
+                push(got)
             continue
-        stack.pop()
+        pop()
         if entry[10]:  # the element had its own block
             _emit(entry[2], found)
         if stack:
             parent = stack[-1]
-            if entry[0].tag == "a" and parent[2].parts:
+            el = entry[0]
+            if el.tag == "a" and parent[2].parts:
                 parent[2].after_link = True
-            _add(parent[2], entry[0].tail, parent[5])
+            _add(parent[2], el.tail, parent[5])
     _emit(top, found)
 
 

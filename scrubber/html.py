@@ -93,8 +93,11 @@ _BODY_OPEN = regex.compile(r"<body\b", regex.I)
 _TITLE_OPEN = regex.compile(r"<title\b[^>]*>", regex.I)
 _XML_DECL = regex.compile(r"^\s*<\?xml[^>]*>", regex.I)
 # Characters lxml refuses (C0 controls other than tab/newline/CR, U+FFFE/FFFF).
-# A plain character class: the stdlib engine scans a page for it ~2x faster.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Looking for each one with ``in`` (a C substring search) is ~3x faster than the
+# character class on a page, and a page almost never has any.
+_CONTROL_CHARS = tuple(chr(c) for c in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20),
+                                        0xFFFE, 0xFFFF))
 # A line break between two CJK characters is source formatting, not a space.
 _CJK_BREAK = regex.compile(
     r"(?<=[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff01-\uff60])[ \t\r]*\n\s*"
@@ -145,7 +148,7 @@ def _root_of(source: Any):
         first = text.find("<")
         if first >= 0 and text.startswith("?", first + 1):  # else _XML_DECL cannot match
             text = _XML_DECL.sub("", text, count=1)
-        if _CONTROL.search(text):  # rare: only then pay for a rewrite
+        if any(c in text for c in _CONTROL_CHARS):  # rare: only then pay for a rewrite
             text = _CONTROL.sub("", text)
         if not text.strip():
             return None

@@ -147,3 +147,13 @@ def test_regex_whitespace_is_str_whitespace():
 
     assert all(c.isspace() for c in _category_chars(r"\s"))
 
+
+
+def test_control_character_list_is_the_character_class():
+    """``html._root_of`` looks for each of ``_CONTROL_CHARS`` with ``in``; the list must be
+    exactly the characters the ``_CONTROL`` class (used to delete them) matches."""
+    from scrubber.html import _CONTROL, _CONTROL_CHARS
+
+    matched = [chr(c) for c in range(0x110000)
+               if not 0xD800 <= c <= 0xDFFF and _CONTROL.match(chr(c))]
+    assert sorted(_CONTROL_CHARS) == matched

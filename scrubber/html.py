@@ -369,14 +369,26 @@ def _walk(root, found: _Found, url: str | None) -> None:
             frame.parts.append(text)
             if in_link:
                 frame.link += len(text.strip())
-        return [el, iter(el), frame, path, ctx, in_link, phidden or hidden_here, {},
+        # The child iterator and counters are filled in only if the element has
+        # children (see the loop below): most elements are leaves.
+        return [el, None, frame, path, ctx, in_link, phidden or hidden_here, None,
                 cell_mode, fig, own]
+
+    def close_el(entry, parent):
+        """Handle the end of an element: its own block ends, its tail follows."""
+        if entry[10]:  # the element had its own block
+            _emit(entry[2], found)
+        el = entry[0]
+        if el.tag == "a" and parent[2].parts:
+            parent[2].after_link = True
+        _add(parent[2], el.tail, parent[5])
 
     sentinel = [None, iter(()), top, "", (), False, False, {}, False, "", False]
     first = open_el(root, sentinel)
     if first is None:
         _emit(top, found)
         return
+    first[1], first[7] = iter(root), {}
     stack.append(first)
     push, pop = stack.append, stack.pop
     while stack:
@@ -385,17 +397,17 @@ def _walk(root, found: _Found, url: str | None) -> None:
         if child is not None:
             got = open_el(child, entry)
             if got is not None:
-                push(got)
+                if len(child):
+                    got[1], got[7] = iter(child), {}
+                    push(got)
+                else:  # a leaf ends where it starts
+                    close_el(got, entry)
             continue
         pop()
-        if entry[10]:  # the element had its own block
-            _emit(entry[2], found)
         if stack:
-            parent = stack[-1]
-            el = entry[0]
-            if el.tag == "a" and parent[2].parts:
-                parent[2].after_link = True
-            _add(parent[2], el.tail, parent[5])
+            close_el(entry, stack[-1])
+        elif entry[10]:
+            _emit(entry[2], found)
     _emit(top, found)
 
 

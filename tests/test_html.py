@@ -170,3 +170,28 @@ def test_page_whose_body_the_parser_dropped_is_read_from_body_on(monkeypatch):
     got = html_mod.parse_page(page)
     assert [b.text for b in got.blocks] == ["The story is here, in a full sentence."]
     assert calls[1].startswith("<body")
+
+
+def _blog_post(comments_link: str) -> str:
+    intro = "<p>A short standfirst that sets the story up for the reader in one sentence.</p>" * 2
+    story = "".join(f"<p>Paragraph {i} of the story goes on with several words, as stories do.</p>"
+                    for i in range(12))
+    return (f"<html><body><div class='post'><h1>The post</h1>{intro}"
+            f"<div class='meta'>{comments_link}</div>{story}</div></body></html>")
+
+
+def test_a_comments_link_in_a_post_header_does_not_end_the_story():
+    """"99 Comments" as a link above the story points at the comments; it is not their heading."""
+    art = scrubber.scrub(_blog_post("<a href='#comments'>99 Comments</a>"))
+    assert "Paragraph 11 of the story" in art.text
+    assert any(b.rule == "comment" and b.text == "99 Comments" for b in art.boilerplate)
+
+
+def test_a_comments_heading_after_the_story_still_ends_it():
+    page = _blog_post("").replace(
+        "</div></body>",
+        "<h3>99 Comments</h3>" + "<p>I disagree with this, said a reader at some length.</p>" * 3
+        + "</div></body>")
+    art = scrubber.scrub(page)
+    assert "Paragraph 11 of the story" in art.text
+    assert "I disagree" not in art.text

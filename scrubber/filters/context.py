@@ -166,7 +166,12 @@ class ArticleEnd:
         before = 0.0
         for i, v in enumerate(verdicts):
             if v is not None and v.marks_end and not v.keep and before > 0:
-                enough = before >= self.min_units_before
+                # A comments line that is itself a link ("Comments", "99 comments" in a
+                # post's header, a tab) points elsewhere; unlike a comments heading it
+                # ends the story only by the share rule.
+                pointer = (v.rule == "comment"
+                           and doc.blocks[i].features.get("link_density", 0.0) >= 0.5)
+                enough = before >= self.min_units_before and not pointer
                 closing = enough and (v.rule in self.closing_rules
                                       or not self._story_goes_on(doc, verdicts, i))
                 if closing or before / total >= self.min_share_before:

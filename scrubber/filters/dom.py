@@ -119,6 +119,15 @@ def _line_of(path: str, memo: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     return known
 
 
+def _children(paths: Iterable[str]) -> dict[str, list[str]]:
+    """Parent path -> its children among ``paths``, in the order given."""
+    kids: dict[str, list[str]] = {}
+    for p in paths:
+        kids.setdefault(p.rpartition("/")[0], []).append(p)
+    return kids
+
+
+@lru_cache(maxsize=4096)  # a pure function of the string, asked again for every block
 def _shape(descriptor: str) -> str:
     """A descriptor without numbered tokens (``post12345``), for spotting repeated siblings."""
     return " ".join(t for t in descriptor.split(" ") if not any(c.isdigit() for c in t))
@@ -126,15 +135,17 @@ def _shape(descriptor: str) -> str:
 
 def boilerplate_marker(context: Iterable[str]) -> tuple[int, str] | None:
     """The innermost ancestor (position, rule id) whose tag or tokens mark boilerplate."""
-    found = None
-    for i, d in enumerate(context):
-        m = _markers_of(d)
-        if m:
-            found = (i, m)
-    return found
+    # map() over the cached _markers_of stays in C while the cache hits
+    marks = list(map(_markers_of, context))
+    for i in range(len(marks) - 1, -1, -1):
+        if marks[i]:
+            return i, marks[i]
+    return None
 
 
 def _hidden(block: Block) -> Verdict | None:
+    if "@hidden" not in "".join(block.context):  # one C scan rules out most blocks
+        return None
     for d in block.context:
         if d.endswith("@hidden"):
             return Verdict.drop("hidden", "text the page hides from readers", evidence=d[:40])
@@ -400,13 +411,16 @@ class DomMain:
         the replies, so the container becomes their parent.
         """
         steps = path.split("/")
+        kids = None  # parent -> children, built at the first level that needs it
         for up in range(min(self.thread_levels, len(steps) - 2)):
             node = "/".join(steps[: len(steps) - up])
             parent = node.rpartition("/")[0]
             shape = _shape(sc.descriptor[node])
             if " " not in shape:  # a bare tag repeats everywhere
                 continue
-            sibs = [p for p in sc.good if p.rpartition("/")[0] == parent and p != node
+            if kids is None:
+                kids = _children(sc.good)
+            sibs = [p for p in kids.get(parent, ()) if p != node
                     and _shape(sc.descriptor[p]) == shape and p not in sc.banned]
             good = sum(sc.good[p] for p in sibs)
             if sibs and good >= self.min_good / 2 and good >= sum(sc.bad[p] for p in sibs) / 2:
@@ -432,8 +446,8 @@ class DomMain:
             return out
         depth = main.count("/")
         inside = [b.path == main or (b.path or "").startswith(main + "/") for b in doc.blocks]
-        repeated = self._repeated(doc.blocks, inside, depth)
-        story = self._story_units(doc.blocks, inside, depth)
+        repeated = self._repeated(layout, inside, depth)
+        story = self._story_units(layout, inside, depth)
         if story >= self.story_units:
             repeated = set()  # an article with reader comments under it, not a thread
         self_story = story >= self.post_story_units
@@ -451,7 +465,7 @@ class DomMain:
             if v is not None:
                 continue
             if inside[i]:
-                out[i] = self._inside(b, depth, repeated, roots, self_story)
+                out[i] = self._inside(b, layout.lines[i], depth, repeated, roots, self_story)
             elif self.keep_title and i < first_in and self._title_above(doc.blocks, i, first_in):
                 out[i] = Verdict.body("title", "the headline right above the article container")
             else:
@@ -486,58 +500,48 @@ class DomMain:
             return False
         return all(not self.body_like(x) for x in blocks[i + 1:first_in]) and first_in - i <= 8
 
-    def _story_units(self, blocks, inside: list[bool], depth: int) -> float:
+    def _story_units(self, layout: _Layout, inside: list[bool], depth: int) -> float:
         """Body-like units inside the container and outside any comment region in it."""
         total = 0.0
-        for b, ins in zip(blocks, inside):
-            if ins and self.body_like(b):
+        for b, ins, body in zip(layout.blocks, inside, layout.body):
+            if ins and body:
                 m = boilerplate_marker(b.context[depth:])
                 if not m or m[1] != "comment":
                     total += b.features.get("units", 0.0)
         return total
 
-    def _repeated(self, blocks, inside: list[bool], depth: int) -> set[str]:
+    def _repeated(self, layout: _Layout, inside: list[bool], depth: int) -> set[str]:
         """Paths of elements below the container that repeat (posts of a thread)."""
         counts: dict[tuple[str, str], set[str]] = {}
-        for b, ins in zip(blocks, inside):
-            if not ins or not self.body_like(b):
+        for b, ins, line, body in zip(layout.blocks, inside, layout.lines, layout.body):
+            if not ins or not body:
                 continue
-            steps = (b.path or "").split("/")[1:]
-            prefix = ""
-            for k, step in enumerate(steps):
-                prefix = f"{prefix}/{step}"
-                if k + 1 <= depth or k >= len(b.context):
-                    continue
-                shape = _shape(b.context[k])
+            ctx = b.context
+            for k in range(depth, min(len(line), len(ctx))):  # elements below the container
+                shape = _shape(ctx[k])
                 if " " not in shape:  # bare tags (tr, p, li) repeat in any layout
                     continue
-                parent = prefix.rpartition("/")[0]
-                counts.setdefault((parent, shape), set()).add(prefix)
+                counts.setdefault((line[k - 1], shape), set()).add(line[k])
         out: set[str] = set()
         for members in counts.values():
             if len(members) >= self.repeated:
                 out |= members
         return out
 
-    def _inside(self, b: Block, depth: int, repeated: set[str],
+    def _inside(self, b: Block, line: tuple[str, ...], depth: int, repeated: set[str],
                 roots: dict[str, str], has_story: bool) -> Verdict | None:
-        steps = (b.path or "").split("/")[1:]
-        prefixes, prefix = [], ""
-        for step in steps:
-            prefix = f"{prefix}/{step}"
-            prefixes.append(prefix)
-        in_post = any(p in repeated for p in prefixes[depth:])
+        in_post = not repeated.isdisjoint(line[depth:])
         in_comment = False
-        for k, prefix in enumerate(prefixes):
-            if k + 1 <= depth or k >= len(b.context):
-                continue
+        ctx = b.context
+        for k in range(depth, min(len(line), len(ctx))):  # elements below the container
+            prefix = line[k]
             rule = roots.get(prefix)  # marked, and not a wrapper of most of the text
             if rule == "comment" and in_post:
                 in_comment = True
                 continue  # a post of a thread, or a reply under it
             if rule and rule != "header" and prefix not in repeated:
                 return Verdict.drop(rule, f"inside a {rule} region of the article container",
-                                    evidence=b.context[k][:60])
+                                    evidence=ctx[k][:60])
         if b.features.get("link_density", 0.0) >= self.link_list_density and not self.body_like(b):
             return Verdict.drop("link_list", "mostly link text: a list of links",
                                 evidence=f"link density {b.features['link_density']:.2f}")

@@ -78,31 +78,39 @@ def _markers_of(descriptor: str) -> str | None:
     return None
 
 
-def _ancestry(blocks: Iterable[Block]) -> list[tuple[str, ...]]:
-    """Per block, the paths of its element and of every ancestor, root first.
+def _ancestry(blocks: Iterable[Block]) -> tuple[list[tuple[str, ...]],
+                                                dict[str, tuple[str, str | None]]]:
+    """Per block, the paths of its element and of every ancestor, root first; and the elements.
 
     ``/html/body/p[2]`` gives ``("/html", "/html/body", "/html/body/p[2]")``;
     a block without an XPath (not starting with ``/``) gives ``()``. The passes
     below sum text over all ancestors of each block, several times; building
     these strings once per path (blocks of one element share the tuple) is
     what keeps that cheap.
+
+    The elements come in the order the blocks first reach them (parents
+    first), each with its parent path and the descriptor its first block
+    gives it (``None`` when that block's context is too short).
     """
     memo: dict[str, tuple[str, ...]] = {}
+    elements: dict[str, tuple[str, str | None]] = {}
     out: list[tuple[str, ...]] = []
     for b in blocks:
         path = b.path or ""
         line = memo.get(path)
         if line is None:
-            line = _line_of(path, memo) if path.startswith("/") else ()
+            line = _line_of(path, b.context, memo, elements) if path.startswith("/") else ()
         out.append(line)
-    return out
+    return out, elements
 
 
-def _line_of(path: str, memo: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+def _line_of(path: str, ctx: tuple[str, ...], memo: dict[str, tuple[str, ...]],
+             elements: dict[str, tuple[str, str | None]]) -> tuple[str, ...]:
     """Ancestor paths of ``path`` (see :func:`_ancestry`), reusing and filling ``memo``.
 
     A path's ancestors are its prefixes up to each ``/`` after the first
     character, the same strings ``"/" + "/".join(steps[:k + 1])`` gives.
+    Elements not in ``memo`` yet are new: they go into ``elements``.
     """
     missing = []
     p, known = path, ()
@@ -113,9 +121,13 @@ def _line_of(path: str, memo: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
             break
         missing.append(p)
         p = p.rpartition("/")[0]
+    parent = p  # the nearest known ancestor, or "" above the root
     for p in reversed(missing):
+        k = len(known)
+        elements[p] = (parent, ctx[k] if k < len(ctx) else None)
         known = (*known, p)
         memo[p] = known
+        parent = p
     return known
 
 
@@ -177,6 +189,7 @@ class _Layout:
 
     blocks: list[Block]
     lines: list[tuple[str, ...]]  # ancestor paths, see _ancestry
+    elements: dict[str, tuple[str, str | None]]  # path -> (parent, descriptor), see _ancestry
     body: list[bool]  # DomMain.body_like
 
 
@@ -190,18 +203,6 @@ def _unseen(line: tuple[str, ...], seen) -> int:
     while k and line[k - 1] not in seen:
         k -= 1
     return k
-
-
-def _inherit(line: tuple[str, ...], rule_of: dict[str, str | None],
-             roots: dict[str, str]) -> None:
-    """Record for the new elements on ``line`` the rule of the innermost marked root over them."""
-    k = _unseen(line, rule_of)
-    rule = rule_of[line[k - 1]] if k else None
-    for j in range(k, len(line)):
-        p = line[j]
-        if p in roots:
-            rule = roots[p]
-        rule_of[p] = rule
 
 
 @dataclass(frozen=True)
@@ -272,7 +273,7 @@ class DomMain:
 
     def _layout(self, blocks: Iterable[Block]) -> _Layout:
         blocks = list(blocks)
-        return _Layout(blocks, _ancestry(blocks), [self.body_like(b) for b in blocks])
+        return _Layout(blocks, *_ancestry(blocks), [self.body_like(b) for b in blocks])
 
     def scores(self, blocks: Iterable[Block],
                verdicts: Iterable[Verdict | None] | None = None,
@@ -288,13 +289,13 @@ class DomMain:
         bad: dict[str, float] = {}
         desc: dict[str, str] = {}
         banned: set[str] = set()
-        rule_of: dict[str, str | None] = {}  # element -> rule of the innermost marked root
+        rule_of: dict[str, str | None] = {"": None}  # element -> its innermost marked root's rule
+        for p, (parent, _) in layout.elements.items():  # parents come first
+            rule_of[p] = roots[p] if p in roots else rule_of[parent]
         for b, v, line, body in zip(blocks, verdicts, layout.lines, layout.body):
             if not line:
                 continue
             path = line[-1]
-            if path not in rule_of:
-                _inherit(line, rule_of, roots)
             rule = rule_of[path]
             if rule == "hidden":
                 continue
@@ -354,28 +355,23 @@ class DomMain:
             layout = self._layout(blocks)
         good: dict[str, float] = {}  # body text per marked element
         marked: dict[str, str] = {}
-        marked_on: dict[str, tuple[str, ...]] = {}  # element -> marked elements down to it
+        marked_on: dict[str, tuple[str, ...]] = {"": ()}  # element -> marked ones down to it
+        for p, (parent, d) in layout.elements.items():  # parents come first
+            on = marked_on[parent]
+            m = _markers_of(d) if d is not None else None
+            if m:
+                marked[p] = m
+                good[p] = 0.0
+                on = (*on, p)
+            marked_on[p] = on
         total = 0.0
         for b, line, body in zip(layout.blocks, layout.lines, layout.body):
             if not line:
                 continue
             g = b.features.get("units", 0.0) if body else 0.0
             total += g
-            on = marked_on.get(line[-1])
-            if on is None:  # new elements: a marker is read off an element's first block
-                ctx = b.context
-                k = _unseen(line, marked_on)
-                on = marked_on[line[k - 1]] if k else ()
-                for j in range(k, len(line)):
-                    p = line[j]
-                    m = _markers_of(ctx[j]) if j < len(ctx) else None
-                    if m:
-                        marked[p] = m
-                        good[p] = 0.0
-                        on = (*on, p)
-                    marked_on[p] = on
             if g:  # only marked elements' totals are read; skipping 0.0 changes none
-                for p in on:
+                for p in marked_on[line[-1]]:
                     good[p] += g
         return {p: m for p, m in marked.items()
                 if m == "hidden" or good[p] < self.marked_share * total}

@@ -11,7 +11,7 @@ Rule ids they emit: ``hidden``, ``nav``, ``footer``, ``aside``, ``header``,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -193,7 +193,7 @@ class _Layout:
     body: list[bool]  # DomMain.body_like
 
 
-def _unseen(line: tuple[str, ...], seen) -> int:
+def _unseen(line: tuple[str, ...], seen: Container[str]) -> int:
     """Index of the first element on ``line`` not in ``seen``.
 
     Elements are always recorded with all their ancestors, so everything

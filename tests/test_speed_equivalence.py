@@ -263,3 +263,58 @@ def test_detect_language_matches_reference():
     for doc in docs:
         assert detect_language(doc) == _detect_reference(doc), doc[:40]
 
+
+# -- the last-character screen ------------------------------------------------------------
+
+
+def test_end_screens_never_reject_a_match():
+    from scrubber.rules import last_chars_of
+
+    checked = 0
+    for rule in default_rules():
+        for pattern in rule.patterns:
+            ends = last_chars_of(pattern)
+            if ends is None:
+                continue
+            compiled = regex.compile(pattern, regex.V0)
+            for key in SAMPLE_KEYS + [k + "\n" for k in SAMPLE_KEYS[:200]]:
+                m = compiled.search(key)
+                if m is not None:
+                    checked += 1
+                    assert key.endswith("\n") or key[-1] in ends, (rule.id, pattern, key)
+                    assert m.end() and key[m.end() - 1] in ends, (rule.id, pattern, key)
+    assert checked > 20
+
+
+@pytest.mark.parametrize(
+    ("pattern", "ends"),
+    [
+        (r"^a.*\d$", "0123456789"),
+        (r"x[)\]]?$", "x)]"),
+        (r"(?:ab|cd)(?=\s)$", "bd"),
+        (r"\[(?:详细|详情)\]$", "]"),
+        (r"x\s*$", None),  # whitespace ends: expected in the set
+        (r"a$|b$", None),  # not a top-level trailing $
+        (r"a?$", None),  # can match empty
+        (r"\p{L}$", None),  # any character
+        (r"(?i)a$", None),
+    ],
+)
+def test_end_screen_kinds(pattern, ends):
+    from scrubber.rules import last_chars_of
+
+    got = last_chars_of(pattern)
+    if ends is None and pattern == r"x\s*$":
+        assert got is not None and "x" in got and " " in got
+    elif ends is None:
+        assert got is None
+    else:
+        assert got is not None and set(ends) <= got and (len(got) == len(ends) or "\\d" in pattern)
+
+
+def test_index_with_end_screens_on_keys_ending_in_newline():
+    rules = tuple(r for r in default_rules() if r.action != "lift")
+    index = RuleIndex(rules)
+    for text in SAMPLE[:400]:
+        for part in (match_key(text) + "\n", match_key(text) + " \n"):
+            assert index.match(part, part) == first_match(rules, part, part), part

@@ -289,8 +289,14 @@ def assign_roles(blocks: tuple[Block, ...], verdicts: Sequence[Verdict]) -> tupl
             role = Role.TITLE if n == 0 else Role.HEADING
         else:
             role = Role.PARAGRAPH
-        out[i] = replace(b, role=role)
+        out[i] = _with_role(b, role)
     return tuple(out)
+
+
+def _with_role(b: Block, role: Role) -> Block:
+    """``dataclasses.replace(b, role=role)``, spelled out: several times quicker
+    (the speed tests check that this lists every field of Block)."""
+    return Block(b.index, b.text, b.key, role, b.path, b.span, b.features, b.tag, b.context)
 
 
 def apply_normalisers(blocks: tuple[Block, ...], names: Sequence[str]):

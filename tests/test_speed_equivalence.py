@@ -318,3 +318,15 @@ def test_index_with_end_screens_on_keys_ending_in_newline():
     for text in SAMPLE[:400]:
         for part in (match_key(text) + "\n", match_key(text) + " \n"):
             assert index.match(part, part) == first_match(rules, part, part), part
+
+
+def test_with_role_is_replace():
+    from dataclasses import fields, replace
+
+    from scrubber.core import _with_role
+    from scrubber.model import Block, Role
+
+    assert [f.name for f in fields(Block)] == ["index", "text", "key", "role", "path", "span",
+                                               "features", "tag", "context"]
+    b = Block(3, "t", "k", Role.LINE, "p", (1, 2), {"units": 1.0}, "li", ("div a",))
+    assert _with_role(b, Role.HEADING) == replace(b, role=Role.HEADING)

@@ -30,8 +30,10 @@ def link_strip(block: Block, doc) -> Verdict | None:
     Drop: ``关于我们 | 网站地图 | 联系我们 | 广告服务``, ``Home · World · Sport · Tech``.
     Keep: ``他说：北京 | 上海的房价都在涨，这是事实。`` (items are not all short).
     """
+    if block.features.get("full_stop"):  # checked first: no split needed
+        return None
     parts = [p for p in _STRIP_SEP.split(block.text) if p]
-    if len(parts) < 3 or block.features.get("full_stop"):
+    if len(parts) < 3:
         return None
     if all(len(p) <= 12 for p in parts) and sum(len(p) <= 8 for p in parts) >= len(parts) * 0.75:
         return Verdict.drop("nav", "a strip of short links separated by | or ·",

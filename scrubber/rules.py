@@ -75,6 +75,9 @@ class Rule:
     #: Characters a match can end with when every pattern ends in ``$`` (see
     #: :func:`last_chars_of`); ``None`` means "no condition".
     ends: frozenset[str] | None = field(default=None, compare=False, repr=False)
+    #: Per pattern, literals every match contains (:func:`literals_of`), or ``None``.
+    needs: tuple[frozenset[str] | None, ...] | None = field(
+        default=None, compare=False, repr=False)
 
     def applies_to(self, host: str | None) -> bool:
         if not self.sites:
@@ -358,8 +361,9 @@ def _literals(seq) -> frozenset[str] | None:
     return best
 
 
-def screen_of(pattern: str) -> tuple[str, frozenset[str]] | None:
-    """The screen of one pattern (see above), or ``None`` when it is always tried."""
+def _parsed(pattern: str) -> list | None:
+    """The stdlib syntax tree of ``pattern`` (top-level sequence), or ``None``
+    when it is not safe to analyse (see :func:`_prepare`)."""
     from re import _constants as C
     from re import _parser
 
@@ -374,7 +378,16 @@ def screen_of(pattern: str) -> tuple[str, frozenset[str]] | None:
         return None
     if tree.state.flags & ~(C.SRE_FLAG_UNICODE):
         return None
-    seq = list(tree)
+    return list(tree)
+
+
+def screen_of(pattern: str) -> tuple[str, frozenset[str]] | None:
+    """The screen of one pattern (see above), or ``None`` when it is always tried."""
+    from re import _constants as C
+
+    seq = _parsed(pattern)
+    if seq is None:
+        return None
     if seq and seq[0] == (C.AT, C.AT_BEGINNING):
         try:
             chars, empty = _first(seq)
@@ -396,20 +409,8 @@ def last_chars_of(pattern: str) -> frozenset[str] | None:
     empty, or syntax not analysed).
     """
     from re import _constants as C
-    from re import _parser
 
-    prepared = _prepare(pattern)
-    if prepared is None:
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = _parser.parse(prepared)
-    except Exception:
-        return None
-    if tree.state.flags & ~(C.SRE_FLAG_UNICODE):
-        return None
-    seq = list(tree)
+    seq = _parsed(pattern)
     if not seq or seq[-1] != (C.AT, C.AT_END):
         return None
     try:
@@ -417,6 +418,17 @@ def last_chars_of(pattern: str) -> frozenset[str] | None:
     except _Any:
         return None
     return frozenset(chars) if chars and not empty else None
+
+
+def literals_of(pattern: str) -> frozenset[str] | None:
+    """Strings one of which every match of ``pattern`` contains, or ``None``.
+
+    For a pattern screened by its first character this is a second, separate
+    condition: ``^(?:\\d+\\s+)?comments?`` starts with a digit or ``c`` *and*
+    contains ``comment``.
+    """
+    seq = _parsed(pattern)
+    return _literals(seq) if seq else None
 
 
 def _rule_ends(patterns: Sequence[str]) -> frozenset[str] | None:
@@ -520,10 +532,14 @@ class RuleIndex:
                 continue
             lits: set[str] = set()
             always = False
-            for kind, value in r.screen:
+            needs = r.needs if r.needs is not None else (None,) * len(r.screen)
+            for (kind, value), need in zip(r.screen, needs, strict=True):
                 if kind == "first":
-                    if value in accepted:
-                        always = True
+                    if value in accepted:  # the first character fits: its literals decide
+                        if need is None:
+                            always = True
+                        else:
+                            lits |= need
                 else:
                     lits |= value
             if always:
@@ -672,6 +688,7 @@ def _build(raw: dict[str, Any], origin: str, language: str | None) -> Rule:
         compiled=compiled,
         screen=_rule_screen(patterns),
         ends=_rule_ends(patterns),
+        needs=tuple(literals_of(p) for p in patterns),
     )
 
 

@@ -330,3 +330,22 @@ def test_with_role_is_replace():
                                                "features", "tag", "context"]
     b = Block(3, "t", "k", Role.LINE, "p", (1, 2), {"units": 1.0}, "li", ("div a",))
     assert _with_role(b, Role.HEADING) == replace(b, role=Role.HEADING)
+
+
+def test_pattern_literals_never_reject_a_match():
+    """Patterns screened by their first character are also gated by their literals."""
+    from scrubber.rules import literals_of
+
+    checked = 0
+    for rule in default_rules():
+        for pattern in rule.patterns:
+            lits = literals_of(pattern)
+            if lits is None:
+                continue
+            compiled = regex.compile(pattern, regex.V0)
+            for key in SAMPLE_KEYS:
+                m = compiled.search(key)
+                if m is not None:
+                    checked += 1
+                    assert any(lit in m.group(0) for lit in lits), (rule.id, pattern, key)
+    assert checked > 100

@@ -31,9 +31,13 @@ _LATIN = regex.compile(r"[a-z]+", regex.I)
 _ENGLISH = regex.compile(r"\b(?:the|and|of|to|is)\b", regex.I)
 _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]+")
 _HANGUL = regex.compile(r"\p{Hangul}+")
+_KANA_OR_HANGUL = regex.compile(r"[\p{Hiragana}\p{Katakana}\p{Hangul}]")
 # Characters that only Traditional Chinese uses, among the most frequent.
 _TRAD = regex.compile(r"[們這個來說為與會對時國還經發過當後從進問開關門實點體動裡嗎麼學長頭]+")
 _SIMP = regex.compile(r"[们这个来说为与会对时国还经发过当后从进问开关门实点体动里吗么学长头]+")
+_TRAD_OR_SIMP = regex.compile(
+    r"[們這個來說為與會對時國還經發過當後從進問開關門實點體動裡嗎麼學長頭"
+    r"们这个来说为与会对时国还经发过当后从进问开关门实点体动里吗么学长头]+")
 
 
 def _count(pattern: regex.Pattern[str], text: str) -> int:
@@ -72,15 +76,19 @@ def detect_language(text: str) -> str | None:
     """
     sample = text[:20000]
     cjk = _count(_HAN, sample)
-    kana = _count(_KANA, sample)
-    hangul = _count(_HANGUL, sample)
+    kana = hangul = 0
+    if _KANA_OR_HANGUL.search(sample):  # one scan for the usual case: neither
+        kana = _count(_KANA, sample)
+        hangul = _count(_HANGUL, sample)
     letters = _count(_LETTER, sample) or 1
     if kana > 0.05 * letters:
         return "ja"
     if hangul > 0.2 * letters:
         return "ko"
     if cjk > 0.2 * letters:
-        trad, simp = _count(_TRAD, sample), _count(_SIMP, sample)
+        # One scan of the sample; the two counts come from the few characters found.
+        marked = "".join(_TRAD_OR_SIMP.findall(sample))
+        trad, simp = _count(_TRAD, marked), _count(_SIMP, marked)
         return "zh-Hant" if trad > simp else "zh"
     if letters > 20:
         latin = _count(_LATIN, sample)

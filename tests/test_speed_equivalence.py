@@ -349,3 +349,29 @@ def test_pattern_literals_never_reject_a_match():
                     checked += 1
                     assert any(lit in m.group(0) for lit in lits), (rule.id, pattern, key)
     assert checked > 100
+
+
+def _link_strip_reference(block):
+    """The original ``link_strip``: always split, then check."""
+    from scrubber.filters.structure import _STRIP_SEP
+    from scrubber.model import Verdict
+
+    parts = [p for p in _STRIP_SEP.split(block.text) if p]
+    if len(parts) < 3 or block.features.get("full_stop"):
+        return None
+    if all(len(p) <= 12 for p in parts) and sum(len(p) <= 8 for p in parts) >= len(parts) * 0.75:
+        return Verdict.drop("nav", "a strip of short links separated by | or ·",
+                            evidence=f"{len(parts)} items")
+    return None
+
+
+def test_link_strip_matches_reference():
+    from scrubber.filters.structure import link_strip
+
+    extra = ["a | b | c", "首页\u3000\u3000新闻\u3000\u3000体育", "a\u2028b\u2028c", "a\x85\x85b\x85\x85c",
+             "x / y / z", "a·b·c", "a\x1c\x1cb\x1c\x1cc", "关于我们 | 网站地图 | 联系我们。"]
+    text = "\n".join(SAMPLE + TRICKY + extra)
+    blocks = blocks_from_text(text)
+    assert len(blocks) > 1000
+    for b in blocks:
+        assert link_strip(b, None) == _link_strip_reference(b), b.text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 from ..model import Block, Verdict
@@ -11,6 +13,9 @@ __all__ = ["link_strip", "markup_line", "symbols_only"]
 _MARKUP = regex.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>|<!--.*?-->", regex.I)
 
 _STRIP_SEP = regex.compile(r"\s*[|｜丨¦•·]\s*|\s+/\s+|\s{2,}")
+# Every separator holds one of these (stdlib ``\s`` is str whitespace, which
+# includes all of regex's ``\s``): most lines have none and need no split.
+_MAYBE_SEP = re.compile(r"[|｜丨¦•·\s]")
 
 
 def symbols_only(block: Block, doc) -> Verdict | None:
@@ -32,6 +37,8 @@ def link_strip(block: Block, doc) -> Verdict | None:
     """
     if block.features.get("full_stop"):  # checked first: no split needed
         return None
+    if _MAYBE_SEP.search(block.text) is None:
+        return None  # one part only
     parts = [p for p in _STRIP_SEP.split(block.text) if p]
     if len(parts) < 3:
         return None

@@ -23,15 +23,27 @@ _TAG = regex.compile(r"<(?:p|div|br|span|a|table|li|ul|h[1-6]|script|style|title
 _HEADING_END = regex.compile(r"[。；;，,：:….]\s*$")
 _ENUMERATED = regex.compile(  # 1. / 1、 / (1) / 一、 / • item
     r"^(?:\d{1,3}\s*[.、)）．]|[（(]\d{1,3}[)）]|[一二三四五六七八九十]{1,3}、|[•·●▪■◆◇○►▶-]\s)")
-_HAN = regex.compile(r"\p{Han}")
-_LETTER = regex.compile(r"\p{L}")
-_LATIN = regex.compile(r"[a-z]", regex.I)
+# detect_language counts characters as runs (``[...]+``): the summed run
+# lengths are the number of characters, with far fewer match objects.
+_HAN = regex.compile(r"\p{Han}+")
+_LETTER = regex.compile(r"\p{L}+")
+_LATIN = regex.compile(r"[a-z]+", regex.I)
 _ENGLISH = regex.compile(r"\b(?:the|and|of|to|is)\b", regex.I)
-_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
-_HANGUL = regex.compile(r"\p{Hangul}")
+_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]+")
+_HANGUL = regex.compile(r"\p{Hangul}+")
+_KANA_OR_HANGUL = regex.compile(r"[\p{Hiragana}\p{Katakana}\p{Hangul}]")
 # Characters that only Traditional Chinese uses, among the most frequent.
-_TRAD = regex.compile(r"[們這個來說為與會對時國還經發過當後從進問開關門實點體動裡嗎麼學長頭]")
-_SIMP = regex.compile(r"[们这个来说为与会对时国还经发过当后从进问开关门实点体动里吗么学长头]")
+_TRAD = regex.compile(r"[們這個來說為與會對時國還經發過當後從進問開關門實點體動裡嗎麼學長頭]+")
+_SIMP = regex.compile(r"[们这个来说为与会对时国还经发过当后从进问开关门实点体动里吗么学长头]+")
+_TRAD_OR_SIMP = regex.compile(
+    r"[們這個來說為與會對時國還經發過當後從進問開關門實點體動裡嗎麼學長頭"
+    r"们这个来说为与会对时国还经发过当后从进问开关门实点体动里吗么学长头]+")
+
+
+def _count(pattern: regex.Pattern[str], text: str) -> int:
+    """How many characters of ``text`` the run pattern ``pattern`` covers."""
+    return len("".join(pattern.findall(text)))
+
 
 _DEFAULT: Pipeline | None = None
 
@@ -63,19 +75,23 @@ def detect_language(text: str) -> str | None:
     Only used to label the article and pick defaults; no rule needs it.
     """
     sample = text[:20000]
-    cjk = len(_HAN.findall(sample))
-    kana = len(_KANA.findall(sample))
-    hangul = len(_HANGUL.findall(sample))
-    letters = len(_LETTER.findall(sample)) or 1
+    cjk = _count(_HAN, sample)
+    kana = hangul = 0
+    if _KANA_OR_HANGUL.search(sample):  # one scan for the usual case: neither
+        kana = _count(_KANA, sample)
+        hangul = _count(_HANGUL, sample)
+    letters = _count(_LETTER, sample) or 1
     if kana > 0.05 * letters:
         return "ja"
     if hangul > 0.2 * letters:
         return "ko"
     if cjk > 0.2 * letters:
-        trad, simp = len(_TRAD.findall(sample)), len(_SIMP.findall(sample))
+        # One scan of the sample; the two counts come from the few characters found.
+        marked = "".join(_TRAD_OR_SIMP.findall(sample))
+        trad, simp = _count(_TRAD, marked), _count(_SIMP, marked)
         return "zh-Hant" if trad > simp else "zh"
     if letters > 20:
-        latin = len(_LATIN.findall(sample))
+        latin = _count(_LATIN, sample)
         if latin > 0.8 * letters:
             return "en" if _ENGLISH.search(sample) else None
     return None
@@ -281,8 +297,14 @@ def assign_roles(blocks: tuple[Block, ...], verdicts: Sequence[Verdict]) -> tupl
             role = Role.TITLE if n == 0 else Role.HEADING
         else:
             role = Role.PARAGRAPH
-        out[i] = replace(b, role=role)
+        out[i] = _with_role(b, role)
     return tuple(out)
+
+
+def _with_role(b: Block, role: Role) -> Block:
+    """``dataclasses.replace(b, role=role)``, spelled out: several times quicker
+    (the speed tests check that this lists every field of Block)."""
+    return Block(b.index, b.text, b.key, role, b.path, b.span, b.features, b.tag, b.context)
 
 
 def apply_normalisers(blocks: tuple[Block, ...], names: Sequence[str]):

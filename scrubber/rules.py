@@ -24,6 +24,7 @@ block's *display* text.
 
 from __future__ import annotations
 
+import re
 import sys
 import warnings
 from bisect import bisect_right
@@ -71,6 +72,12 @@ class Rule:
     #: What a key must have for a pattern to match (see :func:`screen_of`);
     #: ``None`` (rules built by hand) means "always try the regex".
     screen: Any = field(default=None, compare=False, repr=False)
+    #: Characters a match can end with when every pattern ends in ``$`` (see
+    #: :func:`last_chars_of`); ``None`` means "no condition".
+    ends: frozenset[str] | None = field(default=None, compare=False, repr=False)
+    #: Per pattern, literals every match contains (:func:`literals_of`), or ``None``.
+    needs: tuple[frozenset[str] | None, ...] | None = field(
+        default=None, compare=False, repr=False)
 
     def applies_to(self, host: str | None) -> bool:
         if not self.sites:
@@ -271,6 +278,43 @@ def _first(seq) -> tuple[set[str], bool]:
     return out, True
 
 
+def _last(seq) -> tuple[set[str], bool]:
+    """Characters a match of ``seq`` can end with, and whether it can be empty
+    (:func:`_first` read from the end)."""
+    from re import _constants as C
+
+    out: set[str] = set()
+    for op, av in reversed(seq):
+        if op is C.AT or op is C.ASSERT or op is C.ASSERT_NOT:
+            continue  # zero width
+        if op is C.LITERAL:
+            if av == 0xE000:
+                raise _Any
+            out.add(chr(av))
+            return out, False
+        if op is C.IN:
+            out |= _set_chars(av)
+            return out, False
+        if op is C.SUBPATTERN:
+            chars, empty = _last(av[3])
+        elif op is C.BRANCH:
+            chars, empty = set(), False
+            for alt in av[1]:
+                c, e = _last(alt)
+                chars |= c
+                empty = empty or e
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            lo, _hi, sub = av
+            chars, empty = _last(sub)
+            empty = empty or lo == 0
+        else:
+            raise _Any
+        out |= chars
+        if not empty:
+            return out, False
+    return out, True
+
+
 def _literals(seq) -> frozenset[str] | None:
     """Strings one of which every match of ``seq`` contains, or ``None``."""
     from re import _constants as C
@@ -317,8 +361,9 @@ def _literals(seq) -> frozenset[str] | None:
     return best
 
 
-def screen_of(pattern: str) -> tuple[str, frozenset[str]] | None:
-    """The screen of one pattern (see above), or ``None`` when it is always tried."""
+def _parsed(pattern: str) -> list | None:
+    """The stdlib syntax tree of ``pattern`` (top-level sequence), or ``None``
+    when it is not safe to analyse (see :func:`_prepare`)."""
     from re import _constants as C
     from re import _parser
 
@@ -333,7 +378,16 @@ def screen_of(pattern: str) -> tuple[str, frozenset[str]] | None:
         return None
     if tree.state.flags & ~(C.SRE_FLAG_UNICODE):
         return None
-    seq = list(tree)
+    return list(tree)
+
+
+def screen_of(pattern: str) -> tuple[str, frozenset[str]] | None:
+    """The screen of one pattern (see above), or ``None`` when it is always tried."""
+    from re import _constants as C
+
+    seq = _parsed(pattern)
+    if seq is None:
+        return None
     if seq and seq[0] == (C.AT, C.AT_BEGINNING):
         try:
             chars, empty = _first(seq)
@@ -346,6 +400,48 @@ def screen_of(pattern: str) -> tuple[str, frozenset[str]] | None:
     return ("lits", lits) if lits else None
 
 
+def last_chars_of(pattern: str) -> frozenset[str] | None:
+    """For a pattern ending in ``$``, the characters its match can end with.
+
+    ``$`` (no MULTILINE) matches at the end of the key or before a final
+    newline, so the condition is on the key's last character unless the key
+    ends in a newline. ``None``: no condition (not end-anchored, can match
+    empty, or syntax not analysed).
+    """
+    from re import _constants as C
+
+    seq = _parsed(pattern)
+    if not seq or seq[-1] != (C.AT, C.AT_END):
+        return None
+    try:
+        chars, empty = _last(seq)
+    except _Any:
+        return None
+    return frozenset(chars) if chars and not empty else None
+
+
+def literals_of(pattern: str) -> frozenset[str] | None:
+    """Strings one of which every match of ``pattern`` contains, or ``None``.
+
+    For a pattern screened by its first character this is a second, separate
+    condition: ``^(?:\\d+\\s+)?comments?`` starts with a digit or ``c`` *and*
+    contains ``comment``.
+    """
+    seq = _parsed(pattern)
+    return _literals(seq) if seq else None
+
+
+def _rule_ends(patterns: Sequence[str]) -> frozenset[str] | None:
+    """What a key's last character must be for some pattern to match, or ``None``."""
+    out: set[str] = set()
+    for p in patterns:
+        got = last_chars_of(p)
+        if got is None:
+            return None
+        out |= got
+    return frozenset(out)
+
+
 def _rule_screen(patterns: Sequence[str]) -> tuple[tuple[str, frozenset[str]], ...] | None:
     screens = []
     for p in patterns:
@@ -356,14 +452,38 @@ def _rule_screen(patterns: Sequence[str]) -> tuple[tuple[str, frozenset[str]], .
     return tuple(screens)
 
 
+def _char_classes(sets: list[frozenset[str]]) -> tuple[dict[str, int], list[frozenset]]:
+    """Group characters by which of ``sets`` hold them: ``(class of each
+    character, the sets each class is in)``; characters in none are class 0."""
+    members: dict[str, list[int]] = {}
+    for n, chars in enumerate(sets):
+        for c in chars:
+            members.setdefault(c, []).append(n)
+    signature: dict[tuple[int, ...], int] = {(): 0}
+    class_of: dict[str, int] = {}
+    class_sets: list[frozenset[frozenset[str]]] = [frozenset()]
+    for c, ms in members.items():
+        sig = tuple(ms)
+        k = signature.get(sig)
+        if k is None:
+            k = signature[sig] = len(class_sets)
+            class_sets.append(frozenset(sets[m] for m in ms))
+        class_of[c] = k
+    return class_of, class_sets
+
+
+_CHOSEN_MAX = 256  # per table row: cached choices of entries by gate characters found
+
+
 class RuleIndex:
     """Rules in order, tried only where they could match; same result as :func:`first_match`.
 
     Built once per rule list (a filter builds it in ``__init__``). For a key it
     picks the rules whose ``max_chars``/``min_chars`` allow its length and whose
-    screens pass, and searches only those, in order. Lists of candidates are
-    kept per (length band, first character class): a bounded table fixed by
-    the rules, never by the input.
+    screens pass (first character, last character, literals), and searches
+    only those, in order. Lists of candidates are kept per (length band, first
+    character class, last character class): a bounded table fixed by the
+    rules, never by the input.
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
@@ -382,41 +502,44 @@ class RuleIndex:
             for kind, chars in r.screen or ():
                 if kind == "first" and chars not in firsts:
                     firsts.append(chars)
-        members: dict[str, list[int]] = {}
-        for n, chars in enumerate(firsts):
-            for c in chars:
-                members.setdefault(c, []).append(n)
-        signature: dict[tuple[int, ...], int] = {(): 0}
-        self._class_of: dict[str, int] = {}
-        self._class_sets: list[frozenset[frozenset[str]]] = [frozenset()]
-        for c, ms in members.items():
-            sig = tuple(ms)
-            k = signature.get(sig)
-            if k is None:
-                k = signature[sig] = len(self._class_sets)
-                self._class_sets.append(frozenset(firsts[m] for m in ms))
-            self._class_of[c] = k
-        self._table: dict[tuple[int, int], Any] = {}
-        self._per_class: dict[int, list[Any]] = {}
+        self._class_of, self._class_sets = _char_classes(firsts)
+        # Likewise for the last character, from the rules whose patterns all end in ``$``.
+        ends = list(dict.fromkeys(r.ends for r in self.rules if r.ends is not None))
+        self._end_class_of, self._end_class_sets = _char_classes(ends)
+        self._table: dict[tuple[int, int, int], Any] = {}
+        self._per_class: dict[tuple[int, int], list[Any]] = {}
 
-    def _class_entries(self, cls: int) -> list[tuple[Rule, Any, tuple[str, ...] | None] | None]:
+    def _class_entries(
+        self, cls: int, end_cls: int
+    ) -> list[tuple[Rule, Any, tuple[str, ...] | None] | None]:
         """Per rule: ``(rule, search, literals or None)``, or ``None`` if it cannot
-        match a key starting with a ``cls`` character."""
-        got = self._per_class.get(cls)
+        match a key starting with a ``cls`` character and ending with an
+        ``end_cls`` one (``end_cls`` -1: the key ends in a newline, which ``$``
+        may stand before, so the last character says nothing)."""
+        got = self._per_class.get((cls, end_cls))
         if got is not None:
             return got
         accepted = self._class_sets[cls]
+        accepted_ends = self._end_class_sets[end_cls] if end_cls >= 0 else None
         got = []
         for r in self.rules:
+            if (r.ends is not None and accepted_ends is not None
+                    and r.ends not in accepted_ends):
+                got.append(None)
+                continue
             if r.screen is None:
                 got.append((r, r.compiled.search, None))
                 continue
             lits: set[str] = set()
             always = False
-            for kind, value in r.screen:
+            needs = r.needs if r.needs is not None else (None,) * len(r.screen)
+            for (kind, value), need in zip(r.screen, needs, strict=True):
                 if kind == "first":
-                    if value in accepted:
-                        always = True
+                    if value in accepted:  # the first character fits: its literals decide
+                        if need is None:
+                            always = True
+                        else:
+                            lits |= need
                 else:
                     lits |= value
             if always:
@@ -426,19 +549,21 @@ class RuleIndex:
                 got.append((r, r.compiled.search, ordered))
             else:
                 got.append(None)
-        self._per_class[cls] = got
+        self._per_class[(cls, end_cls)] = got
         return got
 
-    def _candidates(self, band: int, n: int, cls: int):
+    def _candidates(self, band: int, n: int, cls: int, end_cls: int):
         """Rules that could match a key of length ``n`` starting with a ``cls`` character.
 
         Returns ``(entries, plain, mask, gate_chars, gate)``: ``entries`` are
         ``(rule, search, literals or None)`` in rule order; ``plain`` are those
         without literals (tried whatever the key holds, bits in ``mask``);
         ``gate`` maps the first character of every literal to a bit mask of the
-        entries needing it.
+        entries needing it; ``gate_chars`` finds those characters in a key (a
+        stdlib class of literal characters: ~10x quicker than a set
+        intersection with the key's characters), ``None`` when there are none.
         """
-        entries = [e for r, e in zip(self.rules, self._class_entries(cls), strict=True)
+        entries = [e for r, e in zip(self.rules, self._class_entries(cls, end_cls), strict=True)
                    if e is not None
                    and (r.max_chars is None or n <= r.max_chars)
                    and (r.min_chars is None or n >= r.min_chars)]
@@ -450,9 +575,10 @@ class RuleIndex:
             else:
                 for lit in lits:
                     gate[lit[0]] = gate.get(lit[0], 0) | 1 << i
+        finder = re.compile("[" + "".join(map(re.escape, sorted(gate))) + "]") if gate else None
         got = (tuple(entries), tuple(e for e in entries if e[2] is None), plain_mask,
-               frozenset(gate), gate)
-        self._table[(band, cls)] = got
+               finder, gate, {})
+        self._table[(band, cls, end_cls)] = got
         return got
 
     def match(self, text: str, key: str) -> RuleMatch | None:
@@ -462,15 +588,24 @@ class RuleIndex:
         n = len(key)
         band = bisect_right(self._cuts, n)
         cls = self._class_of.get(key[0], 0)
-        got = self._table.get((band, cls))
+        last = key[-1]
+        end_cls = -1 if last == "\n" else self._end_class_of.get(last, 0)
+        got = self._table.get((band, cls, end_cls))
         if got is None:
-            got = self._candidates(band, n, cls)
-        entries, plain, mask, gate_chars, gate = got
-        present = gate_chars.intersection(key)
+            got = self._candidates(band, n, cls, end_cls)
+        entries, plain, mask, finder, gate, chosen = got
+        present = frozenset(finder.findall(key)) if finder is not None else None
         if present:
-            for c in present:
-                mask |= gate[c]
-            entries = [e for i, e in enumerate(entries) if mask >> i & 1]
+            # Which entries the gate characters found let through, kept per
+            # set of characters found (bounded: the sets are few in practice).
+            picked = chosen.get(present)
+            if picked is None:
+                for c in present:
+                    mask |= gate[c]
+                picked = tuple(e for i, e in enumerate(entries) if mask >> i & 1)
+                if len(chosen) < _CHOSEN_MAX:
+                    chosen[present] = picked
+            entries = picked
         else:
             entries = plain
         for rule, search, lits in entries:
@@ -552,6 +687,8 @@ def _build(raw: dict[str, Any], origin: str, language: str | None) -> Rule:
         origin=origin,
         compiled=compiled,
         screen=_rule_screen(patterns),
+        ends=_rule_ends(patterns),
+        needs=tuple(literals_of(p) for p in patterns),
     )
 
 

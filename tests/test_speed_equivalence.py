@@ -149,6 +149,232 @@ def test_regex_whitespace_is_str_whitespace():
 
 
 
+# -- whole-document keys and features ----------------------------------------------
+
+TRICKY = ["a\u0308", "\u0308x", "\u1100", "\u1161", "ΑΣ", "\u00a8x", "x\u00a8", "\ud800abc",
+          "ﬁ", "İ", "ß", "  \u200b ", "①②", "\u3000 中文 \u3000", "（責任編輯：王小明）",
+          "Ａ\u0308", "，\u0301", "…。", "\u2028x\u2029", "x\x85y", "a\u3000\u3000b", "乾隆",
+          "後來", "皇后", "x\t\x0b\x0c\x1cy", "\ufeffz\u2060"]
+
+
+def _all_chars() -> str:
+    return "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+
+
+def test_line_spaces_is_regex_whitespace_without_newline():
+    from scrubber.keys import _LINE_SPACES, _SPACES
+
+    every = _all_chars()
+    line_spaces = set("".join(_LINE_SPACES.findall(every)))
+    assert line_spaces | {"\n"} == set("".join(_SPACES.findall(every)))
+    assert "\n" not in line_spaces
+
+
+def test_common_compat_replacements_are_full_decompositions():
+    """Replacing a character by its NFKD form keeps the NFKC of any text."""
+    import unicodedata
+
+    from scrubber.keys import _COMMON_COMPAT
+
+    for c, decomposed in _COMMON_COMPAT:
+        assert decomposed == unicodedata.normalize("NFKD", c) != c
+        for text in TRICKY + SAMPLE[:300]:
+            mixed = c + text + c
+            assert (unicodedata.normalize("NFKC", mixed.replace(c, decomposed))
+                    == unicodedata.normalize("NFKC", mixed))
+
+
+def test_no_character_folds_to_a_line_break():
+    """``match_keys`` splits its folded join at newlines: folding never makes one."""
+    import unicodedata
+
+    every = _all_chars().replace("\n", "").replace("\r", "")
+    for form in (unicodedata.normalize("NFKC", every), every.casefold()):
+        assert "\n" not in form and "\r" not in form
+
+
+@pytest.mark.parametrize("texts", [SAMPLE, TRICKY, TRICKY[::-1], [], [""], ["a", "", "b"],
+                                   ["x\ny", "z"], ["a\rb"], [" lead", "trail\t"]])
+def test_match_keys_equals_one_by_one(texts):
+    from scrubber.keys import _match_keys_each, match_keys
+
+    assert match_keys(texts) == [match_key(t) for t in texts] == _match_keys_each(texts)
+
+
+def test_match_keys_on_fixture_documents():
+    from scrubber.keys import match_keys
+
+    for path in sorted(FIXTURES.rglob("*.txt")):
+        lines = text_lines(path.read_text(encoding="utf-8", errors="replace"))
+        assert match_keys(lines) == [match_key(t) for t in lines], path
+
+
+DIGITS = ["28.8 1,000 10:23", "1.", ".1", "a.b", "1,", "：1:2:3", "\u0661.\u0662", "1.2.3,4",
+          "x:", ":", "好。）", "好）", "。）", "”", "a'", "?)", "!」"]
+
+
+@pytest.mark.parametrize("texts", [SAMPLE, TRICKY, DIGITS, DIGITS[::-1], [], ["x"],
+                                   ["a ", "b"], ["", "c"], ["x\ny"]])
+def test_measure_lines_equals_measure(texts):
+    from scrubber.blocks import measure_lines
+
+    assert measure_lines(texts) == [measure(t) for t in texts]
+
+
+def test_blocks_carry_the_features_and_keys_of_their_text():
+    text = "\n".join(SAMPLE + TRICKY + DIGITS)
+    for b in blocks_from_text(text):
+        assert b.features == measure(b.text)
+        assert b.key == match_key(b.text)
+
+
+def _detect_reference(text: str) -> str | None:
+    """The original ``detect_language``: one match per character."""
+    sample = text[:20000]
+
+    def n(p, flags=0):
+        return len(regex.findall(p, sample, flags))
+
+    cjk, kana, hangul = n(r"\p{Han}"), n(r"[\p{Hiragana}\p{Katakana}]"), n(r"\p{Hangul}")
+    letters = n(r"\p{L}") or 1
+    if kana > 0.05 * letters:
+        return "ja"
+    if hangul > 0.2 * letters:
+        return "ko"
+    if cjk > 0.2 * letters:
+        trad = n(r"[們這個來說為與會對時國還經發過當後從進問開關門實點體動裡嗎麼學長頭]")
+        simp = n(r"[们这个来说为与会对时国还经发过当后从进问开关门实点体动里吗么学长头]")
+        return "zh-Hant" if trad > simp else "zh"
+    if letters > 20:
+        if n(r"[a-z]", regex.I) > 0.8 * letters:
+            return "en" if regex.search(r"\b(?:the|and|of|to|is)\b", sample, regex.I) else None
+    return None
+
+
+def test_detect_language_matches_reference():
+    from scrubber.core import detect_language
+
+    docs = ["\n".join(SAMPLE), "\n".join(TRICKY), "", "the cat and the dog " * 3,
+            "\u212a\u017f" * 30 + " is", "カタカナ漢字" * 5, "한국어 문장" * 9, "們這個" * 9 + "们",
+            "x" * 30000 + "中" * 10]
+    for path in sorted(FIXTURES.rglob("*")):
+        if path.suffix in (".txt", ".html") and path.is_file():
+            docs.append(path.read_text(encoding="utf-8", errors="replace"))
+    for doc in docs:
+        assert detect_language(doc) == _detect_reference(doc), doc[:40]
+
+
+# -- the last-character screen ------------------------------------------------------------
+
+
+def test_end_screens_never_reject_a_match():
+    from scrubber.rules import last_chars_of
+
+    checked = 0
+    for rule in default_rules():
+        for pattern in rule.patterns:
+            ends = last_chars_of(pattern)
+            if ends is None:
+                continue
+            compiled = regex.compile(pattern, regex.V0)
+            for key in SAMPLE_KEYS + [k + "\n" for k in SAMPLE_KEYS[:200]]:
+                m = compiled.search(key)
+                if m is not None:
+                    checked += 1
+                    assert key.endswith("\n") or key[-1] in ends, (rule.id, pattern, key)
+                    assert m.end() and key[m.end() - 1] in ends, (rule.id, pattern, key)
+    assert checked > 20
+
+
+@pytest.mark.parametrize(
+    ("pattern", "ends"),
+    [
+        (r"^a.*\d$", "0123456789"),
+        (r"x[)\]]?$", "x)]"),
+        (r"(?:ab|cd)(?=\s)$", "bd"),
+        (r"\[(?:详细|详情)\]$", "]"),
+        (r"x\s*$", None),  # whitespace ends: expected in the set
+        (r"a$|b$", None),  # not a top-level trailing $
+        (r"a?$", None),  # can match empty
+        (r"\p{L}$", None),  # any character
+        (r"(?i)a$", None),
+    ],
+)
+def test_end_screen_kinds(pattern, ends):
+    from scrubber.rules import last_chars_of
+
+    got = last_chars_of(pattern)
+    if ends is None and pattern == r"x\s*$":
+        assert got is not None and "x" in got and " " in got
+    elif ends is None:
+        assert got is None
+    else:
+        assert got is not None and set(ends) <= got and (len(got) == len(ends) or "\\d" in pattern)
+
+
+def test_index_with_end_screens_on_keys_ending_in_newline():
+    rules = tuple(r for r in default_rules() if r.action != "lift")
+    index = RuleIndex(rules)
+    for text in SAMPLE[:400]:
+        for part in (match_key(text) + "\n", match_key(text) + " \n"):
+            assert index.match(part, part) == first_match(rules, part, part), part
+
+
+def test_with_role_is_replace():
+    from dataclasses import fields, replace
+
+    from scrubber.core import _with_role
+    from scrubber.model import Block, Role
+
+    assert [f.name for f in fields(Block)] == ["index", "text", "key", "role", "path", "span",
+                                               "features", "tag", "context"]
+    b = Block(3, "t", "k", Role.LINE, "p", (1, 2), {"units": 1.0}, "li", ("div a",))
+    assert _with_role(b, Role.HEADING) == replace(b, role=Role.HEADING)
+
+
+def test_pattern_literals_never_reject_a_match():
+    """Patterns screened by their first character are also gated by their literals."""
+    from scrubber.rules import literals_of
+
+    checked = 0
+    for rule in default_rules():
+        for pattern in rule.patterns:
+            lits = literals_of(pattern)
+            if lits is None:
+                continue
+            compiled = regex.compile(pattern, regex.V0)
+            for key in SAMPLE_KEYS:
+                m = compiled.search(key)
+                if m is not None:
+                    checked += 1
+                    assert any(lit in m.group(0) for lit in lits), (rule.id, pattern, key)
+    assert checked > 100
+
+
+def _link_strip_reference(block):
+    """The original ``link_strip``: always split, then check."""
+    from scrubber.filters.structure import _STRIP_SEP
+    from scrubber.model import Verdict
+
+    parts = [p for p in _STRIP_SEP.split(block.text) if p]
+    if len(parts) < 3 or block.features.get("full_stop"):
+        return None
+    if all(len(p) <= 12 for p in parts) and sum(len(p) <= 8 for p in parts) >= len(parts) * 0.75:
+        return Verdict.drop("nav", "a strip of short links separated by | or ·",
+                            evidence=f"{len(parts)} items")
+    return None
+
+
+def test_link_strip_matches_reference():
+    from scrubber.filters.structure import link_strip
+
+    extra = ["a | b | c", "首页\u3000\u3000新闻\u3000\u3000体育", "a\u2028b\u2028c", "a\x85\x85b\x85\x85c",
+             "x / y / z", "a·b·c", "a\x1c\x1cb\x1c\x1cc", "关于我们 | 网站地图 | 联系我们。"]
+    text = "\n".join(SAMPLE + TRICKY + extra)
+    blocks = blocks_from_text(text)
+    assert len(blocks) > 1000
+    for b in blocks:
+        assert link_strip(b, None) == _link_strip_reference(b), b.text
 def test_control_character_list_is_the_character_class():
     """``html._root_of`` looks for each of ``_CONTROL_CHARS`` with ``in``; the list must be
     exactly the characters the ``_CONTROL`` class (used to delete them) matches."""

@@ -105,12 +105,13 @@ class MainRegion:
         if title is not None:
             start = title  # the headline above the story belongs to it
         out = list(verdicts)
+        # Verdicts are immutable: one value for every block before, one after.
+        evidence = f"main run is blocks {start}-{end}"
+        before = Verdict.drop("outside_main", "before the main run of body text", evidence)
+        after = Verdict.drop("outside_main", "after the main run of body text", evidence)
         for i, v in enumerate(verdicts):
             if v is None and not start <= i <= end:
-                where = "before" if i < start else "after"
-                out[i] = Verdict.drop("outside_main",
-                                      f"{where} the main run of body text",
-                                      evidence=f"main run is blocks {start}-{end}")
+                out[i] = before if i < start else after
         return out
 
 
@@ -188,10 +189,10 @@ class ArticleEnd:
     @staticmethod
     def _cut(doc, verdicts: list[Verdict | None], at: int) -> list[Verdict | None]:
         out = list(verdicts)
-        marker = doc.blocks[at].text[:30]
+        cut = Verdict.drop("after_end", "after the line that ends the article",
+                           evidence=doc.blocks[at].text[:30])  # immutable: shared
         for i in range(at + 1, len(out)):
             v = out[i]
             if v is None or v.rule == "outside_main" or (v.keep and v.rule == "body"):
-                out[i] = Verdict.drop("after_end", "after the line that ends the article",
-                                      evidence=marker)
+                out[i] = cut
         return out

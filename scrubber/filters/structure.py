@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 from ..model import Block, Verdict
@@ -11,6 +13,9 @@ __all__ = ["link_strip", "markup_line", "symbols_only"]
 _MARKUP = regex.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>|<!--.*?-->", regex.I)
 
 _STRIP_SEP = regex.compile(r"\s*[|｜丨¦•·]\s*|\s+/\s+|\s{2,}")
+# Every separator holds one of these (stdlib ``\s`` is str whitespace, which
+# includes all of regex's ``\s``): most lines have none and need no split.
+_MAYBE_SEP = re.compile(r"[|｜丨¦•·\s]")
 
 
 def symbols_only(block: Block, doc) -> Verdict | None:
@@ -30,8 +35,12 @@ def link_strip(block: Block, doc) -> Verdict | None:
     Drop: ``关于我们 | 网站地图 | 联系我们 | 广告服务``, ``Home · World · Sport · Tech``.
     Keep: ``他说：北京 | 上海的房价都在涨，这是事实。`` (items are not all short).
     """
+    if block.features.get("full_stop"):  # checked first: no split needed
+        return None
+    if _MAYBE_SEP.search(block.text) is None:
+        return None  # one part only
     parts = [p for p in _STRIP_SEP.split(block.text) if p]
-    if len(parts) < 3 or block.features.get("full_stop"):
+    if len(parts) < 3:
         return None
     if all(len(p) <= 12 for p in parts) and sum(len(p) <= 8 for p in parts) >= len(parts) * 0.75:
         return Verdict.drop("nav", "a strip of short links separated by | or ·",

@@ -195,3 +195,12 @@ def test_a_comments_heading_after_the_story_still_ends_it():
     art = scrubber.scrub(page)
     assert "Paragraph 11 of the story" in art.text
     assert "I disagree" not in art.text
+
+
+def test_a_related_box_set_into_the_story_does_not_end_it():
+    """A "Related" heading inside an <aside> in the middle of a story ends the box only."""
+    box = ("<aside class='box'><h3>Related</h3><ul><li><a href='/a'>Another story</a></li>"
+           "<li><a href='/b'>And one more</a></li></ul></aside>")
+    art = scrubber.scrub(_blog_post(box))
+    assert "Paragraph 11 of the story" in art.text
+    assert "Another story" not in art.text

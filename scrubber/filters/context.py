@@ -172,7 +172,11 @@ class ArticleEnd:
                 # ends the story only by the share rule.
                 pointer = (v.rule == "comment"
                            and doc.blocks[i].features.get("link_density", 0.0) >= 0.5)
-                enough = before >= self.min_units_before and not pointer
+                # Likewise a heading inside an <aside>: a box of related links set
+                # into the story ends the box, not the story around it.
+                aside = any(d == "aside" or d.startswith("aside ")
+                            for d in doc.blocks[i].context)
+                enough = before >= self.min_units_before and not pointer and not aside
                 closing = enough and (v.rule in self.closing_rules
                                       or not self._story_goes_on(doc, verdicts, i))
                 if closing or before / total >= self.min_share_before:

@@ -78,9 +78,31 @@ def _markers_of(descriptor: str) -> str | None:
     return None
 
 
+#: tokens that name a discussion thread: posts inside such an element are the
+#: content, even when each post is marked ``comment`` or ``reply``
+THREAD = frozenset({"topic", "forum", "forums", "conversation",
+                    "postlist", "question", "questions", "bbpress"})
+
+
+@lru_cache(maxsize=4096)
+def _names_thread(descriptor: str) -> bool:
+    """Does a descriptor name a thread (and not a comment section: ``disqus thread``)?"""
+    toks = descriptor.split(" ")[1:]
+    return any(t in THREAD for t in toks) and _markers_of(descriptor) is None
+
+
 def _shape(descriptor: str) -> str:
     """A descriptor without numbered tokens (``post12345``), for spotting repeated siblings."""
     return " ".join(t for t in descriptor.split(" ") if not any(c.isdigit() for c in t))
+
+
+def _similar(a: str, b: str) -> bool:
+    """Same tag and at least half of the tokens shared (``post odd`` ~ ``post even topic``)."""
+    ta, tb = a.split(" "), b.split(" ")
+    if ta[0] != tb[0]:
+        return False
+    sa, sb = set(ta[1:]), set(tb[1:])
+    return bool(sa and sb) and len(sa & sb) >= 0.5 * len(sa | sb)
 
 
 def boilerplate_marker(context: Iterable[str]) -> tuple[int, str] | None:
@@ -163,6 +185,12 @@ class DomMain:
     #: with this much story text outside comment regions, repeated comments
     #: are reader comments under a story, not the posts of a thread
     post_story_units: float = 60.0
+    #: a link this long in a repeated element is a headline: the element is a
+    #: teaser in a feed, not a post (whose links are user names and "reply")
+    headline_link_units: float = 15.0
+    #: a thread shows at least this many posts side by side (two same-shaped
+    #: wrappers are as often a page layout: story column, comments column)
+    thread_posts: int = 3
     #: how far above the container to look for repeated posts of a thread
     thread_levels: int = 10
     #: keep the title (h1) and headings just above the container
@@ -328,9 +356,17 @@ class DomMain:
         inside = [b.path == main or (b.path or "").startswith(main + "/") for b in doc.blocks]
         repeated = self._repeated(doc.blocks, inside, depth)
         story = self._story_units(doc.blocks, inside, depth)
-        if story >= self.story_units:
-            repeated = set()  # an article with reader comments under it, not a thread
-        self_story = story >= self.post_story_units
+        posts = self._posts(doc.blocks, repeated)
+        thread = self._in_thread(doc.blocks, posts)
+        if story >= self.story_units and not thread and self._story_units(
+                doc.blocks, inside, depth, posts) >= self.story_units:
+            # an article with reader comments under it, not a thread; but when
+            # posts themselves hold the text (a Discuz thread of long replies,
+            # no comment tokens anywhere) they are the content
+            repeated = set()
+        # reader comments under a story are judged like other text, but the
+        # replies of a thread (posts inside a thread/topic/forum element) are kept
+        self_story = story >= self.post_story_units and not thread
         first_in = inside.index(True)
         out = list(verdicts)
         for i, (b, v) in enumerate(zip(doc.blocks, verdicts)):
@@ -380,21 +416,97 @@ class DomMain:
             return False
         return all(not self.body_like(x) for x in blocks[i + 1:first_in]) and first_in - i <= 8
 
-    def _story_units(self, blocks, inside: list[bool], depth: int) -> float:
-        """Body-like units inside the container and outside any comment region in it."""
+    def _story_units(self, blocks, inside: list[bool], depth: int,
+                     posts: set[str] | None = None) -> float:
+        """Body-like units inside the container and outside any comment region in it
+        (and outside the repeated ``posts``, if given)."""
         total = 0.0
         for b, ins in zip(blocks, inside):
             if ins and self.body_like(b):
+                if posts and self._in_any(b.path or "", posts):
+                    continue
                 m = boilerplate_marker(b.context[depth:])
                 if not m or m[1] != "comment":
                     total += b.features.get("units", 0.0)
         return total
 
+    def _posts(self, blocks, repeated: set[str]) -> set[str]:
+        """The repeated elements that look like posts, not teasers or paragraphs.
+
+        A post holds several blocks (author, date, text) and its links are short
+        (a user name, "reply"); a teaser in a feed has its headline as a long link,
+        and a repeated ``p.paragraph`` is one block of an article. Two wrappers of
+        the same shape are a layout, not a thread: a thread has ``thread_posts``.
+        """
+        n: dict[str, int] = {}
+        teaser: set[str] = set()
+        for b in blocks:
+            path = b.path or ""
+            prefix = ""
+            f = b.features
+            headline = (f.get("link_density", 0.0) >= self.link_list_density
+                        and f.get("units", 0.0) >= self.headline_link_units)
+            for step in path.split("/")[1:]:
+                prefix = f"{prefix}/{step}"
+                if prefix in repeated:
+                    n[prefix] = n.get(prefix, 0) + 1
+                    if headline:
+                        teaser.add(prefix)
+        per_parent: dict[str, int] = {}
+        for p in repeated:
+            parent = p.rpartition("/")[0]
+            per_parent[parent] = per_parent.get(parent, 0) + 1
+        return {p for p in n if n[p] >= 2 and p not in teaser
+                and per_parent[p.rpartition("/")[0]] >= self.thread_posts}
+
+    @staticmethod
+    def _in_thread(blocks, posts: set[str]) -> bool:
+        """Do the posts sit inside an element named for a thread (``topic``, ``forum``,
+        ``conversation``, ``postlist``, ``question``) that is not a comment section
+        and not inside one (``div.article-comments > ul.thread-list``)?"""
+        if not posts:
+            return False
+        for b in blocks:
+            path = b.path or ""
+            prefix = ""
+            named = False  # an element above this one names a thread
+            for k, step in enumerate(path.split("/")[1:]):
+                prefix = f"{prefix}/{step}"
+                if named and prefix in posts:
+                    return True
+                if k < len(b.context):
+                    if _names_thread(b.context[k]):
+                        named = True
+                    elif not named and _markers_of(b.context[k]) == "comment":
+                        break  # a "thread" inside a comment section is a comment thread
+        return False
+
+    @staticmethod
+    def _in_any(path: str, elements: set[str]) -> bool:
+        """Is ``path`` one of ``elements`` or inside one of them?"""
+        prefix = ""
+        for step in path.split("/")[1:]:
+            prefix = f"{prefix}/{step}"
+            if prefix in elements:
+                return True
+        return False
+
     def _repeated(self, blocks, inside: list[bool], depth: int) -> set[str]:
-        """Paths of elements below the container that repeat (posts of a thread)."""
-        counts: dict[tuple[str, str], set[str]] = {}
+        """Paths of elements below the container that repeat (posts of a thread).
+
+        Siblings of one shape repeat when at least ``repeated`` of them hold prose.
+        From ``thread_posts`` of them on, every sibling of that shape (or of a
+        similar shape) with some text is one of them too: a reply like "Thanks,
+        that worked" has no sentence punctuation, yet is a post.
+        """
+        counts: dict[tuple[str, str], set[str]] = {}  # members holding prose
+        texts: dict[tuple[str, str], set[str]] = {}  # members holding any plain text
         for b, ins in zip(blocks, inside):
-            if not ins or not self.body_like(b):
+            if not ins:
+                continue
+            prose = self.body_like(b)
+            f = b.features
+            if not prose and f.get("units", 0.0) * (1.0 - f.get("link_density", 0.0)) < 1:
                 continue
             steps = (b.path or "").split("/")[1:]
             prefix = ""
@@ -405,12 +517,25 @@ class DomMain:
                 shape = _shape(b.context[k])
                 if " " not in shape:  # bare tags (tr, p, li) repeat in any layout
                     continue
-                parent = prefix.rpartition("/")[0]
-                counts.setdefault((parent, shape), set()).add(prefix)
+                key = (prefix.rpartition("/")[0], shape)
+                texts.setdefault(key, set()).add(prefix)
+                if prose:
+                    counts.setdefault(key, set()).add(prefix)
+        shapes: dict[str, list[str]] = {}  # parent -> shapes of its children with text
+        for parent, shape in texts:
+            shapes.setdefault(parent, []).append(shape)
         out: set[str] = set()
-        for members in counts.values():
-            if len(members) >= self.repeated:
-                out |= members
+        for (parent, shape), members in counts.items():
+            if len(members) < self.repeated:
+                continue
+            # a sibling of nearly the same shape is one more of them: the first
+            # post of a thread (``post first starter``), odd/even rows
+            keys = [(parent, s2) for s2 in shapes[parent]
+                    if s2 == shape or _similar(shape, s2)]
+            with_prose = set().union(*(counts.get(k, set()) for k in keys))
+            out |= with_prose
+            if len(with_prose) >= self.thread_posts:  # two of a kind may be layout
+                out |= set().union(*(texts[k] for k in keys))
         return out
 
     def _inside(self, b: Block, depth: int, repeated: set[str],

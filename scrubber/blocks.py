@@ -23,13 +23,17 @@ __all__ = ["blocks_from_text", "measure", "text_lines"]
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _ALNUM = regex.compile(r"[\p{L}\p{N}]")
 # Sentence punctuation; "." "," ":" between digits (28.8, 1,000, 10:23) are not.
-_PUNCT = regex.compile(r"[，。！？；、!?;：…]|(?<!\d)[,.:]|[,.:](?!\d)")
+# Besides CJK and Latin marks: Arabic-script ، ؛ ؟ ۔ (Arabic, Persian, Urdu),
+# Devanagari/Bengali danda । ॥, Armenian ։, Ethiopic ። ፣, Myanmar ။ ၊, Khmer ។,
+# Tibetan །, full-width ． and half-width ｡ ､.
+_PUNCT = regex.compile(r"[，。！？；、!?;：…،؛؟۔।॥։።፣။၊។།．｡､]|(?<!\d)[,.:]|[,.:](?!\d)")
 # Counting runs and joining them is the same count as findall of single
 # characters, with far fewer match objects.
 _CJK_RUN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]+")
 _ALNUM_RUN = regex.compile(r"[\p{L}\p{N}]+")
-_SENTENCE_END = regex.compile(r"(?:[。！？!?…;；.」”』\"']|[。！？!?.][）)])\s*$")
-_FULL_STOP = regex.compile(r"(?:[。.]|[。.!?！？][」”』\"'）)])\s*$")
+_SENTENCE_END = regex.compile(
+    r"(?:[。！？!?…;；.」”』\"'؟۔।॥։።။។།．｡]|[。！？!?.][）)])\s*$")
+_FULL_STOP = regex.compile(r"(?:[。.۔।॥։።။។．｡]|[。.!?！？][」”』\"'）)])\s*$")
 _LINE = regex.compile(r"[^\r\n]+")
 
 

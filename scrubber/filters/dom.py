@@ -97,12 +97,14 @@ def _shape(descriptor: str) -> str:
 
 
 def _similar(a: str, b: str) -> bool:
-    """Same tag and at least half of the tokens shared (``post odd`` ~ ``post even topic``)."""
+    """Same tag and at least half (and two) of the tokens shared (``reply item post`` ~
+    ``reply item post first``)."""
     ta, tb = a.split(" "), b.split(" ")
     if ta[0] != tb[0]:
         return False
     sa, sb = set(ta[1:]), set(tb[1:])
-    return bool(sa and sb) and len(sa & sb) >= 0.5 * len(sa | sb)
+    shared = len(sa & sb)  # one shared token (``css``, ``item``) says little
+    return shared >= 2 and shared >= 0.5 * len(sa | sb)
 
 
 def boilerplate_marker(context: Iterable[str]) -> tuple[int, str] | None:
@@ -306,6 +308,7 @@ class DomMain:
     def choose(self, blocks: Iterable[Block],
                verdicts: Iterable[Verdict | None] | None = None,
                roots: dict[str, str] | None = None) -> str | None:
+        blocks = list(blocks)
         sc = self.scores(blocks, verdicts, roots)
         best, best_path = 0.0, None
         for path in sc.good:
@@ -314,9 +317,9 @@ class DomMain:
             s = self.container_score(path, sc)
             if s > best:
                 best, best_path = s, path
-        return self._thread(best_path, sc) if best_path else None
+        return self._thread(best_path, sc, blocks) if best_path else None
 
-    def _thread(self, path: str, sc: ContainerScores) -> str:
+    def _thread(self, path: str, sc: ContainerScores, blocks=None) -> str:
         """Widen a container that is one of repeated posts to the list holding them all.
 
         ``div.post#p1`` wins on its own; its siblings ``div.post#p2``... are
@@ -334,7 +337,27 @@ class DomMain:
             good = sum(sc.good[p] for p in sibs)
             if sibs and good >= self.min_good / 2 and good >= sum(sc.bad[p] for p in sibs) / 2:
                 return parent
+            if blocks is not None and len(sibs) + 1 >= self.thread_posts and _markers_of(
+                    sc.descriptor[node]) in (None, "comment"):
+                # replies of one line ("元旦快乐") have no prose, but plain text
+                text = self._plain_units(blocks, set(sibs))
+                if text >= self.min_good and text >= sum(sc.bad[p] for p in sibs) / 2:
+                    return parent
         return path
+
+    @staticmethod
+    def _plain_units(blocks, elements: set[str]) -> float:
+        """Units of non-link text inside ``elements``."""
+        total = 0.0
+        for b in blocks:
+            prefix = ""
+            for step in (b.path or "").split("/")[1:]:
+                prefix = f"{prefix}/{step}"
+                if prefix in elements:
+                    f = b.features
+                    total += f.get("units", 0.0) * (1.0 - f.get("link_density", 0.0))
+                    break
+        return total
 
     def __call__(self, doc, verdicts: list[Verdict | None]) -> list[Verdict | None]:
         if doc.kind != "html" or not doc.blocks:
@@ -354,7 +377,7 @@ class DomMain:
             return out
         depth = main.count("/")
         inside = [b.path == main or (b.path or "").startswith(main + "/") for b in doc.blocks]
-        repeated = self._repeated(doc.blocks, inside, depth)
+        repeated = self._repeated(doc.blocks, inside, depth, main)
         story = self._story_units(doc.blocks, inside, depth)
         posts = self._posts(doc.blocks, repeated)
         thread = self._in_thread(doc.blocks, posts)
@@ -491,7 +514,8 @@ class DomMain:
                 return True
         return False
 
-    def _repeated(self, blocks, inside: list[bool], depth: int) -> set[str]:
+    def _repeated(self, blocks, inside: list[bool], depth: int,
+                  container: str | None = None) -> set[str]:
         """Paths of elements below the container that repeat (posts of a thread).
 
         Siblings of one shape repeat when at least ``repeated`` of them hold prose.
@@ -501,6 +525,7 @@ class DomMain:
         """
         counts: dict[tuple[str, str], set[str]] = {}  # members holding prose
         texts: dict[tuple[str, str], set[str]] = {}  # members holding any plain text
+        nblocks: dict[str, int] = {}  # text blocks per member
         for b, ins in zip(blocks, inside):
             if not ins:
                 continue
@@ -519,22 +544,25 @@ class DomMain:
                     continue
                 key = (prefix.rpartition("/")[0], shape)
                 texts.setdefault(key, set()).add(prefix)
+                nblocks[prefix] = nblocks.get(prefix, 0) + 1
                 if prose:
                     counts.setdefault(key, set()).add(prefix)
         shapes: dict[str, list[str]] = {}  # parent -> shapes of its children with text
         for parent, shape in texts:
             shapes.setdefault(parent, []).append(shape)
         out: set[str] = set()
-        for (parent, shape), members in counts.items():
-            if len(members) < self.repeated:
-                continue
+        for (parent, shape), members in texts.items():
+            if len(counts.get((parent, shape), ())) < self.repeated and not (
+                    parent == container and _markers_of(shape) in (None, "comment")
+                    and sum(nblocks[m] >= 2 for m in members) >= self.thread_posts):
+                continue  # the container's own repeated children are posts, prose or not
             # a sibling of nearly the same shape is one more of them: the first
             # post of a thread (``post first starter``), odd/even rows
             keys = [(parent, s2) for s2 in shapes[parent]
                     if s2 == shape or _similar(shape, s2)]
             with_prose = set().union(*(counts.get(k, set()) for k in keys))
             out |= with_prose
-            if len(with_prose) >= self.thread_posts:  # two of a kind may be layout
+            if len(with_prose) >= self.thread_posts or parent == container:  # else: layout?
                 out |= set().union(*(texts[k] for k in keys))
         return out
 

@@ -11,7 +11,7 @@ Rule ids they emit: ``hidden``, ``nav``, ``footer``, ``aside``, ``header``,
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -78,86 +78,46 @@ def _markers_of(descriptor: str) -> str | None:
     return None
 
 
-def _ancestry(blocks: Iterable[Block]) -> tuple[list[tuple[str, ...]],
-                                                dict[str, tuple[str, str | None]]]:
-    """Per block, the paths of its element and of every ancestor, root first; and the elements.
-
-    ``/html/body/p[2]`` gives ``("/html", "/html/body", "/html/body/p[2]")``;
-    a block without an XPath (not starting with ``/``) gives ``()``. The passes
-    below sum text over all ancestors of each block, several times; building
-    these strings once per path (blocks of one element share the tuple) is
-    what keeps that cheap.
-
-    The elements come in the order the blocks first reach them (parents
-    first), each with its parent path and the descriptor its first block
-    gives it (``None`` when that block's context is too short).
-    """
-    memo: dict[str, tuple[str, ...]] = {}
-    elements: dict[str, tuple[str, str | None]] = {}
-    out: list[tuple[str, ...]] = []
-    for b in blocks:
-        path = b.path or ""
-        line = memo.get(path)
-        if line is None:
-            line = _line_of(path, b.context, memo, elements) if path.startswith("/") else ()
-        out.append(line)
-    return out, elements
+#: tokens that name a discussion thread: posts inside such an element are the
+#: content, even when each post is marked ``comment`` or ``reply``
+THREAD = frozenset({"topic", "forum", "forums", "conversation",
+                    "postlist", "question", "questions", "bbpress"})
 
 
-def _line_of(path: str, ctx: tuple[str, ...], memo: dict[str, tuple[str, ...]],
-             elements: dict[str, tuple[str, str | None]]) -> tuple[str, ...]:
-    """Ancestor paths of ``path`` (see :func:`_ancestry`), reusing and filling ``memo``.
-
-    A path's ancestors are its prefixes up to each ``/`` after the first
-    character, the same strings ``"/" + "/".join(steps[:k + 1])`` gives.
-    Elements not in ``memo`` yet are new: they go into ``elements``.
-    """
-    missing = []
-    p, known = path, ()
-    while p:
-        got = memo.get(p)
-        if got is not None:
-            known = got
-            break
-        missing.append(p)
-        p = p.rpartition("/")[0]
-    parent = p  # the nearest known ancestor, or "" above the root
-    for p in reversed(missing):
-        k = len(known)
-        elements[p] = (parent, ctx[k] if k < len(ctx) else None)
-        known = (*known, p)
-        memo[p] = known
-        parent = p
-    return known
+@lru_cache(maxsize=4096)
+def _names_thread(descriptor: str) -> bool:
+    """Does a descriptor name a thread (and not a comment section: ``disqus thread``)?"""
+    toks = descriptor.split(" ")[1:]
+    return any(t in THREAD for t in toks) and _markers_of(descriptor) is None
 
 
-def _children(paths: Iterable[str]) -> dict[str, list[str]]:
-    """Parent path -> its children among ``paths``, in the order given."""
-    kids: dict[str, list[str]] = {}
-    for p in paths:
-        kids.setdefault(p.rpartition("/")[0], []).append(p)
-    return kids
-
-
-@lru_cache(maxsize=4096)  # a pure function of the string, asked again for every block
 def _shape(descriptor: str) -> str:
     """A descriptor without numbered tokens (``post12345``), for spotting repeated siblings."""
     return " ".join(t for t in descriptor.split(" ") if not any(c.isdigit() for c in t))
 
 
+def _similar(a: str, b: str) -> bool:
+    """Same tag and at least half (and two) of the tokens shared (``reply item post`` ~
+    ``reply item post first``)."""
+    ta, tb = a.split(" "), b.split(" ")
+    if ta[0] != tb[0]:
+        return False
+    sa, sb = set(ta[1:]), set(tb[1:])
+    shared = len(sa & sb)  # one shared token (``css``, ``item``) says little
+    return shared >= 2 and shared >= 0.5 * len(sa | sb)
+
+
 def boilerplate_marker(context: Iterable[str]) -> tuple[int, str] | None:
     """The innermost ancestor (position, rule id) whose tag or tokens mark boilerplate."""
-    # map() over the cached _markers_of stays in C while the cache hits
-    marks = list(map(_markers_of, context))
-    for i in range(len(marks) - 1, -1, -1):
-        if marks[i]:
-            return i, marks[i]
-    return None
+    found = None
+    for i, d in enumerate(context):
+        m = _markers_of(d)
+        if m:
+            found = (i, m)
+    return found
 
 
 def _hidden(block: Block) -> Verdict | None:
-    if "@hidden" not in "".join(block.context):  # one C scan rules out most blocks
-        return None
     for d in block.context:
         if d.endswith("@hidden"):
             return Verdict.drop("hidden", "text the page hides from readers", evidence=d[:40])
@@ -181,28 +141,6 @@ class ContainerScores:
     bad: dict[str, float]
     descriptor: dict[str, str]
     banned: set[str]  # inside a nav/footer/sidebar/...: never the container
-
-
-@dataclass
-class _Layout:
-    """Per-block data the pass reads several times, computed once per document."""
-
-    blocks: list[Block]
-    lines: list[tuple[str, ...]]  # ancestor paths, see _ancestry
-    elements: dict[str, tuple[str, str | None]]  # path -> (parent, descriptor), see _ancestry
-    body: list[bool]  # DomMain.body_like
-
-
-def _unseen(line: tuple[str, ...], seen: Container[str]) -> int:
-    """Index of the first element on ``line`` not in ``seen``.
-
-    Elements are always recorded with all their ancestors, so everything
-    after that index is unseen too, and only the new tail needs work.
-    """
-    k = len(line)
-    while k and line[k - 1] not in seen:
-        k -= 1
-    return k
 
 
 @dataclass(frozen=True)
@@ -249,6 +187,12 @@ class DomMain:
     #: with this much story text outside comment regions, repeated comments
     #: are reader comments under a story, not the posts of a thread
     post_story_units: float = 60.0
+    #: a link this long in a repeated element is a headline: the element is a
+    #: teaser in a feed, not a post (whose links are user names and "reply")
+    headline_link_units: float = 15.0
+    #: a thread shows at least this many posts side by side (two same-shaped
+    #: wrappers are as often a page layout: story column, comments column)
+    thread_posts: int = 3
     #: how far above the container to look for repeated posts of a thread
     thread_levels: int = 10
     #: keep the title (h1) and headings just above the container
@@ -271,108 +215,83 @@ class DomMain:
             return True
         return units >= self.min_units / 2 and f.get("full_stop", 0) > 0
 
-    def _layout(self, blocks: Iterable[Block]) -> _Layout:
-        blocks = list(blocks)
-        return _Layout(blocks, *_ancestry(blocks), [self.body_like(b) for b in blocks])
-
     def scores(self, blocks: Iterable[Block],
                verdicts: Iterable[Verdict | None] | None = None,
-               roots: dict[str, str] | None = None,
-               layout: _Layout | None = None) -> ContainerScores:
-        if layout is None:
-            layout = self._layout(blocks)
-        blocks = layout.blocks
-        verdicts = list(verdicts) if verdicts is not None else [None] * len(blocks)
-        if roots is None:
-            roots = self._marked_roots(blocks, layout)
+               roots: dict[str, str] | None = None) -> ContainerScores:
         good: dict[str, float] = {}
         bad: dict[str, float] = {}
         desc: dict[str, str] = {}
+        blocks = list(blocks)
+        verdicts = list(verdicts) if verdicts is not None else [None] * len(blocks)
+        if roots is None:
+            roots = self._marked_roots(blocks)
         banned: set[str] = set()
-        rule_of: dict[str, str | None] = {"": None}  # element -> its innermost marked root's rule
-        for p, (parent, _) in layout.elements.items():  # parents come first
-            rule_of[p] = roots[p] if p in roots else rule_of[parent]
-        for b, v, line, body in zip(blocks, verdicts, layout.lines, layout.body):
-            if not line:
-                continue
-            path = line[-1]
-            rule = rule_of[path]
-            if rule == "hidden":
+        for b, v in zip(blocks, verdicts):
+            path = b.path or ""
+            if not path.startswith("/"):
                 continue
             f = b.features
             units = f.get("units", 0.0)
             ld = f.get("link_density", 0.0)
-            if body:
+            marker = None
+            if roots:
+                prefix = ""
+                for k, step in enumerate(path.split("/")[1:]):
+                    prefix = f"{prefix}/{step}"
+                    if prefix in roots:
+                        marker = (k, roots[prefix])
+            if marker and marker[1] == "hidden":
+                continue
+            if self.body_like(b):
                 g, bd = units * (1.0 - ld), units * ld
             else:
                 g, bd = 0.0, units * ld + (self.short_cost if ld < 1 else 0.0)
-            if rule and rule not in ("comment", "header"):
+            if marker and marker[1] not in ("comment", "header"):
                 g, bd = 0.0, bd + g * self.marked_weight  # a footer's sentences are not the story
             if v is not None and not v.keep:  # a rule already called it boilerplate
                 g, bd = 0.0, bd + g * self.marked_weight
-            if path not in good:
-                self._register(b, line, roots, good, bad, desc, banned)
-            # add in block order, as the totals always were (float sums depend on
-            # order); adding 0.0 changes nothing, so those adds are skipped
-            if g:
-                for p in line:
-                    good[p] += g
-            if bd:
-                for p in line:
-                    bad[p] += bd
+            steps = path.split("/")[1:]
+            prefix = ""
+            under_marker = False
+            for k, step in enumerate(steps):
+                prefix = f"{prefix}/{step}"
+                if prefix not in desc:
+                    desc[prefix] = b.context[k] if k < len(b.context) else step
+                    good[prefix] = 0.0
+                    bad[prefix] = 0.0
+                    m = roots.get(prefix)
+                    if under_marker or (m and m not in ("header", "comment")):
+                        banned.add(prefix)
+                under_marker = prefix in banned
+                good[prefix] += g
+                bad[prefix] += bd
         return ContainerScores(good, bad, desc, banned)
 
-    @staticmethod
-    def _register(b: Block, line: tuple[str, ...], roots: dict[str, str],
-                  good: dict[str, float], bad: dict[str, float], desc: dict[str, str],
-                  banned: set[str]) -> None:
-        """Start the totals of the elements on ``line`` not seen yet.
-
-        An element's descriptor comes from the first block under it. It is
-        banned when its parent is, or when it is a marked root itself (other
-        than a header or a comment region).
-        """
-        ctx = b.context
-        k = _unseen(line, desc)
-        under_marker = k > 0 and line[k - 1] in banned
-        for j in range(k, len(line)):
-            p = line[j]
-            desc[p] = ctx[j] if j < len(ctx) else p.rpartition("/")[2]
-            good[p] = 0.0
-            bad[p] = 0.0
-            m = roots.get(p)
-            if under_marker or (m and m not in ("header", "comment")):
-                banned.add(p)
-                under_marker = True
-
-    def _marked_roots(self, blocks: list[Block], layout: _Layout | None = None) -> dict[str, str]:
+    def _marked_roots(self, blocks: list[Block]) -> dict[str, str]:
         """Marked elements (nav, footer...) holding under half the page's body text.
 
         A marker on a wrapper of the whole page (ASP.NET's page-wide
         ``<form>``, a ``div.page-bottom`` around everything) says nothing.
         """
-        if layout is None:
-            layout = self._layout(blocks)
-        good: dict[str, float] = {}  # body text per marked element
+        good: dict[str, float] = {}
         marked: dict[str, str] = {}
-        marked_on: dict[str, tuple[str, ...]] = {"": ()}  # element -> marked ones down to it
-        for p, (parent, d) in layout.elements.items():  # parents come first
-            on = marked_on[parent]
-            m = _markers_of(d) if d is not None else None
-            if m:
-                marked[p] = m
-                good[p] = 0.0
-                on = (*on, p)
-            marked_on[p] = on
         total = 0.0
-        for b, line, body in zip(layout.blocks, layout.lines, layout.body):
-            if not line:
+        for b in blocks:
+            path = b.path or ""
+            if not path.startswith("/"):
                 continue
-            g = b.features.get("units", 0.0) if body else 0.0
+            g = b.features.get("units", 0.0) if self.body_like(b) else 0.0
             total += g
-            if g:  # only marked elements' totals are read; skipping 0.0 changes none
-                for p in marked_on[line[-1]]:
-                    good[p] += g
+            prefix = ""
+            for k, step in enumerate(path.split("/")[1:]):
+                prefix = f"{prefix}/{step}"
+                if prefix not in good:
+                    good[prefix] = 0.0
+                    if k < len(b.context):
+                        m = _markers_of(b.context[k])
+                        if m:
+                            marked[prefix] = m
+                good[prefix] += g
         return {p: m for p, m in marked.items()
                 if m == "hidden" or good[p] < self.marked_share * total}
 
@@ -388,9 +307,9 @@ class DomMain:
 
     def choose(self, blocks: Iterable[Block],
                verdicts: Iterable[Verdict | None] | None = None,
-               roots: dict[str, str] | None = None,
-               layout: _Layout | None = None) -> str | None:
-        sc = self.scores(blocks, verdicts, roots, layout)
+               roots: dict[str, str] | None = None) -> str | None:
+        blocks = list(blocks)
+        sc = self.scores(blocks, verdicts, roots)
         best, best_path = 0.0, None
         for path in sc.good:
             if sc.good[path] < self.min_good:
@@ -398,37 +317,53 @@ class DomMain:
             s = self.container_score(path, sc)
             if s > best:
                 best, best_path = s, path
-        return self._thread(best_path, sc) if best_path else None
+        return self._thread(best_path, sc, blocks) if best_path else None
 
-    def _thread(self, path: str, sc: ContainerScores) -> str:
+    def _thread(self, path: str, sc: ContainerScores, blocks=None) -> str:
         """Widen a container that is one of repeated posts to the list holding them all.
 
         ``div.post#p1`` wins on its own; its siblings ``div.post#p2``... are
         the replies, so the container becomes their parent.
         """
         steps = path.split("/")
-        kids = None  # parent -> children, built at the first level that needs it
         for up in range(min(self.thread_levels, len(steps) - 2)):
             node = "/".join(steps[: len(steps) - up])
             parent = node.rpartition("/")[0]
             shape = _shape(sc.descriptor[node])
             if " " not in shape:  # a bare tag repeats everywhere
                 continue
-            if kids is None:
-                kids = _children(sc.good)
-            sibs = [p for p in kids.get(parent, ()) if p != node
+            sibs = [p for p in sc.good if p.rpartition("/")[0] == parent and p != node
                     and _shape(sc.descriptor[p]) == shape and p not in sc.banned]
             good = sum(sc.good[p] for p in sibs)
             if sibs and good >= self.min_good / 2 and good >= sum(sc.bad[p] for p in sibs) / 2:
                 return parent
+            if blocks is not None and len(sibs) + 1 >= self.thread_posts and _markers_of(
+                    sc.descriptor[node]) in (None, "comment"):
+                # replies of one line ("元旦快乐") have no prose, but plain text
+                text = self._plain_units(blocks, set(sibs))
+                if text >= self.min_good and text >= sum(sc.bad[p] for p in sibs) / 2:
+                    return parent
         return path
+
+    @staticmethod
+    def _plain_units(blocks, elements: set[str]) -> float:
+        """Units of non-link text inside ``elements``."""
+        total = 0.0
+        for b in blocks:
+            prefix = ""
+            for step in (b.path or "").split("/")[1:]:
+                prefix = f"{prefix}/{step}"
+                if prefix in elements:
+                    f = b.features
+                    total += f.get("units", 0.0) * (1.0 - f.get("link_density", 0.0))
+                    break
+        return total
 
     def __call__(self, doc, verdicts: list[Verdict | None]) -> list[Verdict | None]:
         if doc.kind != "html" or not doc.blocks:
             return verdicts
-        layout = self._layout(doc.blocks)
-        roots = self._marked_roots(layout.blocks, layout)
-        main = self.choose(layout.blocks, verdicts, roots, layout)
+        roots = self._marked_roots(list(doc.blocks))
+        main = self.choose(doc.blocks, verdicts, roots)
         if main is not None and not self._agrees(doc, verdicts, main):
             return verdicts  # main_region and article_end decide, as for plain text
         if main is None:  # no container stands out: the plain-text reading decides
@@ -442,11 +377,19 @@ class DomMain:
             return out
         depth = main.count("/")
         inside = [b.path == main or (b.path or "").startswith(main + "/") for b in doc.blocks]
-        repeated = self._repeated(layout, inside, depth)
-        story = self._story_units(layout, inside, depth)
-        if story >= self.story_units:
-            repeated = set()  # an article with reader comments under it, not a thread
-        self_story = story >= self.post_story_units
+        repeated = self._repeated(doc.blocks, inside, depth, main)
+        story = self._story_units(doc.blocks, inside, depth)
+        posts = self._posts(doc.blocks, repeated)
+        thread = self._in_thread(doc.blocks, posts)
+        if story >= self.story_units and not thread and self._story_units(
+                doc.blocks, inside, depth, posts) >= self.story_units:
+            # an article with reader comments under it, not a thread; but when
+            # posts themselves hold the text (a Discuz thread of long replies,
+            # no comment tokens anywhere) they are the content
+            repeated = set()
+        # reader comments under a story are judged like other text, but the
+        # replies of a thread (posts inside a thread/topic/forum element) are kept
+        self_story = story >= self.post_story_units and not thread
         first_in = inside.index(True)
         out = list(verdicts)
         for i, (b, v) in enumerate(zip(doc.blocks, verdicts)):
@@ -461,7 +404,7 @@ class DomMain:
             if v is not None:
                 continue
             if inside[i]:
-                out[i] = self._inside(b, layout.lines[i], depth, repeated, roots, self_story)
+                out[i] = self._inside(b, depth, repeated, roots, self_story)
             elif self.keep_title and i < first_in and self._title_above(doc.blocks, i, first_in):
                 out[i] = Verdict.body("title", "the headline right above the article container")
             else:
@@ -478,11 +421,6 @@ class DomMain:
 
     def _agrees(self, doc, verdicts: list[Verdict | None], main: str) -> bool:
         """Does the container hold most of the body text the plain-text reading finds?"""
-        if self.agree_share <= 1.0 and not self._body_outside(doc, verdicts, main):
-            # The reading only ever judges more blocks, so all it could find is
-            # inside: ``inside == found``, which agrees (units are never
-            # negative). Most pages end here, without running the reading.
-            return True
         reading = ArticleEnd()(doc, self.text_reading(doc, verdicts))
         found = inside = 0.0
         for b, v in zip(doc.blocks, reading):
@@ -495,63 +433,158 @@ class DomMain:
             return True  # too little sentence text for the text reading to overrule the DOM
         return inside >= self.agree_share * found
 
-    def _body_outside(self, doc, verdicts: list[Verdict | None], main: str) -> bool:
-        """Is there unjudged text outside the container that the text reading calls body-like?"""
-        under = main + "/"
-        for b, v in zip(doc.blocks, verdicts):
-            if (v is None and b.path != main and not (b.path or "").startswith(under)
-                    and self.text_reading.body_like(b)):
-                return True
-        return False
-
     def _title_above(self, blocks, i: int, first_in: int) -> bool:
         b = blocks[i]
         if b.role is not Role.TITLE:
             return False
         return all(not self.body_like(x) for x in blocks[i + 1:first_in]) and first_in - i <= 8
 
-    def _story_units(self, layout: _Layout, inside: list[bool], depth: int) -> float:
-        """Body-like units inside the container and outside any comment region in it."""
+    def _story_units(self, blocks, inside: list[bool], depth: int,
+                     posts: set[str] | None = None) -> float:
+        """Body-like units inside the container and outside any comment region in it
+        (and outside the repeated ``posts``, if given)."""
         total = 0.0
-        for b, ins, body in zip(layout.blocks, inside, layout.body):
-            if ins and body:
+        for b, ins in zip(blocks, inside):
+            if ins and self.body_like(b):
+                if posts and self._in_any(b.path or "", posts):
+                    continue
                 m = boilerplate_marker(b.context[depth:])
                 if not m or m[1] != "comment":
                     total += b.features.get("units", 0.0)
         return total
 
-    def _repeated(self, layout: _Layout, inside: list[bool], depth: int) -> set[str]:
-        """Paths of elements below the container that repeat (posts of a thread)."""
-        counts: dict[tuple[str, str], set[str]] = {}
-        for b, ins, line, body in zip(layout.blocks, inside, layout.lines, layout.body):
-            if not ins or not body:
+    def _posts(self, blocks, repeated: set[str]) -> set[str]:
+        """The repeated elements that look like posts, not teasers or paragraphs.
+
+        A post holds several blocks (author, date, text) and its links are short
+        (a user name, "reply"); a teaser in a feed has its headline as a long link,
+        and a repeated ``p.paragraph`` is one block of an article. Two wrappers of
+        the same shape are a layout, not a thread: a thread has ``thread_posts``.
+        """
+        n: dict[str, int] = {}
+        teaser: set[str] = set()
+        for b in blocks:
+            path = b.path or ""
+            prefix = ""
+            f = b.features
+            headline = (f.get("link_density", 0.0) >= self.link_list_density
+                        and f.get("units", 0.0) >= self.headline_link_units)
+            for step in path.split("/")[1:]:
+                prefix = f"{prefix}/{step}"
+                if prefix in repeated:
+                    n[prefix] = n.get(prefix, 0) + 1
+                    if headline:
+                        teaser.add(prefix)
+        per_parent: dict[str, int] = {}
+        for p in repeated:
+            parent = p.rpartition("/")[0]
+            per_parent[parent] = per_parent.get(parent, 0) + 1
+        return {p for p in n if n[p] >= 2 and p not in teaser
+                and per_parent[p.rpartition("/")[0]] >= self.thread_posts}
+
+    @staticmethod
+    def _in_thread(blocks, posts: set[str]) -> bool:
+        """Do the posts sit inside an element named for a thread (``topic``, ``forum``,
+        ``conversation``, ``postlist``, ``question``) that is not a comment section
+        and not inside one (``div.article-comments > ul.thread-list``)?"""
+        if not posts:
+            return False
+        for b in blocks:
+            path = b.path or ""
+            prefix = ""
+            named = False  # an element above this one names a thread
+            for k, step in enumerate(path.split("/")[1:]):
+                prefix = f"{prefix}/{step}"
+                if named and prefix in posts:
+                    return True
+                if k < len(b.context):
+                    if _names_thread(b.context[k]):
+                        named = True
+                    elif not named and _markers_of(b.context[k]) == "comment":
+                        break  # a "thread" inside a comment section is a comment thread
+        return False
+
+    @staticmethod
+    def _in_any(path: str, elements: set[str]) -> bool:
+        """Is ``path`` one of ``elements`` or inside one of them?"""
+        prefix = ""
+        for step in path.split("/")[1:]:
+            prefix = f"{prefix}/{step}"
+            if prefix in elements:
+                return True
+        return False
+
+    def _repeated(self, blocks, inside: list[bool], depth: int,
+                  container: str | None = None) -> set[str]:
+        """Paths of elements below the container that repeat (posts of a thread).
+
+        Siblings of one shape repeat when at least ``repeated`` of them hold prose.
+        From ``thread_posts`` of them on, every sibling of that shape (or of a
+        similar shape) with some text is one of them too: a reply like "Thanks,
+        that worked" has no sentence punctuation, yet is a post.
+        """
+        counts: dict[tuple[str, str], set[str]] = {}  # members holding prose
+        texts: dict[tuple[str, str], set[str]] = {}  # members holding any plain text
+        nblocks: dict[str, int] = {}  # text blocks per member
+        for b, ins in zip(blocks, inside):
+            if not ins:
                 continue
-            ctx = b.context
-            for k in range(depth, min(len(line), len(ctx))):  # elements below the container
-                shape = _shape(ctx[k])
+            prose = self.body_like(b)
+            f = b.features
+            if not prose and f.get("units", 0.0) * (1.0 - f.get("link_density", 0.0)) < 1:
+                continue
+            steps = (b.path or "").split("/")[1:]
+            prefix = ""
+            for k, step in enumerate(steps):
+                prefix = f"{prefix}/{step}"
+                if k + 1 <= depth or k >= len(b.context):
+                    continue
+                shape = _shape(b.context[k])
                 if " " not in shape:  # bare tags (tr, p, li) repeat in any layout
                     continue
-                counts.setdefault((line[k - 1], shape), set()).add(line[k])
+                key = (prefix.rpartition("/")[0], shape)
+                texts.setdefault(key, set()).add(prefix)
+                nblocks[prefix] = nblocks.get(prefix, 0) + 1
+                if prose:
+                    counts.setdefault(key, set()).add(prefix)
+        shapes: dict[str, list[str]] = {}  # parent -> shapes of its children with text
+        for parent, shape in texts:
+            shapes.setdefault(parent, []).append(shape)
         out: set[str] = set()
-        for members in counts.values():
-            if len(members) >= self.repeated:
-                out |= members
+        for (parent, shape), members in texts.items():
+            if len(counts.get((parent, shape), ())) < self.repeated and not (
+                    parent == container and _markers_of(shape) in (None, "comment")
+                    and sum(nblocks[m] >= 2 for m in members) >= self.thread_posts):
+                continue  # the container's own repeated children are posts, prose or not
+            # a sibling of nearly the same shape is one more of them: the first
+            # post of a thread (``post first starter``), odd/even rows
+            keys = [(parent, s2) for s2 in shapes[parent]
+                    if s2 == shape or _similar(shape, s2)]
+            with_prose = set().union(*(counts.get(k, set()) for k in keys))
+            out |= with_prose
+            if len(with_prose) >= self.thread_posts or parent == container:  # else: layout?
+                out |= set().union(*(texts[k] for k in keys))
         return out
 
-    def _inside(self, b: Block, line: tuple[str, ...], depth: int, repeated: set[str],
+    def _inside(self, b: Block, depth: int, repeated: set[str],
                 roots: dict[str, str], has_story: bool) -> Verdict | None:
-        in_post = not repeated.isdisjoint(line[depth:])
+        steps = (b.path or "").split("/")[1:]
+        prefixes, prefix = [], ""
+        for step in steps:
+            prefix = f"{prefix}/{step}"
+            prefixes.append(prefix)
+        in_post = any(p in repeated for p in prefixes[depth:])
         in_comment = False
-        ctx = b.context
-        for k in range(depth, min(len(line), len(ctx))):  # elements below the container
-            prefix = line[k]
+        for k, prefix in enumerate(prefixes):
+            if k + 1 <= depth or k >= len(b.context):
+                continue
             rule = roots.get(prefix)  # marked, and not a wrapper of most of the text
             if rule == "comment" and in_post:
                 in_comment = True
                 continue  # a post of a thread, or a reply under it
             if rule and rule != "header" and prefix not in repeated:
                 return Verdict.drop(rule, f"inside a {rule} region of the article container",
-                                    evidence=ctx[k][:60])
+                                    evidence=b.context[k][:60])
         if b.features.get("link_density", 0.0) >= self.link_list_density and not self.body_like(b):
             return Verdict.drop("link_list", "mostly link text: a list of links",
                                 evidence=f"link density {b.features['link_density']:.2f}")

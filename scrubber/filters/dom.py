@@ -11,7 +11,7 @@ Rule ids they emit: ``hidden``, ``nav``, ``footer``, ``aside``, ``header``,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -78,6 +78,59 @@ def _markers_of(descriptor: str) -> str | None:
     return None
 
 
+def _ancestry(blocks: Iterable[Block]) -> tuple[list[tuple[str, ...]],
+                                                dict[str, tuple[str, str | None]]]:
+    """Per block, the paths of its element and of every ancestor, root first; and the elements.
+
+    ``/html/body/p[2]`` gives ``("/html", "/html/body", "/html/body/p[2]")``;
+    a block without an XPath (not starting with ``/``) gives ``()``. The passes
+    below sum text over all ancestors of each block, several times; building
+    these strings once per path (blocks of one element share the tuple) is
+    what keeps that cheap.
+
+    The elements come in the order the blocks first reach them (parents
+    first), each with its parent path and the descriptor its first block
+    gives it (``None`` when that block's context is too short).
+    """
+    memo: dict[str, tuple[str, ...]] = {}
+    elements: dict[str, tuple[str, str | None]] = {}
+    out: list[tuple[str, ...]] = []
+    for b in blocks:
+        path = b.path or ""
+        line = memo.get(path)
+        if line is None:
+            line = _line_of(path, b.context, memo, elements) if path.startswith("/") else ()
+        out.append(line)
+    return out, elements
+
+
+def _line_of(path: str, ctx: tuple[str, ...], memo: dict[str, tuple[str, ...]],
+             elements: dict[str, tuple[str, str | None]]) -> tuple[str, ...]:
+    """Ancestor paths of ``path`` (see :func:`_ancestry`), reusing and filling ``memo``.
+
+    A path's ancestors are its prefixes up to each ``/`` after the first
+    character, the same strings ``"/" + "/".join(steps[:k + 1])`` gives.
+    Elements not in ``memo`` yet are new: they go into ``elements``.
+    """
+    missing = []
+    p, known = path, ()
+    while p:
+        got = memo.get(p)
+        if got is not None:
+            known = got
+            break
+        missing.append(p)
+        p = p.rpartition("/")[0]
+    parent = p  # the nearest known ancestor, or "" above the root
+    for p in reversed(missing):
+        k = len(known)
+        elements[p] = (parent, ctx[k] if k < len(ctx) else None)
+        known = (*known, p)
+        memo[p] = known
+        parent = p
+    return known
+
+
 #: tokens that name a discussion thread: posts inside such an element are the
 #: content, even when each post is marked ``comment`` or ``reply``
 THREAD = frozenset({"topic", "forum", "forums", "conversation",
@@ -141,6 +194,28 @@ class ContainerScores:
     bad: dict[str, float]
     descriptor: dict[str, str]
     banned: set[str]  # inside a nav/footer/sidebar/...: never the container
+
+
+@dataclass
+class _Layout:
+    """Per-block data the pass reads several times, computed once per document."""
+
+    blocks: list[Block]
+    lines: list[tuple[str, ...]]  # ancestor paths, see _ancestry
+    elements: dict[str, tuple[str, str | None]]  # path -> (parent, descriptor), see _ancestry
+    body: list[bool]  # DomMain.body_like
+
+
+def _unseen(line: tuple[str, ...], seen: Container[str]) -> int:
+    """Index of the first element on ``line`` not in ``seen``.
+
+    Elements are always recorded with all their ancestors, so everything
+    after that index is unseen too, and only the new tail needs work.
+    """
+    k = len(line)
+    while k and line[k - 1] not in seen:
+        k -= 1
+    return k
 
 
 @dataclass(frozen=True)
@@ -215,83 +290,108 @@ class DomMain:
             return True
         return units >= self.min_units / 2 and f.get("full_stop", 0) > 0
 
+    def _layout(self, blocks: Iterable[Block]) -> _Layout:
+        blocks = list(blocks)
+        return _Layout(blocks, *_ancestry(blocks), [self.body_like(b) for b in blocks])
+
     def scores(self, blocks: Iterable[Block],
                verdicts: Iterable[Verdict | None] | None = None,
-               roots: dict[str, str] | None = None) -> ContainerScores:
+               roots: dict[str, str] | None = None,
+               layout: _Layout | None = None) -> ContainerScores:
+        if layout is None:
+            layout = self._layout(blocks)
+        blocks = layout.blocks
+        verdicts = list(verdicts) if verdicts is not None else [None] * len(blocks)
+        if roots is None:
+            roots = self._marked_roots(blocks, layout)
         good: dict[str, float] = {}
         bad: dict[str, float] = {}
         desc: dict[str, str] = {}
-        blocks = list(blocks)
-        verdicts = list(verdicts) if verdicts is not None else [None] * len(blocks)
-        if roots is None:
-            roots = self._marked_roots(blocks)
         banned: set[str] = set()
-        for b, v in zip(blocks, verdicts):
-            path = b.path or ""
-            if not path.startswith("/"):
+        rule_of: dict[str, str | None] = {"": None}  # element -> its innermost marked root's rule
+        for p, (parent, _) in layout.elements.items():  # parents come first
+            rule_of[p] = roots[p] if p in roots else rule_of[parent]
+        for b, v, line, body in zip(blocks, verdicts, layout.lines, layout.body):
+            if not line:
+                continue
+            path = line[-1]
+            rule = rule_of[path]
+            if rule == "hidden":
                 continue
             f = b.features
             units = f.get("units", 0.0)
             ld = f.get("link_density", 0.0)
-            marker = None
-            if roots:
-                prefix = ""
-                for k, step in enumerate(path.split("/")[1:]):
-                    prefix = f"{prefix}/{step}"
-                    if prefix in roots:
-                        marker = (k, roots[prefix])
-            if marker and marker[1] == "hidden":
-                continue
-            if self.body_like(b):
+            if body:
                 g, bd = units * (1.0 - ld), units * ld
             else:
                 g, bd = 0.0, units * ld + (self.short_cost if ld < 1 else 0.0)
-            if marker and marker[1] not in ("comment", "header"):
+            if rule and rule not in ("comment", "header"):
                 g, bd = 0.0, bd + g * self.marked_weight  # a footer's sentences are not the story
             if v is not None and not v.keep:  # a rule already called it boilerplate
                 g, bd = 0.0, bd + g * self.marked_weight
-            steps = path.split("/")[1:]
-            prefix = ""
-            under_marker = False
-            for k, step in enumerate(steps):
-                prefix = f"{prefix}/{step}"
-                if prefix not in desc:
-                    desc[prefix] = b.context[k] if k < len(b.context) else step
-                    good[prefix] = 0.0
-                    bad[prefix] = 0.0
-                    m = roots.get(prefix)
-                    if under_marker or (m and m not in ("header", "comment")):
-                        banned.add(prefix)
-                under_marker = prefix in banned
-                good[prefix] += g
-                bad[prefix] += bd
+            if path not in good:
+                self._register(b, line, roots, good, bad, desc, banned)
+            # add in block order, as the totals always were (float sums depend on
+            # order); adding 0.0 changes nothing, so those adds are skipped
+            if g:
+                for p in line:
+                    good[p] += g
+            if bd:
+                for p in line:
+                    bad[p] += bd
         return ContainerScores(good, bad, desc, banned)
 
-    def _marked_roots(self, blocks: list[Block]) -> dict[str, str]:
+    @staticmethod
+    def _register(b: Block, line: tuple[str, ...], roots: dict[str, str],
+                  good: dict[str, float], bad: dict[str, float], desc: dict[str, str],
+                  banned: set[str]) -> None:
+        """Start the totals of the elements on ``line`` not seen yet.
+
+        An element's descriptor comes from the first block under it. It is
+        banned when its parent is, or when it is a marked root itself (other
+        than a header or a comment region).
+        """
+        ctx = b.context
+        k = _unseen(line, desc)
+        under_marker = k > 0 and line[k - 1] in banned
+        for j in range(k, len(line)):
+            p = line[j]
+            desc[p] = ctx[j] if j < len(ctx) else p.rpartition("/")[2]
+            good[p] = 0.0
+            bad[p] = 0.0
+            m = roots.get(p)
+            if under_marker or (m and m not in ("header", "comment")):
+                banned.add(p)
+                under_marker = True
+
+    def _marked_roots(self, blocks: list[Block], layout: _Layout | None = None) -> dict[str, str]:
         """Marked elements (nav, footer...) holding under half the page's body text.
 
         A marker on a wrapper of the whole page (ASP.NET's page-wide
         ``<form>``, a ``div.page-bottom`` around everything) says nothing.
         """
-        good: dict[str, float] = {}
+        if layout is None:
+            layout = self._layout(blocks)
+        good: dict[str, float] = {}  # body text per marked element
         marked: dict[str, str] = {}
+        marked_on: dict[str, tuple[str, ...]] = {"": ()}  # element -> marked ones down to it
+        for p, (parent, d) in layout.elements.items():  # parents come first
+            on = marked_on[parent]
+            m = _markers_of(d) if d is not None else None
+            if m:
+                marked[p] = m
+                good[p] = 0.0
+                on = (*on, p)
+            marked_on[p] = on
         total = 0.0
-        for b in blocks:
-            path = b.path or ""
-            if not path.startswith("/"):
+        for b, line, body in zip(layout.blocks, layout.lines, layout.body):
+            if not line:
                 continue
-            g = b.features.get("units", 0.0) if self.body_like(b) else 0.0
+            g = b.features.get("units", 0.0) if body else 0.0
             total += g
-            prefix = ""
-            for k, step in enumerate(path.split("/")[1:]):
-                prefix = f"{prefix}/{step}"
-                if prefix not in good:
-                    good[prefix] = 0.0
-                    if k < len(b.context):
-                        m = _markers_of(b.context[k])
-                        if m:
-                            marked[prefix] = m
-                good[prefix] += g
+            if g:  # only marked elements' totals are read; skipping 0.0 changes none
+                for p in marked_on[line[-1]]:
+                    good[p] += g
         return {p: m for p, m in marked.items()
                 if m == "hidden" or good[p] < self.marked_share * total}
 
@@ -307,9 +407,12 @@ class DomMain:
 
     def choose(self, blocks: Iterable[Block],
                verdicts: Iterable[Verdict | None] | None = None,
-               roots: dict[str, str] | None = None) -> str | None:
-        blocks = list(blocks)
-        sc = self.scores(blocks, verdicts, roots)
+               roots: dict[str, str] | None = None,
+               layout: _Layout | None = None) -> str | None:
+        if layout is None:
+            layout = self._layout(blocks)
+        blocks = layout.blocks
+        sc = self.scores(blocks, verdicts, roots, layout)
         best, best_path = 0.0, None
         for path in sc.good:
             if sc.good[path] < self.min_good:
@@ -362,8 +465,9 @@ class DomMain:
     def __call__(self, doc, verdicts: list[Verdict | None]) -> list[Verdict | None]:
         if doc.kind != "html" or not doc.blocks:
             return verdicts
-        roots = self._marked_roots(list(doc.blocks))
-        main = self.choose(doc.blocks, verdicts, roots)
+        layout = self._layout(doc.blocks)
+        roots = self._marked_roots(layout.blocks, layout)
+        main = self.choose(layout.blocks, verdicts, roots, layout)
         if main is not None and not self._agrees(doc, verdicts, main):
             return verdicts  # main_region and article_end decide, as for plain text
         if main is None:  # no container stands out: the plain-text reading decides

@@ -144,6 +144,15 @@ def _names_thread(descriptor: str) -> bool:
     return any(t in THREAD for t in toks) and _markers_of(descriptor) is None
 
 
+def _children(paths: Iterable[str]) -> dict[str, list[str]]:
+    """Parent path -> its children among ``paths``, in the order given."""
+    kids: dict[str, list[str]] = {}
+    for p in paths:
+        kids.setdefault(p.rpartition("/")[0], []).append(p)
+    return kids
+
+
+@lru_cache(maxsize=4096)  # a pure function of the string, asked again for every block
 def _shape(descriptor: str) -> str:
     """A descriptor without numbered tokens (``post12345``), for spotting repeated siblings."""
     return " ".join(t for t in descriptor.split(" ") if not any(c.isdigit() for c in t))
@@ -162,15 +171,17 @@ def _similar(a: str, b: str) -> bool:
 
 def boilerplate_marker(context: Iterable[str]) -> tuple[int, str] | None:
     """The innermost ancestor (position, rule id) whose tag or tokens mark boilerplate."""
-    found = None
-    for i, d in enumerate(context):
-        m = _markers_of(d)
-        if m:
-            found = (i, m)
-    return found
+    # map() over the cached _markers_of stays in C while the cache hits
+    marks = list(map(_markers_of, context))
+    for i in range(len(marks) - 1, -1, -1):
+        if marks[i]:
+            return i, marks[i]
+    return None
 
 
 def _hidden(block: Block) -> Verdict | None:
+    if "@hidden" not in "".join(block.context):  # one C scan rules out most blocks
+        return None
     for d in block.context:
         if d.endswith("@hidden"):
             return Verdict.drop("hidden", "text the page hides from readers", evidence=d[:40])
@@ -420,46 +431,45 @@ class DomMain:
             s = self.container_score(path, sc)
             if s > best:
                 best, best_path = s, path
-        return self._thread(best_path, sc, blocks) if best_path else None
+        return self._thread(best_path, sc, layout) if best_path else None
 
-    def _thread(self, path: str, sc: ContainerScores, blocks=None) -> str:
+    def _thread(self, path: str, sc: ContainerScores, layout: _Layout | None = None) -> str:
         """Widen a container that is one of repeated posts to the list holding them all.
 
         ``div.post#p1`` wins on its own; its siblings ``div.post#p2``... are
         the replies, so the container becomes their parent.
         """
         steps = path.split("/")
+        kids = None  # parent -> children, built at the first level that needs it
         for up in range(min(self.thread_levels, len(steps) - 2)):
             node = "/".join(steps[: len(steps) - up])
             parent = node.rpartition("/")[0]
             shape = _shape(sc.descriptor[node])
             if " " not in shape:  # a bare tag repeats everywhere
                 continue
-            sibs = [p for p in sc.good if p.rpartition("/")[0] == parent and p != node
+            if kids is None:
+                kids = _children(sc.good)
+            sibs = [p for p in kids.get(parent, ()) if p != node
                     and _shape(sc.descriptor[p]) == shape and p not in sc.banned]
             good = sum(sc.good[p] for p in sibs)
             if sibs and good >= self.min_good / 2 and good >= sum(sc.bad[p] for p in sibs) / 2:
                 return parent
-            if blocks is not None and len(sibs) + 1 >= self.thread_posts and _markers_of(
+            if layout is not None and len(sibs) + 1 >= self.thread_posts and _markers_of(
                     sc.descriptor[node]) in (None, "comment"):
                 # replies of one line ("元旦快乐") have no prose, but plain text
-                text = self._plain_units(blocks, set(sibs))
+                text = self._plain_units(layout, set(sibs))
                 if text >= self.min_good and text >= sum(sc.bad[p] for p in sibs) / 2:
                     return parent
         return path
 
     @staticmethod
-    def _plain_units(blocks, elements: set[str]) -> float:
+    def _plain_units(layout: _Layout, elements: set[str]) -> float:
         """Units of non-link text inside ``elements``."""
         total = 0.0
-        for b in blocks:
-            prefix = ""
-            for step in (b.path or "").split("/")[1:]:
-                prefix = f"{prefix}/{step}"
-                if prefix in elements:
-                    f = b.features
-                    total += f.get("units", 0.0) * (1.0 - f.get("link_density", 0.0))
-                    break
+        for b, line in zip(layout.blocks, layout.lines):
+            if not elements.isdisjoint(line):  # each block counts once
+                f = b.features
+                total += f.get("units", 0.0) * (1.0 - f.get("link_density", 0.0))
         return total
 
     def __call__(self, doc, verdicts: list[Verdict | None]) -> list[Verdict | None]:
@@ -481,12 +491,12 @@ class DomMain:
             return out
         depth = main.count("/")
         inside = [b.path == main or (b.path or "").startswith(main + "/") for b in doc.blocks]
-        repeated = self._repeated(doc.blocks, inside, depth, main)
-        story = self._story_units(doc.blocks, inside, depth)
-        posts = self._posts(doc.blocks, repeated)
-        thread = self._in_thread(doc.blocks, posts)
+        repeated = self._repeated(layout, inside, depth, main)
+        story = self._story_units(layout, inside, depth)
+        posts = self._posts(layout, repeated)
+        thread = self._in_thread(layout, posts)
         if story >= self.story_units and not thread and self._story_units(
-                doc.blocks, inside, depth, posts) >= self.story_units:
+                layout, inside, depth, posts) >= self.story_units:
             # an article with reader comments under it, not a thread; but when
             # posts themselves hold the text (a Discuz thread of long replies,
             # no comment tokens anywhere) they are the content
@@ -508,7 +518,7 @@ class DomMain:
             if v is not None:
                 continue
             if inside[i]:
-                out[i] = self._inside(b, depth, repeated, roots, self_story)
+                out[i] = self._inside(b, layout.lines[i], depth, repeated, roots, self_story)
             elif self.keep_title and i < first_in and self._title_above(doc.blocks, i, first_in):
                 out[i] = Verdict.body("title", "the headline right above the article container")
             else:
@@ -543,21 +553,21 @@ class DomMain:
             return False
         return all(not self.body_like(x) for x in blocks[i + 1:first_in]) and first_in - i <= 8
 
-    def _story_units(self, blocks, inside: list[bool], depth: int,
+    def _story_units(self, layout: _Layout, inside: list[bool], depth: int,
                      posts: set[str] | None = None) -> float:
         """Body-like units inside the container and outside any comment region in it
         (and outside the repeated ``posts``, if given)."""
         total = 0.0
-        for b, ins in zip(blocks, inside):
-            if ins and self.body_like(b):
-                if posts and self._in_any(b.path or "", posts):
+        for b, ins, line, body in zip(layout.blocks, inside, layout.lines, layout.body):
+            if ins and body:
+                if posts and not posts.isdisjoint(line):  # inside one of the posts
                     continue
                 m = boilerplate_marker(b.context[depth:])
                 if not m or m[1] != "comment":
                     total += b.features.get("units", 0.0)
         return total
 
-    def _posts(self, blocks, repeated: set[str]) -> set[str]:
+    def _posts(self, layout: _Layout, repeated: set[str]) -> set[str]:
         """The repeated elements that look like posts, not teasers or paragraphs.
 
         A post holds several blocks (author, date, text) and its links are short
@@ -565,16 +575,17 @@ class DomMain:
         and a repeated ``p.paragraph`` is one block of an article. Two wrappers of
         the same shape are a layout, not a thread: a thread has ``thread_posts``.
         """
+        if not repeated:
+            return set()  # nothing repeats: no posts (most pages)
         n: dict[str, int] = {}
         teaser: set[str] = set()
-        for b in blocks:
-            path = b.path or ""
-            prefix = ""
+        for b, line in zip(layout.blocks, layout.lines):
+            if repeated.isdisjoint(line):
+                continue
             f = b.features
             headline = (f.get("link_density", 0.0) >= self.link_list_density
                         and f.get("units", 0.0) >= self.headline_link_units)
-            for step in path.split("/")[1:]:
-                prefix = f"{prefix}/{step}"
+            for prefix in line:
                 if prefix in repeated:
                     n[prefix] = n.get(prefix, 0) + 1
                     if headline:
@@ -587,38 +598,28 @@ class DomMain:
                 and per_parent[p.rpartition("/")[0]] >= self.thread_posts}
 
     @staticmethod
-    def _in_thread(blocks, posts: set[str]) -> bool:
+    def _in_thread(layout: _Layout, posts: set[str]) -> bool:
         """Do the posts sit inside an element named for a thread (``topic``, ``forum``,
         ``conversation``, ``postlist``, ``question``) that is not a comment section
         and not inside one (``div.article-comments > ul.thread-list``)?"""
         if not posts:
             return False
-        for b in blocks:
-            path = b.path or ""
-            prefix = ""
+        for b, line in zip(layout.blocks, layout.lines):
+            if posts.isdisjoint(line):
+                continue  # the scan below only returns at one of the posts
+            ctx = b.context
             named = False  # an element above this one names a thread
-            for k, step in enumerate(path.split("/")[1:]):
-                prefix = f"{prefix}/{step}"
+            for k, prefix in enumerate(line):
                 if named and prefix in posts:
                     return True
-                if k < len(b.context):
-                    if _names_thread(b.context[k]):
+                if k < len(ctx):
+                    if _names_thread(ctx[k]):
                         named = True
-                    elif not named and _markers_of(b.context[k]) == "comment":
+                    elif not named and _markers_of(ctx[k]) == "comment":
                         break  # a "thread" inside a comment section is a comment thread
         return False
 
-    @staticmethod
-    def _in_any(path: str, elements: set[str]) -> bool:
-        """Is ``path`` one of ``elements`` or inside one of them?"""
-        prefix = ""
-        for step in path.split("/")[1:]:
-            prefix = f"{prefix}/{step}"
-            if prefix in elements:
-                return True
-        return False
-
-    def _repeated(self, blocks, inside: list[bool], depth: int,
+    def _repeated(self, layout: _Layout, inside: list[bool], depth: int,
                   container: str | None = None) -> set[str]:
         """Paths of elements below the container that repeat (posts of a thread).
 
@@ -630,23 +631,19 @@ class DomMain:
         counts: dict[tuple[str, str], set[str]] = {}  # members holding prose
         texts: dict[tuple[str, str], set[str]] = {}  # members holding any plain text
         nblocks: dict[str, int] = {}  # text blocks per member
-        for b, ins in zip(blocks, inside):
+        for b, ins, line, prose in zip(layout.blocks, inside, layout.lines, layout.body):
             if not ins:
                 continue
-            prose = self.body_like(b)
             f = b.features
             if not prose and f.get("units", 0.0) * (1.0 - f.get("link_density", 0.0)) < 1:
                 continue
-            steps = (b.path or "").split("/")[1:]
-            prefix = ""
-            for k, step in enumerate(steps):
-                prefix = f"{prefix}/{step}"
-                if k + 1 <= depth or k >= len(b.context):
-                    continue
-                shape = _shape(b.context[k])
+            ctx = b.context
+            for k in range(depth, min(len(line), len(ctx))):  # elements below the container
+                shape = _shape(ctx[k])
                 if " " not in shape:  # bare tags (tr, p, li) repeat in any layout
                     continue
-                key = (prefix.rpartition("/")[0], shape)
+                prefix = line[k]
+                key = (line[k - 1], shape)
                 texts.setdefault(key, set()).add(prefix)
                 nblocks[prefix] = nblocks.get(prefix, 0) + 1
                 if prose:
@@ -670,25 +667,20 @@ class DomMain:
                 out |= set().union(*(texts[k] for k in keys))
         return out
 
-    def _inside(self, b: Block, depth: int, repeated: set[str],
+    def _inside(self, b: Block, line: tuple[str, ...], depth: int, repeated: set[str],
                 roots: dict[str, str], has_story: bool) -> Verdict | None:
-        steps = (b.path or "").split("/")[1:]
-        prefixes, prefix = [], ""
-        for step in steps:
-            prefix = f"{prefix}/{step}"
-            prefixes.append(prefix)
-        in_post = any(p in repeated for p in prefixes[depth:])
+        in_post = not repeated.isdisjoint(line[depth:])
         in_comment = False
-        for k, prefix in enumerate(prefixes):
-            if k + 1 <= depth or k >= len(b.context):
-                continue
+        ctx = b.context
+        for k in range(depth, min(len(line), len(ctx))):  # elements below the container
+            prefix = line[k]
             rule = roots.get(prefix)  # marked, and not a wrapper of most of the text
             if rule == "comment" and in_post:
                 in_comment = True
                 continue  # a post of a thread, or a reply under it
             if rule and rule != "header" and prefix not in repeated:
                 return Verdict.drop(rule, f"inside a {rule} region of the article container",
-                                    evidence=b.context[k][:60])
+                                    evidence=ctx[k][:60])
         if b.features.get("link_density", 0.0) >= self.link_list_density and not self.body_like(b):
             return Verdict.drop("link_list", "mostly link text: a list of links",
                                 evidence=f"link density {b.features['link_density']:.2f}")

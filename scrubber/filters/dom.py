@@ -535,6 +535,11 @@ class DomMain:
 
     def _agrees(self, doc, verdicts: list[Verdict | None], main: str) -> bool:
         """Does the container hold most of the body text the plain-text reading finds?"""
+        if self.agree_share <= 1.0 and not self._body_outside(doc, verdicts, main):
+            # The reading only ever judges more blocks, so all it could find is
+            # inside: ``inside == found``, which agrees (units are never
+            # negative). Most pages end here, without running the reading.
+            return True
         reading = ArticleEnd()(doc, self.text_reading(doc, verdicts))
         found = inside = 0.0
         for b, v in zip(doc.blocks, reading):
@@ -546,6 +551,15 @@ class DomMain:
         if found < self.veto_units:
             return True  # too little sentence text for the text reading to overrule the DOM
         return inside >= self.agree_share * found
+
+    def _body_outside(self, doc, verdicts: list[Verdict | None], main: str) -> bool:
+        """Is there unjudged text outside the container that the text reading calls body-like?"""
+        under = main + "/"
+        for b, v in zip(doc.blocks, verdicts):
+            if (v is None and b.path != main and not (b.path or "").startswith(under)
+                    and self.text_reading.body_like(b)):
+                return True
+        return False
 
     def _title_above(self, blocks, i: int, first_in: int) -> bool:
         b = blocks[i]

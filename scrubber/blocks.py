@@ -26,13 +26,24 @@ __all__ = ["blocks_from_text", "measure", "measure_lines", "text_lines"]
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _ALNUM = regex.compile(r"[\p{L}\p{N}]")
 # Sentence punctuation; "." "," ":" between digits (28.8, 1,000, 10:23) are not.
-_PUNCT = regex.compile(r"[，。！？；、!?;：…]|(?<!\d)[,.:]|[,.:](?!\d)")
+# Besides CJK and Latin marks: Arabic-script ، ؛ ؟ ۔ (Arabic, Persian, Urdu),
+# Devanagari/Bengali danda । ॥, Armenian ։, Ethiopic ። ፣, Myanmar ။ ၊, Khmer ។,
+# Tibetan །, full-width ． and half-width ｡ ､. The single-character sets below
+# are shared with the whole-document fast path (``measure_lines``).
+_PUNCT_CHARS = "，。！？；、!?;：…،؛؟۔।॥։።፣။၊។།．｡､"
+_PUNCT = regex.compile(rf"[{_PUNCT_CHARS}]|(?<!\d)[,.:]|[,.:](?!\d)")
 # Counting runs and joining them is the same count as findall of single
 # characters, with far fewer match objects.
 _CJK_RUN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]+")
 _ALNUM_RUN = regex.compile(r"[\p{L}\p{N}]+")
-_SENTENCE_END = regex.compile(r"(?:[。！？!?…;；.」”』\"']|[。！？!?.][）)])\s*$")
-_FULL_STOP = regex.compile(r"(?:[。.]|[。.!?！？][」”』\"'）)])\s*$")
+# A sentence ends in one of _SENTENCE_ONE, or a closing bracket after a stop.
+_SENTENCE_ONE = "。！？!?…;；.」”』\"'؟۔।॥։።။។།．｡"
+_SENTENCE_STOP = "。！？!?."
+_SENTENCE_END = regex.compile(rf"(?:[{_SENTENCE_ONE}]|[{_SENTENCE_STOP}][）)])\s*$")
+# A full stop: one of _FULL_ONE, or a closing quote or bracket after an end mark.
+_FULL_ONE = "。.۔।॥։።။។．｡"
+_FULL_STOP_BEFORE = "。.!?！？"
+_FULL_STOP = regex.compile(rf"(?:[{_FULL_ONE}]|[{_FULL_STOP_BEFORE}][」”』\"'）)])\s*$")
 _LINE = regex.compile(r"[^\r\n]+")
 
 
@@ -65,14 +76,14 @@ def measure(text: str) -> dict[str, float]:
 _NOT_CJK = regex.compile(r"[^\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\n]+")
 _NOT_ALNUM = regex.compile(r"[^\p{L}\p{N}\n]+")
 # ``_PUNCT`` counts every character of this set except a [,.:] between two digits.
-_NOT_PUNCT_CHAR = regex.compile(r"[^，。！？；、!?;：…,.:\n]+")
+_NOT_PUNCT_CHAR = regex.compile(rf"[^{_PUNCT_CHARS},.:\n]+")
 _DIGIT_SEP = regex.compile(r"(?<=\d)[,.:](?=\d)")
 # Last characters that end a sentence (``_SENTENCE_END`` / ``_FULL_STOP`` on
 # text without trailing whitespace): one character, or a closer after a stop.
-_SENTENCE_LAST = frozenset("。！？!?…;；.」”』\"'")
-_SENTENCE_STOPS, _SENTENCE_CLOSERS = frozenset("。！？!?."), frozenset("）)")
-_FULL_LAST = frozenset("。.")
-_FULL_STOPS, _FULL_CLOSERS = frozenset("。.!?！？"), frozenset("」”』\"'）)")
+_SENTENCE_LAST = frozenset(_SENTENCE_ONE)
+_SENTENCE_STOPS, _SENTENCE_CLOSERS = frozenset(_SENTENCE_STOP), frozenset("）)")
+_FULL_LAST = frozenset(_FULL_ONE)
+_FULL_STOPS, _FULL_CLOSERS = frozenset(_FULL_STOP_BEFORE), frozenset("」”』\"'）)")
 
 
 def _counts(pattern: regex.Pattern[str], joined: str) -> list[int]:

@@ -2,8 +2,11 @@
 
 ``scrubber.filters.dom`` builds each block's ancestor paths once, scans
 contexts with C-level shortcuts and skips the agreement re-reading when it
-cannot disagree. Each of those is checked here against the straightforward
-code it replaced, on the fixture pages and hand-picked edge cases.
+cannot disagree; the forum-thread helpers (``_repeated``, ``_posts``,
+``_in_thread``, ``_story_units``, ``_plain_units``, ``_thread``) read the
+same ancestor tuples. Each of those is checked here against the
+straightforward code it replaced, on the fixture pages and hand-picked edge
+cases.
 """
 
 from __future__ import annotations
@@ -14,9 +17,19 @@ import pytest
 
 from scrubber.core import _default
 from scrubber.filters.context import ArticleEnd
-from scrubber.filters.dom import DomMain, _ancestry, _hidden, _markers_of, boilerplate_marker
+from scrubber.filters.dom import (
+    ContainerScores,
+    DomMain,
+    _ancestry,
+    _hidden,
+    _markers_of,
+    _names_thread,
+    _shape,
+    _similar,
+    boilerplate_marker,
+)
 from scrubber.html import parse_page
-from scrubber.model import Block
+from scrubber.model import Block, Verdict
 from scrubber.pipeline import Document
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -116,3 +129,312 @@ def test_hidden_and_markers_on_edge_contexts():
         hidden = _hidden(b)
         assert (hidden.evidence if hidden else None) == _plain_hidden(ctx)
         assert boilerplate_marker(ctx) == _plain_marker(ctx)
+
+
+# The plain code of the passes, as it was before they read the ancestor tuples.
+
+def _prefixes(path: str | None) -> list[str]:
+    out, prefix = [], ""
+    for step in (path or "").split("/")[1:]:
+        prefix = f"{prefix}/{step}"
+        out.append(prefix)
+    return out
+
+
+def _plain_marked_roots(dom: DomMain, blocks) -> dict[str, str]:
+    good: dict[str, float] = {}
+    marked: dict[str, str] = {}
+    total = 0.0
+    for b in blocks:
+        if not (b.path or "").startswith("/"):
+            continue
+        g = b.features.get("units", 0.0) if dom.body_like(b) else 0.0
+        total += g
+        for k, prefix in enumerate(_prefixes(b.path)):
+            if prefix not in good:
+                good[prefix] = 0.0
+                if k < len(b.context):
+                    m = _markers_of(b.context[k])
+                    if m:
+                        marked[prefix] = m
+            good[prefix] += g
+    return {p: m for p, m in marked.items()
+            if m == "hidden" or good[p] < dom.marked_share * total}
+
+
+def _plain_scores(dom: DomMain, blocks, verdicts, roots) -> ContainerScores:
+    good: dict[str, float] = {}
+    bad: dict[str, float] = {}
+    desc: dict[str, str] = {}
+    banned: set[str] = set()
+    for b, v in zip(blocks, verdicts):
+        if not (b.path or "").startswith("/"):
+            continue
+        f = b.features
+        units, ld = f.get("units", 0.0), f.get("link_density", 0.0)
+        marker = None
+        for k, prefix in enumerate(_prefixes(b.path)):
+            if prefix in roots:
+                marker = (k, roots[prefix])
+        if marker and marker[1] == "hidden":
+            continue
+        if dom.body_like(b):
+            g, bd = units * (1.0 - ld), units * ld
+        else:
+            g, bd = 0.0, units * ld + (dom.short_cost if ld < 1 else 0.0)
+        if marker and marker[1] not in ("comment", "header"):
+            g, bd = 0.0, bd + g * dom.marked_weight
+        if v is not None and not v.keep:
+            g, bd = 0.0, bd + g * dom.marked_weight
+        under_marker = False
+        for k, prefix in enumerate(_prefixes(b.path)):
+            if prefix not in desc:
+                desc[prefix] = b.context[k] if k < len(b.context) else prefix.rpartition("/")[2]
+                good[prefix] = 0.0
+                bad[prefix] = 0.0
+                m = roots.get(prefix)
+                if under_marker or (m and m not in ("header", "comment")):
+                    banned.add(prefix)
+            under_marker = prefix in banned
+            good[prefix] += g
+            bad[prefix] += bd
+    return ContainerScores(good, bad, desc, banned)
+
+
+def _plain_plain_units(blocks, elements: set[str]) -> float:
+    total = 0.0
+    for b in blocks:
+        for prefix in _prefixes(b.path):
+            if prefix in elements:
+                f = b.features
+                total += f.get("units", 0.0) * (1.0 - f.get("link_density", 0.0))
+                break
+    return total
+
+
+def _plain_thread(dom: DomMain, path: str, sc: ContainerScores, blocks) -> str:
+    steps = path.split("/")
+    for up in range(min(dom.thread_levels, len(steps) - 2)):
+        node = "/".join(steps[: len(steps) - up])
+        parent = node.rpartition("/")[0]
+        shape = _shape(sc.descriptor[node])
+        if " " not in shape:
+            continue
+        sibs = [p for p in sc.good if p.rpartition("/")[0] == parent and p != node
+                and _shape(sc.descriptor[p]) == shape and p not in sc.banned]
+        good = sum(sc.good[p] for p in sibs)
+        if sibs and good >= dom.min_good / 2 and good >= sum(sc.bad[p] for p in sibs) / 2:
+            return parent
+        if len(sibs) + 1 >= dom.thread_posts and _markers_of(
+                sc.descriptor[node]) in (None, "comment"):
+            text = _plain_plain_units(blocks, set(sibs))
+            if text >= dom.min_good and text >= sum(sc.bad[p] for p in sibs) / 2:
+                return parent
+    return path
+
+
+def _plain_repeated(dom: DomMain, blocks, inside, depth: int, container) -> set[str]:
+    counts: dict[tuple[str, str], set[str]] = {}
+    texts: dict[tuple[str, str], set[str]] = {}
+    nblocks: dict[str, int] = {}
+    for b, ins in zip(blocks, inside):
+        if not ins:
+            continue
+        prose = dom.body_like(b)
+        f = b.features
+        if not prose and f.get("units", 0.0) * (1.0 - f.get("link_density", 0.0)) < 1:
+            continue
+        for k, prefix in enumerate(_prefixes(b.path)):
+            if k + 1 <= depth or k >= len(b.context):
+                continue
+            shape = _shape(b.context[k])
+            if " " not in shape:
+                continue
+            key = (prefix.rpartition("/")[0], shape)
+            texts.setdefault(key, set()).add(prefix)
+            nblocks[prefix] = nblocks.get(prefix, 0) + 1
+            if prose:
+                counts.setdefault(key, set()).add(prefix)
+    shapes: dict[str, list[str]] = {}
+    for parent, shape in texts:
+        shapes.setdefault(parent, []).append(shape)
+    out: set[str] = set()
+    for (parent, shape), members in texts.items():
+        if len(counts.get((parent, shape), ())) < dom.repeated and not (
+                parent == container and _markers_of(shape) in (None, "comment")
+                and sum(nblocks[m] >= 2 for m in members) >= dom.thread_posts):
+            continue
+        keys = [(parent, s2) for s2 in shapes[parent] if s2 == shape or _similar(shape, s2)]
+        with_prose = set().union(*(counts.get(k, set()) for k in keys))
+        out |= with_prose
+        if len(with_prose) >= dom.thread_posts or parent == container:
+            out |= set().union(*(texts[k] for k in keys))
+    return out
+
+
+def _plain_posts(dom: DomMain, blocks, repeated: set[str]) -> set[str]:
+    n: dict[str, int] = {}
+    teaser: set[str] = set()
+    for b in blocks:
+        f = b.features
+        headline = (f.get("link_density", 0.0) >= dom.link_list_density
+                    and f.get("units", 0.0) >= dom.headline_link_units)
+        for prefix in _prefixes(b.path):
+            if prefix in repeated:
+                n[prefix] = n.get(prefix, 0) + 1
+                if headline:
+                    teaser.add(prefix)
+    per_parent: dict[str, int] = {}
+    for p in repeated:
+        parent = p.rpartition("/")[0]
+        per_parent[parent] = per_parent.get(parent, 0) + 1
+    return {p for p in n if n[p] >= 2 and p not in teaser
+            and per_parent[p.rpartition("/")[0]] >= dom.thread_posts}
+
+
+def _plain_in_thread(blocks, posts: set[str]) -> bool:
+    if not posts:
+        return False
+    for b in blocks:
+        named = False
+        for k, prefix in enumerate(_prefixes(b.path)):
+            if named and prefix in posts:
+                return True
+            if k < len(b.context):
+                if _names_thread(b.context[k]):
+                    named = True
+                elif not named and _markers_of(b.context[k]) == "comment":
+                    break
+    return False
+
+
+def _plain_story_units(dom: DomMain, blocks, inside, depth: int, posts=None) -> float:
+    total = 0.0
+    for b, ins in zip(blocks, inside):
+        if ins and dom.body_like(b):
+            if posts and any(p in posts for p in _prefixes(b.path)):
+                continue
+            m = _plain_marker(b.context[depth:])
+            if not m or m[1] != "comment":
+                total += b.features.get("units", 0.0)
+    return total
+
+
+def _plain_inside(dom: DomMain, b, depth, repeated, roots, has_story):
+    prefixes = _prefixes(b.path)
+    in_post = any(p in repeated for p in prefixes[depth:])
+    in_comment = False
+    for k, prefix in enumerate(prefixes):
+        if k + 1 <= depth or k >= len(b.context):
+            continue
+        rule = roots.get(prefix)
+        if rule == "comment" and in_post:
+            in_comment = True
+            continue
+        if rule and rule != "header" and prefix not in repeated:
+            return Verdict.drop(rule, f"inside a {rule} region of the article container",
+                                evidence=b.context[k][:60])
+    if b.features.get("link_density", 0.0) >= dom.link_list_density and not dom.body_like(b):
+        return Verdict.drop("link_list", "mostly link text: a list of links",
+                            evidence=f"link density {b.features['link_density']:.2f}")
+    if in_post and not (in_comment and has_story):
+        return Verdict.body("post", "a post of the thread the container holds")
+    return None
+
+
+def _thread_sets(doc, layout) -> list[set[str]]:
+    """Element sets to feed the thread helpers: each parent's children of one shape
+    (what _repeated and _thread pick from), so pages without a thread count too."""
+    groups: dict[tuple[str, str], set[str]] = {}
+    for p, (parent, d) in layout.elements.items():
+        if d is not None:
+            groups.setdefault((parent, _shape(d)), set()).add(p)
+    return [s for s in groups.values() if len(s) >= 2]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_scores_and_thread_helpers_match_the_plain_ones(path):
+    dom = DomMain()
+    doc, verdicts = _doc(path)
+    blocks = list(doc.blocks)
+    layout = dom._layout(blocks)
+    roots = dom._marked_roots(blocks, layout)
+    assert roots == _plain_marked_roots(dom, blocks)
+    assert dom._marked_roots(blocks) == roots
+    sc = dom.scores(blocks, verdicts, roots, layout)
+    plain = _plain_scores(dom, blocks, verdicts, roots)
+    assert list(sc.good.items()) == list(plain.good.items())  # same floats, same order
+    assert list(sc.bad.items()) == list(plain.bad.items())
+    assert sc.descriptor == plain.descriptor
+    assert sc.banned == plain.banned
+    for p in sc.good:
+        if sc.good[p] >= dom.min_good:
+            assert dom._thread(p, sc, layout) == _plain_thread(dom, p, sc, blocks)
+    for s in _thread_sets(doc, layout):
+        assert dom._plain_units(layout, s) == _plain_plain_units(blocks, s)
+        assert dom._posts(layout, s) == _plain_posts(dom, blocks, s)
+        assert dom._in_thread(layout, s) == _plain_in_thread(blocks, s)
+    main = dom.choose(blocks, verdicts, roots, layout)
+    if main is None:
+        return
+    depth = main.count("/")
+    inside = [b.path == main or (b.path or "").startswith(main + "/") for b in blocks]
+    # every ancestor of the container too: deeper levels, other container choices
+    for container in [*_prefixes(main)[1:], main]:
+        d = container.count("/")
+        ins = [b.path == container or (b.path or "").startswith(container + "/") for b in blocks]
+        repeated = dom._repeated(layout, ins, d, container)
+        assert repeated == _plain_repeated(dom, blocks, ins, d, container)
+        posts = dom._posts(layout, repeated)
+        assert posts == _plain_posts(dom, blocks, repeated)
+        assert dom._in_thread(layout, posts) == _plain_in_thread(blocks, posts)
+        assert dom._story_units(layout, ins, d) == _plain_story_units(dom, blocks, ins, d)
+        assert (dom._story_units(layout, ins, d, posts)
+                == _plain_story_units(dom, blocks, ins, d, posts))
+    repeated = dom._repeated(layout, inside, depth, main)
+    for has_story in (False, True):
+        for i, b in enumerate(blocks):
+            if inside[i]:
+                fast = dom._inside(b, layout.lines[i], depth, repeated, roots, has_story)
+                assert fast == _plain_inside(dom, b, depth, repeated, roots, has_story)
+
+
+def _block(i: int, path: str, ctx: tuple[str, ...], units: float = 30.0, ld: float = 0.0) -> Block:
+    feats = {"units": units, "link_density": ld, "punct": 3, "full_stop": 2}
+    return Block(index=i, text="x", key=f"x{i}", path=path, context=ctx, features=feats)
+
+
+def test_thread_helpers_on_a_hand_made_thread():
+    """Posts in a topic element, one in a comment section, a teaser, a one-line reply."""
+    dom = DomMain()
+    base = ("html", "body", "div topic")
+    blocks = [
+        _block(0, "/html/body/div[1]/div[1]/p[1]", (*base, "div post p1", "p")),
+        _block(1, "/html/body/div[1]/div[1]/p[2]", (*base, "div post p1", "p")),
+        _block(2, "/html/body/div[1]/div[2]/p[1]", (*base, "div post p2", "p")),
+        _block(3, "/html/body/div[1]/div[2]/p[2]", (*base, "div post p2", "p"), units=2),
+        _block(4, "/html/body/div[1]/div[3]/p[1]", (*base, "div post p3", "p"), ld=0.9),
+        _block(5, "/html/body/div[1]/div[3]/p[2]", (*base, "div post p3", "p")),
+        _block(6, "/html/body/div[1]/div[4]/p[1]", (*base, "div post first", "p"), units=3),
+        _block(7, "/html/body/div[2]/div[1]/p[1]", ("html", "body", "div comments",
+                                                     "div thread", "p")),
+        _block(8, "/html/body/div[2]/div[1]/p[2]", ("html", "body", "div comments")),
+        _block(9, "/html/body/div[1]", ("html", "body", "div topic")),
+    ]
+    layout = dom._layout(blocks)
+    for container in ("/html/body", "/html/body/div[1]", "/html/body/div[2]"):
+        d = container.count("/")
+        ins = [b.path == container or b.path.startswith(container + "/") for b in blocks]
+        repeated = dom._repeated(layout, ins, d, container)
+        assert repeated == _plain_repeated(dom, blocks, ins, d, container)
+        posts = dom._posts(layout, repeated)
+        assert posts == _plain_posts(dom, blocks, repeated)
+        assert dom._in_thread(layout, posts) == _plain_in_thread(blocks, posts)
+        assert (dom._story_units(layout, ins, d, posts)
+                == _plain_story_units(dom, blocks, ins, d, posts))
+    for s in [*_thread_sets(None, layout), set(), {"/html/body/div[2]/div[1]"}]:
+        assert dom._plain_units(layout, s) == _plain_plain_units(blocks, s)
+        assert dom._posts(layout, s) == _plain_posts(dom, blocks, s)
+        assert dom._in_thread(layout, s) == _plain_in_thread(blocks, s)
+    assert dom._in_thread(layout, {"/html/body/div[1]/div[1]"})
+    assert not dom._in_thread(layout, {"/html/body/div[2]/div[1]"})  # a thread of comments

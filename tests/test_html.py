@@ -204,3 +204,18 @@ def test_a_related_box_set_into_the_story_does_not_end_it():
     art = scrubber.scrub(_blog_post(box))
     assert "Paragraph 11 of the story" in art.text
     assert "Another story" not in art.text
+
+
+@pytest.mark.parametrize("text", [
+    "یہ ایک لمبا جملہ ہے جو اردو میں لکھا گیا ہے، اور یہ ختم ہوتا ہے۔",  # Urdu ، ۔
+    "هذه جملة طويلة مكتوبة باللغة العربية، فهل تنتهي هنا؟",  # Arabic ، ؟
+    "यह हिंदी में लिखा गया एक लंबा वाक्य है, जो यहाँ समाप्त होता है।",  # Devanagari danda
+])
+def test_sentence_marks_of_other_scripts(text):
+    """Arabic-script and Devanagari punctuation counts like 。 and '.': a long
+    Urdu paragraph is prose, not a label (it was dropped as outside_main)."""
+    from scrubber.blocks import measure
+
+    f = measure(text)
+    assert f["punct"] >= 1 and f["ends_sentence"] == 1.0
+    assert f["full_stop"] == (0.0 if text.endswith("؟") else 1.0)

@@ -131,6 +131,19 @@ def _line_of(path: str, ctx: tuple[str, ...], memo: dict[str, tuple[str, ...]],
     return known
 
 
+#: tokens that name a discussion thread: posts inside such an element are the
+#: content, even when each post is marked ``comment`` or ``reply``
+THREAD = frozenset({"topic", "forum", "forums", "conversation",
+                    "postlist", "question", "questions", "bbpress"})
+
+
+@lru_cache(maxsize=4096)
+def _names_thread(descriptor: str) -> bool:
+    """Does a descriptor name a thread (and not a comment section: ``disqus thread``)?"""
+    toks = descriptor.split(" ")[1:]
+    return any(t in THREAD for t in toks) and _markers_of(descriptor) is None
+
+
 def _children(paths: Iterable[str]) -> dict[str, list[str]]:
     """Parent path -> its children among ``paths``, in the order given."""
     kids: dict[str, list[str]] = {}
@@ -143,6 +156,17 @@ def _children(paths: Iterable[str]) -> dict[str, list[str]]:
 def _shape(descriptor: str) -> str:
     """A descriptor without numbered tokens (``post12345``), for spotting repeated siblings."""
     return " ".join(t for t in descriptor.split(" ") if not any(c.isdigit() for c in t))
+
+
+def _similar(a: str, b: str) -> bool:
+    """Same tag and at least half (and two) of the tokens shared (``reply item post`` ~
+    ``reply item post first``)."""
+    ta, tb = a.split(" "), b.split(" ")
+    if ta[0] != tb[0]:
+        return False
+    sa, sb = set(ta[1:]), set(tb[1:])
+    shared = len(sa & sb)  # one shared token (``css``, ``item``) says little
+    return shared >= 2 and shared >= 0.5 * len(sa | sb)
 
 
 def boilerplate_marker(context: Iterable[str]) -> tuple[int, str] | None:
@@ -249,6 +273,12 @@ class DomMain:
     #: with this much story text outside comment regions, repeated comments
     #: are reader comments under a story, not the posts of a thread
     post_story_units: float = 60.0
+    #: a link this long in a repeated element is a headline: the element is a
+    #: teaser in a feed, not a post (whose links are user names and "reply")
+    headline_link_units: float = 15.0
+    #: a thread shows at least this many posts side by side (two same-shaped
+    #: wrappers are as often a page layout: story column, comments column)
+    thread_posts: int = 3
     #: how far above the container to look for repeated posts of a thread
     thread_levels: int = 10
     #: keep the title (h1) and headings just above the container
@@ -390,6 +420,9 @@ class DomMain:
                verdicts: Iterable[Verdict | None] | None = None,
                roots: dict[str, str] | None = None,
                layout: _Layout | None = None) -> str | None:
+        if layout is None:
+            layout = self._layout(blocks)
+        blocks = layout.blocks
         sc = self.scores(blocks, verdicts, roots, layout)
         best, best_path = 0.0, None
         for path in sc.good:
@@ -398,9 +431,9 @@ class DomMain:
             s = self.container_score(path, sc)
             if s > best:
                 best, best_path = s, path
-        return self._thread(best_path, sc) if best_path else None
+        return self._thread(best_path, sc, layout) if best_path else None
 
-    def _thread(self, path: str, sc: ContainerScores) -> str:
+    def _thread(self, path: str, sc: ContainerScores, layout: _Layout | None = None) -> str:
         """Widen a container that is one of repeated posts to the list holding them all.
 
         ``div.post#p1`` wins on its own; its siblings ``div.post#p2``... are
@@ -421,7 +454,23 @@ class DomMain:
             good = sum(sc.good[p] for p in sibs)
             if sibs and good >= self.min_good / 2 and good >= sum(sc.bad[p] for p in sibs) / 2:
                 return parent
+            if layout is not None and len(sibs) + 1 >= self.thread_posts and _markers_of(
+                    sc.descriptor[node]) in (None, "comment"):
+                # replies of one line ("元旦快乐") have no prose, but plain text
+                text = self._plain_units(layout, set(sibs))
+                if text >= self.min_good and text >= sum(sc.bad[p] for p in sibs) / 2:
+                    return parent
         return path
+
+    @staticmethod
+    def _plain_units(layout: _Layout, elements: set[str]) -> float:
+        """Units of non-link text inside ``elements``."""
+        total = 0.0
+        for b, line in zip(layout.blocks, layout.lines):
+            if not elements.isdisjoint(line):  # each block counts once
+                f = b.features
+                total += f.get("units", 0.0) * (1.0 - f.get("link_density", 0.0))
+        return total
 
     def __call__(self, doc, verdicts: list[Verdict | None]) -> list[Verdict | None]:
         if doc.kind != "html" or not doc.blocks:
@@ -442,11 +491,19 @@ class DomMain:
             return out
         depth = main.count("/")
         inside = [b.path == main or (b.path or "").startswith(main + "/") for b in doc.blocks]
-        repeated = self._repeated(layout, inside, depth)
+        repeated = self._repeated(layout, inside, depth, main)
         story = self._story_units(layout, inside, depth)
-        if story >= self.story_units:
-            repeated = set()  # an article with reader comments under it, not a thread
-        self_story = story >= self.post_story_units
+        posts = self._posts(layout, repeated)
+        thread = self._in_thread(layout, posts)
+        if story >= self.story_units and not thread and self._story_units(
+                layout, inside, depth, posts) >= self.story_units:
+            # an article with reader comments under it, not a thread; but when
+            # posts themselves hold the text (a Discuz thread of long replies,
+            # no comment tokens anywhere) they are the content
+            repeated = set()
+        # reader comments under a story are judged like other text, but the
+        # replies of a thread (posts inside a thread/topic/forum element) are kept
+        self_story = story >= self.post_story_units and not thread
         first_in = inside.index(True)
         out = list(verdicts)
         for i, (b, v) in enumerate(zip(doc.blocks, verdicts)):
@@ -510,32 +567,118 @@ class DomMain:
             return False
         return all(not self.body_like(x) for x in blocks[i + 1:first_in]) and first_in - i <= 8
 
-    def _story_units(self, layout: _Layout, inside: list[bool], depth: int) -> float:
-        """Body-like units inside the container and outside any comment region in it."""
+    def _story_units(self, layout: _Layout, inside: list[bool], depth: int,
+                     posts: set[str] | None = None) -> float:
+        """Body-like units inside the container and outside any comment region in it
+        (and outside the repeated ``posts``, if given)."""
         total = 0.0
-        for b, ins, body in zip(layout.blocks, inside, layout.body):
+        for b, ins, line, body in zip(layout.blocks, inside, layout.lines, layout.body):
             if ins and body:
+                if posts and not posts.isdisjoint(line):  # inside one of the posts
+                    continue
                 m = boilerplate_marker(b.context[depth:])
                 if not m or m[1] != "comment":
                     total += b.features.get("units", 0.0)
         return total
 
-    def _repeated(self, layout: _Layout, inside: list[bool], depth: int) -> set[str]:
-        """Paths of elements below the container that repeat (posts of a thread)."""
-        counts: dict[tuple[str, str], set[str]] = {}
-        for b, ins, line, body in zip(layout.blocks, inside, layout.lines, layout.body):
-            if not ins or not body:
+    def _posts(self, layout: _Layout, repeated: set[str]) -> set[str]:
+        """The repeated elements that look like posts, not teasers or paragraphs.
+
+        A post holds several blocks (author, date, text) and its links are short
+        (a user name, "reply"); a teaser in a feed has its headline as a long link,
+        and a repeated ``p.paragraph`` is one block of an article. Two wrappers of
+        the same shape are a layout, not a thread: a thread has ``thread_posts``.
+        """
+        if not repeated:
+            return set()  # nothing repeats: no posts (most pages)
+        n: dict[str, int] = {}
+        teaser: set[str] = set()
+        for b, line in zip(layout.blocks, layout.lines):
+            if repeated.isdisjoint(line):
+                continue
+            f = b.features
+            headline = (f.get("link_density", 0.0) >= self.link_list_density
+                        and f.get("units", 0.0) >= self.headline_link_units)
+            for prefix in line:
+                if prefix in repeated:
+                    n[prefix] = n.get(prefix, 0) + 1
+                    if headline:
+                        teaser.add(prefix)
+        per_parent: dict[str, int] = {}
+        for p in repeated:
+            parent = p.rpartition("/")[0]
+            per_parent[parent] = per_parent.get(parent, 0) + 1
+        return {p for p in n if n[p] >= 2 and p not in teaser
+                and per_parent[p.rpartition("/")[0]] >= self.thread_posts}
+
+    @staticmethod
+    def _in_thread(layout: _Layout, posts: set[str]) -> bool:
+        """Do the posts sit inside an element named for a thread (``topic``, ``forum``,
+        ``conversation``, ``postlist``, ``question``) that is not a comment section
+        and not inside one (``div.article-comments > ul.thread-list``)?"""
+        if not posts:
+            return False
+        for b, line in zip(layout.blocks, layout.lines):
+            if posts.isdisjoint(line):
+                continue  # the scan below only returns at one of the posts
+            ctx = b.context
+            named = False  # an element above this one names a thread
+            for k, prefix in enumerate(line):
+                if named and prefix in posts:
+                    return True
+                if k < len(ctx):
+                    if _names_thread(ctx[k]):
+                        named = True
+                    elif not named and _markers_of(ctx[k]) == "comment":
+                        break  # a "thread" inside a comment section is a comment thread
+        return False
+
+    def _repeated(self, layout: _Layout, inside: list[bool], depth: int,
+                  container: str | None = None) -> set[str]:
+        """Paths of elements below the container that repeat (posts of a thread).
+
+        Siblings of one shape repeat when at least ``repeated`` of them hold prose.
+        From ``thread_posts`` of them on, every sibling of that shape (or of a
+        similar shape) with some text is one of them too: a reply like "Thanks,
+        that worked" has no sentence punctuation, yet is a post.
+        """
+        counts: dict[tuple[str, str], set[str]] = {}  # members holding prose
+        texts: dict[tuple[str, str], set[str]] = {}  # members holding any plain text
+        nblocks: dict[str, int] = {}  # text blocks per member
+        for b, ins, line, prose in zip(layout.blocks, inside, layout.lines, layout.body):
+            if not ins:
+                continue
+            f = b.features
+            if not prose and f.get("units", 0.0) * (1.0 - f.get("link_density", 0.0)) < 1:
                 continue
             ctx = b.context
             for k in range(depth, min(len(line), len(ctx))):  # elements below the container
                 shape = _shape(ctx[k])
                 if " " not in shape:  # bare tags (tr, p, li) repeat in any layout
                     continue
-                counts.setdefault((line[k - 1], shape), set()).add(line[k])
+                prefix = line[k]
+                key = (line[k - 1], shape)
+                texts.setdefault(key, set()).add(prefix)
+                nblocks[prefix] = nblocks.get(prefix, 0) + 1
+                if prose:
+                    counts.setdefault(key, set()).add(prefix)
+        shapes: dict[str, list[str]] = {}  # parent -> shapes of its children with text
+        for parent, shape in texts:
+            shapes.setdefault(parent, []).append(shape)
         out: set[str] = set()
-        for members in counts.values():
-            if len(members) >= self.repeated:
-                out |= members
+        for (parent, shape), members in texts.items():
+            if len(counts.get((parent, shape), ())) < self.repeated and not (
+                    parent == container and _markers_of(shape) in (None, "comment")
+                    and sum(nblocks[m] >= 2 for m in members) >= self.thread_posts):
+                continue  # the container's own repeated children are posts, prose or not
+            # a sibling of nearly the same shape is one more of them: the first
+            # post of a thread (``post first starter``), odd/even rows
+            keys = [(parent, s2) for s2 in shapes[parent]
+                    if s2 == shape or _similar(shape, s2)]
+            with_prose = set().union(*(counts.get(k, set()) for k in keys))
+            out |= with_prose
+            if len(with_prose) >= self.thread_posts or parent == container:  # else: layout?
+                out |= set().union(*(texts[k] for k in keys))
         return out
 
     def _inside(self, b: Block, line: tuple[str, ...], depth: int, repeated: set[str],

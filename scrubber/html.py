@@ -1,6 +1,6 @@
 """HTML pages: DOM -> blocks with provenance and features, plus page metadata.
 
-:func:`parse_page` parses markup with ``lxml.html`` and walks the tree once,
+:func:`parse_page` parses markup with lxml (libxml2) and walks the tree once,
 with an explicit stack (no recursion, no per-block XPath). Every piece of
 visible text lands in exactly one :class:`~scrubber.model.Block`:
 

@@ -472,6 +472,11 @@ def _char_classes(sets: list[frozenset[str]]) -> tuple[dict[str, int], list[froz
     return class_of, class_sets
 
 
+@lru_cache(maxsize=1024)  # classes of a rule set repeat the same literal characters
+def _char_finder(chars: frozenset[str]):
+    return re.compile("[" + "".join(map(re.escape, sorted(chars))) + "]")
+
+
 _CHOSEN_MAX = 256  # per table row: cached choices of entries by gate characters found
 
 
@@ -508,6 +513,7 @@ class RuleIndex:
         self._end_class_of, self._end_class_sets = _char_classes(ends)
         self._table: dict[tuple[int, int, int], Any] = {}
         self._per_class: dict[tuple[int, int], list[Any]] = {}
+        self._all_finder: Any = None
 
     def _class_entries(
         self, cls: int, end_cls: int
@@ -575,11 +581,25 @@ class RuleIndex:
             else:
                 for lit in lits:
                     gate[lit[0]] = gate.get(lit[0], 0) | 1 << i
-        finder = re.compile("[" + "".join(map(re.escape, sorted(gate))) + "]") if gate else None
+        finder = self._finder() if gate else None
         got = (tuple(entries), tuple(e for e in entries if e[2] is None), plain_mask,
                finder, gate, {})
         self._table[(band, cls, end_cls)] = got
         return got
+
+    def _finder(self):
+        """A stdlib class of the first characters of every literal of every rule:
+        compiled once per index and shared by all table rows (compiling one per
+        row cost more than the screening saved; a row's ``gate`` ignores the
+        characters it does not need)."""
+        if self._all_finder is None:
+            firsts = set()
+            for cls in range(len(self._class_sets)):
+                for e in self._class_entries(cls, -1):
+                    if e is not None and e[2] is not None:
+                        firsts.update(lit[0] for lit in e[2])
+            self._all_finder = _char_finder(frozenset(firsts))
+        return self._all_finder
 
     def match(self, text: str, key: str) -> RuleMatch | None:
         """The first rule (in order) whose pattern is found in ``key``."""
@@ -601,7 +621,7 @@ class RuleIndex:
             picked = chosen.get(present)
             if picked is None:
                 for c in present:
-                    mask |= gate[c]
+                    mask |= gate.get(c, 0)  # the finder is shared: some gate nothing here
                 picked = tuple(e for i, e in enumerate(entries) if mask >> i & 1)
                 if len(chosen) < _CHOSEN_MAX:
                     chosen[present] = picked

@@ -315,6 +315,9 @@ def _walk(root, found: _Found, url: str | None) -> None:
             _emit(frame, found)
             _add(frame, el.tail, parent[5])
             return None
+        if kind == _INLINE and not len(el):
+            _inline_leaf(el, tag, frame, parent[5])
+            return None
         phidden = parent[6]
         names = el.keys()
         if names:
@@ -373,6 +376,32 @@ def _walk(root, found: _Found, url: str | None) -> None:
         # children (see the loop below): most elements are leaves.
         return [el, None, frame, path, ctx, in_link, phidden or hidden_here, None,
                 cell_mode, fig, own]
+
+    def _inline_leaf(el, tag, frame, in_link):
+        """An inline element without children (most links, <b>, <span>): its text
+        and tail join the current block; no path, context or descriptor is made
+        (nothing would read them). Same steps as opening and closing it."""
+        text = el.text
+        if tag == "a":
+            if el.get("rel") == "author" and not found.author_link:
+                found.author_link = " ".join(_text_content(el).split())
+            if frame.after_link:
+                frame.parts.append(" ")  # <a>Home</a><a>News</a> are two words
+            if text:
+                frame.after_link = False
+                frame.parts.append(text)
+                frame.link += len(text.strip())
+        else:
+            if tag == "time" and not found.time:
+                found.time = el.get("datetime") or ""
+            if text:
+                frame.after_link = False
+                frame.parts.append(text)
+                if in_link:
+                    frame.link += len(text.strip())
+        if el.tag == "a" and frame.parts:
+            frame.after_link = True
+        _add(frame, el.tail, in_link)
 
     def close_el(entry, parent):
         """Handle the end of an element: its own block ends, its tail follows."""

@@ -768,6 +768,26 @@ def run_worker(
 # --------------------------------------------------------------------------
 
 
+def merge_round(first: dict, later: dict) -> dict:
+    """A tool's results over two rounds: the later round's page times join the
+    first's. Outputs, scores and memory figures stay those of the first round
+    (memory is per worker process); plain-text mode keeps the faster run."""
+    if "pages" not in later:
+        return first
+    for a, b in zip(first["pages"], later["pages"], strict=True):
+        if not a["error"] and not b["error"]:
+            a["ns"] += b["ns"]
+    tm_a, tm_b = first.get("text_mode"), later.get("text_mode")
+    if tm_a and tm_b:
+        for label, row in tm_b.items():
+            old = tm_a.get(label)
+            if old is None or (row.get("seconds") or 1e18) < (old.get("seconds") or 1e18):
+                tm_a[label] = row
+    first["wall_s"] = first.get("wall_s", 0.0) + later.get("wall_s", 0.0)
+    first["rounds"] = first.get("rounds", 1) + 1
+    return first
+
+
 def page_ms(rec: dict, stat: str) -> float | None:
     if rec.get("error") or not rec["ns"]:
         return None
@@ -857,18 +877,22 @@ def fx(r: dict | None, key: str) -> str:
 
 def render_markdown(meta: dict, results: dict[str, dict]) -> str:
     ran = {t: r for t, r in results.items() if "pages" in r}
+    n_rounds = meta.get("rounds", 1)
+    rounds = f" × {n_rounds} rounds, tools in turn" if n_rounds > 1 else ""
     lines = [
         f"Measured {meta['date']} on commit `{meta['commit']}` · Python {meta['python']} · "
         f"{meta['machine']} · sets: {', '.join(meta['sets'])}"
         f"{' (first ' + str(meta['limit']) + ' pages each)' if meta['limit'] else ''} · "
-        f"repeat {meta['repeat']} (per-page {meta['stat']}) · timeout {meta['timeout']:g} s",
+        f"repeat {meta['repeat']}{rounds} (per-page {meta['stat']}) · "
+        f"timeout {meta['timeout']:g} s",
         "",
         f"`{meta['command']}`",
         "",
     ]
 
     lines += [
-        "### Speed (HTML pages, one core, tools run one after another)",
+        "### Speed (HTML pages, one core, tools run one after another"
+        + (", in rounds" if n_rounds > 1 else "") + ")",
         "",
         "| tool | version | pages ok | failed | pages/s | median ms | p95 ms | p99 ms | total s "
         "| × lxml parse | × lxml (per-page median) | × trafilatura | peak RSS MB | +RSS MB |",
@@ -1116,6 +1140,13 @@ def parse_args(argv=None):
     ap.add_argument("--limit", type=int, default=None, help="first N cases of each set")
     ap.add_argument("--repeat", type=int, default=1, help="timed passes over the pages (default 1)")
     ap.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run every tool this many times, tools in turn, and keep each page's "
+        "times from all rounds (default 1); evens out load that changes during the run",
+    )
+    ap.add_argument(
         "--stat",
         choices=("min", "median"),
         default="min",
@@ -1179,6 +1210,8 @@ def parse_args(argv=None):
     args.tools = list(dict.fromkeys(tools))
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
+    if args.rounds < 1:
+        ap.error("--rounds must be at least 1")
     return args
 
 
@@ -1200,20 +1233,27 @@ def main(argv=None) -> int:
     dirty = " (+ uncommitted changes)" if _git(["status", "--porcelain", "--", "scrubber"]) else ""
     commit = (_git(["rev-parse", "--short", "HEAD"]) or "?") + dirty
     results: dict[str, dict] = {}
-    for tool in args.tools:
-        print(f"== {tool}", file=sys.stderr, flush=True)
-        t0 = time.perf_counter()
-        if args.inprocess:
-            res = run_worker(**worker_kwargs(tool, args, out_dir), progress=not args.quiet)
-        else:
-            res = run_tool_in_subprocess(tool, args, out_dir)
-        res["wall_s"] = time.perf_counter() - t0
+    # Rounds: every tool runs once per round, tools in turn, so a change in the
+    # machine's load during the run falls on all of them alike.
+    for rnd in range(args.rounds):
+        for tool in args.tools:
+            if rnd and "pages" not in results[tool]:
+                continue  # skipped in the first round
+            label = f" (round {rnd + 1}/{args.rounds})" if args.rounds > 1 else ""
+            print(f"== {tool}{label}", file=sys.stderr, flush=True)
+            t0 = time.perf_counter()
+            if args.inprocess:
+                res = run_worker(**worker_kwargs(tool, args, out_dir), progress=not args.quiet)
+            else:
+                res = run_tool_in_subprocess(tool, args, out_dir)
+            res["wall_s"] = time.perf_counter() - t0
+            results[tool] = res if rnd == 0 else merge_round(results[tool], res)
+    for res in results.values():
         if "pages" in res:
             res["speed"] = speed_summary(res, args.stat)
             res["accuracy"] = accuracy_summary(res)
         else:
-            print(f"   skipped: {res.get('skipped')}", file=sys.stderr, flush=True)
-        results[tool] = res
+            print(f"   {res['tool']} skipped: {res.get('skipped')}", file=sys.stderr, flush=True)
     for res in results.values():
         if "pages" in res:
             res["ratios"] = {
@@ -1229,6 +1269,7 @@ def main(argv=None) -> int:
         "sets": args.sets,
         "limit": args.limit,
         "repeat": args.repeat,
+        "rounds": args.rounds,
         "stat": args.stat,
         "timeout": args.timeout,
         "tools": args.tools,

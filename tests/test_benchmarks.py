@@ -294,3 +294,32 @@ def test_failures_are_counted_not_fatal(br, tiny_data, tmp_path, monkeypatch):
     res = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))["results"]
     assert res["gne"]["speed"]["failed"] == 1 and res["gne"]["speed"]["ok"] == 1
     assert res["gne"]["accuracy"]["overall"]["crash"] == 1
+
+
+def test_rounds_pool_every_page_time_and_keep_first_outputs(br, tiny_data, tmp_path):
+    """--rounds 2 runs each tool twice, in turn; every page gets one time per round
+    (per pass), and scores are those of the first round."""
+    out = tmp_path / "out"
+    rc = br.main(["--data", str(tiny_data), "--tools", "scrubber,lxml", "--limit", "2",
+                  "--out", str(out), "--rounds", "2", "--inprocess", "--quiet",
+                  "--no-text-mode", "--timeout", "60"])
+    assert rc == 0
+    doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert doc["meta"]["rounds"] == 2
+    res = doc["results"]
+    assert all(len(p["ns"]) == 2 for p in res["scrubber"]["pages"])
+    assert all(len(p["ns"]) == 2 for p in res["lxml"]["pages"])
+    assert res["scrubber"]["rounds"] == 2
+    assert res["scrubber"]["accuracy"]["overall"]["pages"] == 3
+
+
+def test_merge_round_keeps_first_failures_and_faster_text_mode(br):
+    first = {"pages": [{"ns": [5], "error": None}, {"ns": [], "error": "boom"}],
+             "text_mode": {"per text": {"seconds": 2.0}}, "wall_s": 1.0}
+    later = {"pages": [{"ns": [3], "error": None}, {"ns": [4], "error": None}],
+             "text_mode": {"per text": {"seconds": 1.5}}, "wall_s": 1.0}
+    got = br.merge_round(first, later)
+    assert got["pages"][0]["ns"] == [5, 3]
+    assert got["pages"][1] == {"ns": [], "error": "boom"}
+    assert got["text_mode"]["per text"]["seconds"] == 1.5
+    assert br.merge_round(got, {"tool": "x", "skipped": "no"}) is got

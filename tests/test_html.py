@@ -219,3 +219,28 @@ def test_sentence_marks_of_other_scripts(text):
     f = measure(text)
     assert f["punct"] >= 1 and f["ends_sentence"] == 1.0
     assert f["full_stop"] == (0.0 if text.endswith("؟") else 1.0)
+
+
+def test_a_sidebar_that_comes_before_the_story_in_the_source_does_not_end_it():
+    """A "Related stories" box placed above the story in the markup is followed by far
+    more story text outside the box than came before it: it is not the story's end."""
+    lead = "<p>A short standfirst that sets the story up for the reader in one sentence.</p>" * 3
+    side = ("<div class='box'><h3>Related stories</h3><ul><li><a href='/a'>Another story</a>"
+            "</li><li><a href='/b'>And one more</a></li></ul></div>")
+    story = "".join(f"<p>Paragraph {i} of the story goes on with several words, as stories do.</p>"
+                    for i in range(12))
+    page = f"<html><body><div class='main'>{lead}{side}{story}</div></body></html>"
+    art = scrubber.scrub(page)
+    assert "Paragraph 11 of the story" in art.text
+    assert "Another story" not in art.text
+
+
+def test_a_related_heading_after_the_story_still_ends_it():
+    story = "".join(f"<p>Paragraph {i} of the story goes on with several words, as stories do.</p>"
+                    for i in range(6))
+    feed = ("<div class='box'><h3>Related stories</h3>"
+            + "<p>Another story, told in a teaser sentence that runs on for a while.</p>" * 3
+            + "</div>")
+    art = scrubber.scrub(f"<html><body><div class='main'>{story}{feed}</div></body></html>")
+    assert "Paragraph 5 of the story" in art.text
+    assert "teaser sentence" not in art.text

@@ -149,6 +149,11 @@ class ArticleEnd:
     #: ... or this much body text (a few sentences) before a marker that never
     #: opens a story (a related list, comments, a disclaimer): what follows is a feed
     min_units_before: float = 60.0
+    #: ... unless, in HTML, more than this many times as much body text follows
+    #: outside the marker's own box (a sidebar that comes first in the source)
+    max_after_ratio: float = 2.0
+    #: markers that also head sidebars ("Top stories", "Recent comments")
+    sidebar_rules: frozenset[str] = frozenset({"related", "comment"})
     closing_rules: frozenset[str] = frozenset(
         {"related", "comment", "disclaimer", "teaser", "copyright"})
     #: how far to look after another marker (an editor or source line) for
@@ -176,13 +181,47 @@ class ArticleEnd:
                 # into the story ends the box, not the story around it.
                 aside = any(d == "aside" or d.startswith("aside ")
                             for d in doc.blocks[i].context)
-                enough = before >= self.min_units_before and not pointer and not aside
+                # And a sidebar first in the source: far more story after the
+                # heading's own box than before it (HTML only: paths show the box).
+                enough = (before >= self.min_units_before and not pointer and not aside
+                          and not (v.rule in self.sidebar_rules
+                                   and self._box_above_story(doc, verdicts, weights, i, before)))
                 closing = enough and (v.rule in self.closing_rules
                                       or not self._story_goes_on(doc, verdicts, i))
                 if closing or before / total >= self.min_share_before:
                     return self._cut(doc, verdicts, i)
             before += weights[i]
         return verdicts
+
+    def _box_above_story(self, doc, verdicts: list[Verdict | None], weights: list[float],
+                         at: int, before: float) -> bool:
+        """Does far more body text follow outside the marker's box, before the next
+        marker, than came before it?
+
+        The box is the smallest element around the marker that holds other
+        blocks too (``<h2><div>Related</div></h2><ul>...`` -> the h2's parent,
+        which holds the list the heading introduces). Counting stops at the
+        next marker: a second feed heading starts another feed."""
+        path = doc.blocks[at].path or ""
+        if not path.startswith("/") or before <= 0:
+            return False
+        others = [b.path or "" for j, b in enumerate(doc.blocks) if j != at]
+        box = path
+        while True:
+            box = box.rpartition("/")[0]
+            if not box:
+                return False  # nothing else on the page shares an element with it
+            prefix = box + "/"
+            if any(p.startswith(prefix) for p in others):
+                break
+        after = 0.0
+        for j in range(at + 1, len(weights)):
+            v = verdicts[j]
+            if v is not None and v.marks_end and not v.keep:
+                break
+            if weights[j] and not (doc.blocks[j].path or "").startswith(prefix):
+                after += weights[j]
+        return after > self.max_after_ratio * before
 
     def _story_goes_on(self, doc, verdicts: list[Verdict | None], at: int) -> bool:
         for j in range(at + 1, min(at + 1 + self.lookahead, len(verdicts))):

@@ -244,47 +244,20 @@ def _set_chars(items) -> set[str]:
 
 def _first(seq) -> tuple[set[str], bool]:
     """Characters a match of ``seq`` can start with, and whether it can be empty."""
-    from re import _constants as C
-
-    out: set[str] = set()
-    for op, av in seq:
-        if op is C.AT or op is C.ASSERT or op is C.ASSERT_NOT:
-            continue  # zero width
-        if op is C.LITERAL:
-            if av == 0xE000:
-                raise _Any
-            out.add(chr(av))
-            return out, False
-        if op is C.IN:
-            out |= _set_chars(av)
-            return out, False
-        if op is C.SUBPATTERN:
-            chars, empty = _first(av[3])
-        elif op is C.BRANCH:
-            chars, empty = set(), False
-            for alt in av[1]:
-                c, e = _first(alt)
-                chars |= c
-                empty = empty or e
-        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
-            lo, _hi, sub = av
-            chars, empty = _first(sub)
-            empty = empty or lo == 0
-        else:
-            raise _Any
-        out |= chars
-        if not empty:
-            return out, False
-    return out, True
+    return _edge(seq, from_end=False)
 
 
 def _last(seq) -> tuple[set[str], bool]:
-    """Characters a match of ``seq`` can end with, and whether it can be empty
-    (:func:`_first` read from the end)."""
+    """Characters a match of ``seq`` can end with, and whether it can be empty."""
+    return _edge(seq, from_end=True)
+
+
+def _edge(seq, from_end: bool) -> tuple[set[str], bool]:
+    """:func:`_first` (or, ``from_end``, :func:`_last`) of a parsed pattern."""
     from re import _constants as C
 
     out: set[str] = set()
-    for op, av in reversed(seq):
+    for op, av in (reversed(seq) if from_end else seq):
         if op is C.AT or op is C.ASSERT or op is C.ASSERT_NOT:
             continue  # zero width
         if op is C.LITERAL:
@@ -296,16 +269,16 @@ def _last(seq) -> tuple[set[str], bool]:
             out |= _set_chars(av)
             return out, False
         if op is C.SUBPATTERN:
-            chars, empty = _last(av[3])
+            chars, empty = _edge(av[3], from_end)
         elif op is C.BRANCH:
             chars, empty = set(), False
             for alt in av[1]:
-                c, e = _last(alt)
+                c, e = _edge(alt, from_end)
                 chars |= c
                 empty = empty or e
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
             lo, _hi, sub = av
-            chars, empty = _last(sub)
+            chars, empty = _edge(sub, from_end)
             empty = empty or lo == 0
         else:
             raise _Any

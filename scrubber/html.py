@@ -259,6 +259,25 @@ def _is_data_row(tr) -> bool:
     return next(tr.iter(*_LAYOUT_IN_ROW), None) is None
 
 
+# Script types whose content is markup a page's script renders in place. Blogger
+# keeps every post inside <script type="text/template"> in its articleBody
+# element; read there (only as a child of the story element), it is the story.
+_TEMPLATE_TYPES = frozenset({"text/template", "text/x-template", "text/html"})
+
+
+_TEMPLATE_MIN_CHARS = 300  # non-space characters: a story's worth of text
+
+
+def _names_story(descriptor: str) -> bool:
+    """Is the element (its descriptor) named as the story itself? Only the
+    template's own parent counts, and never <body>/<html> (pages name their
+    body after the page type: ``<body class="story">``)."""
+    from .filters.dom import STORY
+
+    tag, _, rest = descriptor.partition(" ")
+    return tag not in ("body", "html") and any(t in STORY for t in rest.split(" "))
+
+
 # What the walk does with an element, by tag (one dict lookup per element).
 _INLINE, _SKIP, _BR, _IMG, _BLOCK = range(5)
 _KIND: dict[str, int] = {
@@ -299,8 +318,14 @@ def _walk(root, found: _Found, url: str | None) -> None:
         if kind == _SKIP:
             if tag == "head":
                 _scan_head(el, found)
-            elif tag == "script" and "ld+json" in (el.get("type") or ""):
-                found.jsonld.append(el.text or "")
+            elif tag == "script":
+                typ = (el.get("type") or "").strip().lower()
+                if "ld+json" in typ:
+                    found.jsonld.append(el.text or "")
+                elif typ in _TEMPLATE_TYPES and parent[4] and _names_story(parent[4][-1]):
+                    entry = _template(el, parent)
+                    if entry is not None:
+                        return entry
             elif tag == "title" and not found.doc_title:
                 found.doc_title = " ".join(_text_content(el).split())
             elif tag == "meta":
@@ -403,6 +428,29 @@ def _walk(root, found: _Found, url: str | None) -> None:
             frame.after_link = True
         _add(frame, el.tail, in_link)
 
+    def _template(el, parent):
+        """A stack entry that reads a template script's markup in its place (see
+        ``_TEMPLATE_TYPES``), or ``None`` when it holds no markup."""
+        markup = el.text or ""
+        if "<" not in markup:
+            return None
+        try:
+            doc = etree.fromstring(f"<div>{markup}</div>", _PARSER)
+        except (etree.ParserError, ValueError, TypeError):
+            return None
+        content = doc.find("body/div") if doc is not None else None
+        if content is None or len("".join(_text_content(content).split())) < _TEMPLATE_MIN_CHARS:
+            return None  # a widget's markup (an overlay, a banner), not a story
+        content.tail = el.tail  # the script's own tail follows its content
+        k = 1 + sum(1 for _ in el.itersiblings("script", preceding=True))
+        path = f"{parent[3]}/script[{k}]"
+        ctx = (*parent[4], "script template")
+        _emit(parent[2], found)
+        frame = _Frame("script", path, ctx, Role.PARAGRAPH)
+        _add(frame, content.text, parent[5])
+        return [content, iter(content), frame, path, ctx, parent[5], parent[6], {},
+                False, parent[9], True]
+
     def close_el(entry, parent):
         """Handle the end of an element: its own block ends, its tail follows."""
         if entry[10]:  # the element had its own block
@@ -426,7 +474,9 @@ def _walk(root, found: _Found, url: str | None) -> None:
         if child is not None:
             got = open_el(child, entry)
             if got is not None:
-                if len(child):
+                if got[1] is not None:  # a template's content, read in place
+                    push(got)
+                elif len(child):
                     got[1], got[7] = iter(child), {}
                     push(got)
                 else:  # a leaf ends where it starts

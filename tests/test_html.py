@@ -244,3 +244,21 @@ def test_a_related_heading_after_the_story_still_ends_it():
     art = scrubber.scrub(f"<html><body><div class='main'>{story}{feed}</div></body></html>")
     assert "Paragraph 5 of the story" in art.text
     assert "teaser sentence" not in art.text
+
+
+def test_template_script_inside_the_story_element_is_read_in_place():
+    """Blogger keeps the post in <script type="text/template"> inside articleBody; a
+    template elsewhere (a widget's markup) stays unread like any script."""
+    story = "".join(f"<p>Paragraph {i} of the post, rendered by a script, goes on.</p>"
+                    for i in range(8))
+    page = ("<html><body><div class='post'><h1>The post</h1>"
+            "<div itemprop='articleBody'><script type='text/template'>" + story +
+            "</script>After the template.</div></div>"
+            "<div class='widget'><script type='text/template'><p>Widget {{name}} says hello"
+            " to you today, in a sentence.</p></script></div></body></html>")
+    art = scrubber.scrub(page)
+    assert "Paragraph 7 of the post" in art.text
+    assert "Widget" not in art.text and "Widget" not in " ".join(b.text for b in art.boilerplate)
+    paths = [b.path for b in art.blocks if b.text.startswith("Paragraph 0")]
+    assert paths and "/script[1]/" in paths[0]
+    assert any(b.text == "After the template." for b in art.blocks)

@@ -406,24 +406,14 @@ def _walk(root, found: _Found, url: str | None) -> None:
         """An inline element without children (most links, <b>, <span>): its text
         and tail join the current block; no path, context or descriptor is made
         (nothing would read them). Same steps as opening and closing it."""
-        text = el.text
         if tag == "a":
             if el.get("rel") == "author" and not found.author_link:
                 found.author_link = " ".join(_text_content(el).split())
             if frame.after_link:
                 frame.parts.append(" ")  # <a>Home</a><a>News</a> are two words
-            if text:
-                frame.after_link = False
-                frame.parts.append(text)
-                frame.link += len(text.strip())
-        else:
-            if tag == "time" and not found.time:
-                found.time = el.get("datetime") or ""
-            if text:
-                frame.after_link = False
-                frame.parts.append(text)
-                if in_link:
-                    frame.link += len(text.strip())
+        elif tag == "time" and not found.time:
+            found.time = el.get("datetime") or ""
+        _add(frame, el.text, in_link or tag == "a")
         if el.tag == "a" and frame.parts:
             frame.after_link = True
         _add(frame, el.tail, in_link)

@@ -262,3 +262,36 @@ def test_template_script_inside_the_story_element_is_read_in_place():
     paths = [b.path for b in art.blocks if b.text.startswith("Paragraph 0")]
     assert paths and "/script[1]/" in paths[0]
     assert any(b.text == "After the template." for b in art.blocks)
+
+
+_PHRASES = ["清晨五點出發 天色還是一片深藍 車窗外只有路燈", "沿著溪谷往上開了兩個小時 霧氣慢慢散開 山頭露出金色",
+            "營地主人早已在門口等候 熱茶和烤地瓜讓人暖了起來", "這次選的位置靠近楓樹林 葉子還沒全紅 顏色卻很分明",
+            "孩子們一放下背包就往小溪跑 撿石頭 找小魚", "午後起風 氣溫掉得很快 趕緊把外帳拉好 再加一層睡墊",
+            "晚餐大家圍著爐火聊天 不知不覺就到了深夜", "半夜醒來看見滿天星星 只聽得到溪水的聲音"]
+
+
+def _phrase_blog(after: str) -> str:
+    story = "".join(f"<p>{p}</p>" for p in _PHRASES)
+    return (f"<html><body><div class='menu'><a href='/'>首頁</a> <a href='/b'>部落格</a></div>"
+            f"<div class='post'><div class='post-content'>{story}</div>{after}</div>"
+            "<div class='footer'>Powered by 示例部落格</div></body></html>")
+
+
+def test_a_story_without_sentence_marks_is_found_by_its_plain_lines():
+    """No line has punctuation, so no element wins by sentences: the one with the plain lines does."""
+    art = scrubber.scrub(_phrase_blog(""))
+    assert all(p in art.text for p in _PHRASES)
+    assert "首頁" not in art.text and "Powered by" not in art.text
+
+
+def test_the_container_is_trusted_when_the_text_reading_keeps_almost_none_of_it():
+    """A punctuated first and last line make the story's element win, but the text
+    reading, which reads sentences, would keep only one of them."""
+    first = "<p>這是我們第三次來這個營地，每次的季節都不一樣，感受也不同。</p>"
+    last = "<p>營地電話：03-584-7231，楓紅期間須過中午才可搭帳，水電都很方便。</p>"
+    page = _phrase_blog("").replace("<div class='post-content'>", "<div class='post-content'>" + first)
+    art = scrubber.scrub(page.replace("</p></div>", "</p>" + last + "</div>", 1))
+    assert first[3:-4] in art.text and last[3:-4] in art.text
+    assert all(p in art.text for p in _PHRASES)
+    reasons = {v.reason for b, v in zip(art.blocks, art.verdicts) if b.text in _PHRASES}
+    assert reasons == {"plain text of the article container"}

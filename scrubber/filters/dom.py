@@ -12,7 +12,7 @@ Rule ids they emit: ``hidden``, ``nav``, ``footer``, ``aside``, ``header``,
 from __future__ import annotations
 
 from collections.abc import Container, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..model import Block, Role, Verdict
@@ -291,6 +291,14 @@ class DomMain:
     #: below this much body text the text reading has no say (code how-tos,
     #: threads of one-line replies: no sentences, yet a clear container)
     veto_units: float = 60.0
+    #: the text reading keeping under this share of the container's plain text
+    #: means the story has no sentences the reading knows: trust the container
+    sparse_share: float = 0.25
+    #: ... when the container holds at least this much plain text
+    sparse_min_units: float = 150.0
+    #: on a page without a single sentence, a line counts as story text when
+    #: under this share of it is linked (see ``plain_like``)
+    plain_link_density: float = 0.2
 
     def body_like(self, block: Block) -> bool:
         f = block.features
@@ -300,6 +308,12 @@ class DomMain:
         if units >= self.min_units and f.get("punct", 0) >= 1:
             return True
         return units >= self.min_units / 2 and f.get("full_stop", 0) > 0
+
+    def plain_like(self, block: Block) -> bool:
+        """A line of plain text: long enough, and hardly any of it linked."""
+        f = block.features
+        return (f.get("units", 0.0) >= self.min_units
+                and f.get("link_density", 0.0) < self.plain_link_density)
 
     def _layout(self, blocks: Iterable[Block]) -> _Layout:
         blocks = list(blocks)
@@ -478,6 +492,12 @@ class DomMain:
         layout = self._layout(doc.blocks)
         roots = self._marked_roots(layout.blocks, layout)
         main = self.choose(layout.blocks, verdicts, roots, layout)
+        if main is None:
+            # too few sentences to find it by (a blog written one phrase per line):
+            # the container is the element with the most plain, unlinked lines
+            layout = replace(layout, body=[self.plain_like(b) for b in layout.blocks])
+            roots = self._marked_roots(layout.blocks, layout)
+            main = self.choose(layout.blocks, verdicts, roots, layout)
         if main is not None and not self._agrees(doc, verdicts, main):
             return verdicts  # main_region and article_end decide, as for plain text
         if main is None:  # no container stands out: the plain-text reading decides
@@ -523,7 +543,35 @@ class DomMain:
                 out[i] = Verdict.body("title", "the headline right above the article container")
             else:
                 out[i] = self._outside(b, main)
-        return out
+        return self._sparse_reading(doc, out, inside)
+
+    def _sparse_reading(self, doc, out: list[Verdict | None],
+                        inside: list[bool]) -> list[Verdict | None]:
+        """Keep the container's plain lines when the text reading would keep almost none.
+
+        Inside the container the text reading (``main_region``) trims the
+        edges. It reads sentences; a story written without punctuation (a
+        travel blog of one phrase per line, a poem) has none, so it would keep
+        one line of it. When the reading keeps under ``sparse_share`` of the
+        container's plain text, the container is trusted instead.
+        """
+        reading = self.text_reading(doc, out)
+        plain = kept = 0.0
+        for b, v, r, ins in zip(doc.blocks, out, reading, inside):
+            if ins and v is None:
+                f = b.features
+                if f.get("link_density", 0.0) < self.link_list_density:
+                    units = f.get("units", 0.0)
+                    plain += units
+                    if r is None:
+                        kept += units
+        if plain < self.sparse_min_units or kept >= self.sparse_share * plain:
+            return out
+        keep = Verdict.body("body", "plain text of the article container",
+                            evidence=f"the text reading kept {kept:.0f} of {plain:.0f} units")
+        return [keep if ins and v is None and b.features.get("link_density", 0.0)
+                < self.link_list_density else v
+                for b, v, ins in zip(doc.blocks, out, inside)]
 
     @staticmethod
     def _region_tag(b: Block) -> str | None:

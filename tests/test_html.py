@@ -295,3 +295,19 @@ def test_the_container_is_trusted_when_the_text_reading_keeps_almost_none_of_it(
     assert all(p in art.text for p in _PHRASES)
     reasons = {v.reason for b, v in zip(art.blocks, art.verdicts) if b.text in _PHRASES}
     assert reasons == {"plain text of the article container"}
+
+
+def test_a_long_live_feed_in_an_aside_does_not_outvote_the_story():
+    """The sidebar's feed holds more sentences than the story, but <aside> says it is beside it."""
+    story = "".join(f"<p>Paragraph {i} of the story tells what the council decided, and why it "
+                    f"matters to the town and to the people who live there.</p>" for i in range(5))
+    feed = "".join(f"<li><a href='/live/{i}'>Headline of another story from somewhere else in "
+                   f"the country today, number {i}</a><p>Live update {i}: another item written "
+                   f"as a full sentence, with some detail in it and more after that.</p></li>"
+                   for i in range(8))
+    page = (f"<html><body><div class='grid'><div class='mod-article'><article><h1>Council decides</h1>"
+            f"{story}</article></div><aside class='live'><h2>Live</h2><ul>{feed}</ul></aside>"
+            "</div></body></html>")
+    art = scrubber.scrub(page)
+    assert "Paragraph 4 of the story" in art.text
+    assert "Live update" not in art.text

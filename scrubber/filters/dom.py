@@ -60,6 +60,18 @@ STORY = frozenset({"article", "articlebody", "story", "storybody", "maincontent"
                    "zhengwen", "postbody", "entrycontent"})
 
 
+#: a region named this way is beside the story, however much text it holds:
+#: HTML's <aside> and ARIA's complementary role say so outright
+SIDEBAR = frozenset({"sidebar", "complementary"})
+
+
+def _sidebar(descriptor: str) -> bool:
+    tag, _, rest = descriptor.partition(" ")
+    if tag == "aside":
+        return True
+    return tag not in ("main", "article") and not SIDEBAR.isdisjoint(rest.split(" "))
+
+
 @lru_cache(maxsize=4096)  # a pure function of the string; bounded, so memory stays flat
 def _markers_of(descriptor: str) -> str | None:
     """The rule id a descriptor's tag or tokens mark, or ``None``."""
@@ -592,6 +604,8 @@ class DomMain:
         found = inside = 0.0
         for b, v in zip(doc.blocks, reading):
             if v is None and self.text_reading.body_like(b):
+                if any(_sidebar(d) for d in b.context):
+                    continue  # a feed in a sidebar is not a second story
                 units = b.features.get("units", 0.0)
                 found += units
                 if b.path == main or (b.path or "").startswith(main + "/"):

@@ -311,3 +311,21 @@ def test_a_long_live_feed_in_an_aside_does_not_outvote_the_story():
     art = scrubber.scrub(page)
     assert "Paragraph 4 of the story" in art.text
     assert "Live update" not in art.text
+
+
+_CONSENT = ("<div id='onetrust-consent-sdk'><div class='ot-pc-content'><h2>Privacy Preference Center</h2>"
+            + "".join(f"<h4>Cookie group {i}</h4><p>These cookies are set by us and our partners to "
+                      f"remember your choices, count visits and measure how the site performs, "
+                      f"and you may switch them off at any time in this panel.</p>" for i in range(6))
+            + "</div></div>")
+
+
+def test_a_cookie_consent_dialog_longer_than_the_story_is_not_the_story():
+    story = "".join(f"<p>Reply {i}: restart the service after you change the setting, it worked "
+                    f"for me.</p>" for i in range(3))
+    page = (f"<html><body class='no-cookie'><div class='topic'><h1>Setting does not stick</h1>"
+            f"{story}</div>{_CONSENT}</body></html>")
+    art = scrubber.scrub(page)
+    assert "Reply 2: restart the service" in art.text
+    assert "These cookies" not in art.text
+    assert {b.rule for b in art.boilerplate if "cookies" in b.text} == {"consent"}

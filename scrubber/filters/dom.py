@@ -24,6 +24,9 @@ __all__ = ["ContainerScores", "DomMain", "boilerplate_marker", "hidden_block"]
 #: mapped to the rule id a block inside it gets. Order matters: first hit wins.
 MARKERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("hidden", frozenset({"@hidden"})),
+    ("consent", frozenset({"cookie", "cookies", "consent", "gdpr", "onetrust", "cookiebot",
+                           "cookielaw", "cookiebar", "cookiebanner", "cookienotice",
+                           "cookieconsent"})),
     ("comment", frozenset({"comment", "comments", "commentlist", "discuss", "disqus", "reply",
                            "replies", "respond", "pinglun", "comt"})),
     ("share", frozenset({"share", "sharing", "sharebar", "social", "bdshare", "jiathis",
@@ -81,8 +84,8 @@ def _markers_of(descriptor: str) -> str | None:
     if not rest:
         return None
     toks = rest.split(" ")
-    if "@hidden" not in toks and any(t in STORY for t in toks):
-        return None
+    if "@hidden" not in toks and (tag in ("body", "html") or any(t in STORY for t in toks)):
+        return None  # the page itself, or the story: never a boilerplate region
     for rule, words in MARKERS:
         for t in toks:
             if t in words:
@@ -430,7 +433,7 @@ class DomMain:
                 for p in marked_on[line[-1]]:
                     good[p] += g
         return {p: m for p, m in marked.items()
-                if m == "hidden" or good[p] < self.marked_share * total}
+                if m in ("hidden", "consent") or good[p] < self.marked_share * total}
 
     def container_score(self, path: str, sc: ContainerScores) -> float:
         d = sc.descriptor[path]
@@ -604,8 +607,8 @@ class DomMain:
         found = inside = 0.0
         for b, v in zip(doc.blocks, reading):
             if v is None and self.text_reading.body_like(b):
-                if any(_sidebar(d) for d in b.context):
-                    continue  # a feed in a sidebar is not a second story
+                if any(_sidebar(d) or _markers_of(d) == "consent" for d in b.context):
+                    continue  # a feed in a sidebar, a cookie dialog: not a second story
                 units = b.features.get("units", 0.0)
                 found += units
                 if b.path == main or (b.path or "").startswith(main + "/"):

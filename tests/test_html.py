@@ -329,3 +329,18 @@ def test_a_cookie_consent_dialog_longer_than_the_story_is_not_the_story():
     assert "Reply 2: restart the service" in art.text
     assert "These cookies" not in art.text
     assert {b.rule for b in art.boilerplate if "cookies" in b.text} == {"consent"}
+
+
+def test_a_report_dialog_with_many_options_is_not_the_story():
+    """A modal's radio options have colons and commas; the short question above them is the story."""
+    options = "".join(f"<div class='field'><label>理由{i}：恶意灌水、广告、推广等内容，或者其他违规内容</label></div>"
+                      for i in range(10))
+    page = ("<html><body><div class='topic'><h1>新项目 npm 依赖报错</h1>"
+            "<div class='post-content'><p>每次打开别人新的项目，npm 依赖都会各种报错，很烦。</p>"
+            "<p>安装 depcheck 检查依赖，找到缺失的依赖再装上就好了。</p></div></div>"
+            f"<div class='ui modal report'><div class='content'><p>我要举报，理由是：</p>{options}</div></div>"
+            "</body></html>")
+    art = scrubber.scrub(page)
+    assert "安装 depcheck 检查依赖" in art.text
+    assert "恶意灌水" not in art.text
+    assert {b.rule for b in art.boilerplate if "恶意灌水" in b.text} == {"dialog"}

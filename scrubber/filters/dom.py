@@ -27,6 +27,7 @@ MARKERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("consent", frozenset({"cookie", "cookies", "consent", "gdpr", "onetrust", "cookiebot",
                            "cookielaw", "cookiebar", "cookiebanner", "cookienotice",
                            "cookieconsent"})),
+    ("dialog", frozenset({"modal", "dialog", "alertdialog", "popup"})),
     ("comment", frozenset({"comment", "comments", "commentlist", "discuss", "disqus", "reply",
                            "replies", "respond", "pinglun", "comt"})),
     ("share", frozenset({"share", "sharing", "sharebar", "social", "bdshare", "jiathis",
@@ -433,7 +434,7 @@ class DomMain:
                 for p in marked_on[line[-1]]:
                     good[p] += g
         return {p: m for p, m in marked.items()
-                if m in ("hidden", "consent") or good[p] < self.marked_share * total}
+                if m in ("hidden", "consent", "dialog") or good[p] < self.marked_share * total}
 
     def container_score(self, path: str, sc: ContainerScores) -> float:
         d = sc.descriptor[path]
@@ -607,7 +608,7 @@ class DomMain:
         found = inside = 0.0
         for b, v in zip(doc.blocks, reading):
             if v is None and self.text_reading.body_like(b):
-                if any(_sidebar(d) or _markers_of(d) == "consent" for d in b.context):
+                if any(_sidebar(d) or _markers_of(d) in ("consent", "dialog") for d in b.context):
                     continue  # a feed in a sidebar, a cookie dialog: not a second story
                 units = b.features.get("units", 0.0)
                 found += units

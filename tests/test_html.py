@@ -344,3 +344,32 @@ def test_a_report_dialog_with_many_options_is_not_the_story():
     assert "安装 depcheck 检查依赖" in art.text
     assert "恶意灌水" not in art.text
     assert {b.rule for b in art.boilerplate if "恶意灌水" in b.text} == {"dialog"}
+
+
+def _story_paras(n: int, start: int = 0) -> str:
+    return "".join(f"<div class='para'><p>Paragraph {i} of the review describes the headset, what it "
+                   f"did well in the demo and what still needs work before it ships.</p></div>"
+                   for i in range(start, start + n))
+
+
+def test_a_related_box_between_the_story_paragraphs_ends_nothing():
+    """Story paragraphs go on after the box, in the same place as before it: the box is set in."""
+    page = ("<html><body><article><h1>I tried the headset</h1><div class='body'>" + _story_paras(6)
+            + "<div class='box'><div class='recirculation'><h3>Related</h3><ul><li><a href='/a'>"
+            "An earlier look at the same headset, from last year</a></li></ul></div></div>"
+            + _story_paras(3, 6) + "</div></article><div class='more'><h3>Related</h3><ul><li><a "
+            "href='/b'>Something else entirely, from another section</a></li></ul></div></body></html>")
+    art = scrubber.scrub(page)
+    assert "Paragraph 8 of the review" in art.text
+    assert "An earlier look" not in art.text and "Something else entirely" not in art.text
+
+
+def test_a_comment_column_of_a_table_in_the_story_ends_nothing():
+    rows = "".join(f"<tr><td><p>state {i}</p></td><td><p>what happens to the task in state {i}</p></td></tr>"
+                   for i in range(3))
+    page = ("<html><body><article><h1>How the task queue works</h1>" + _story_paras(6)
+            + f"<table><tr><td><p>State</p></td><td><p>Comment</p></td></tr>{rows}</table>"
+            + _story_paras(2, 6) + "</article></body></html>")
+    art = scrubber.scrub(page)
+    assert "what happens to the task in state 2" in art.text
+    assert "Paragraph 7 of the review" in art.text

@@ -115,6 +115,17 @@ class MainRegion:
         return out
 
 
+def _same_place(a: str, b: str) -> bool:
+    """Are two blocks paragraphs of one run: the same tags down from a shared
+    parent or grandparent (``div[7]/p`` and ``div[9]/p`` under one element)?"""
+    sa, sb = a.split("/"), b.split("/")
+    if len(sa) != len(sb) or len(sa) < 3:
+        return False
+    if sa[:-2] != sb[:-2]:
+        return False
+    return [t.partition("[")[0] for t in sa[-2:]] == [t.partition("[")[0] for t in sb[-2:]]
+
+
 def best_run(scores: list[float]) -> tuple[int, int]:
     """Indices (inclusive) of the contiguous run with the largest sum."""
     best, best_start, best_end = float("-inf"), 0, -1
@@ -188,7 +199,12 @@ class ArticleEnd:
                                    and self._box_above_story(doc, verdicts, weights, i, before)))
                 closing = enough and (v.rule in self.closing_rules
                                       or not self._story_goes_on(doc, verdicts, i))
-                if closing or before / total >= self.min_share_before:
+                # A related box set into the story: its paragraphs go on after the
+                # box, in the same place as before it. It ends nothing.
+                # Nor does a cell of a table row ("Comment" as a column header).
+                inset = v.rule in self.sidebar_rules and (
+                    self._box_in_story(doc, verdicts, i) or self._in_row(doc, i))
+                if (closing or before / total >= self.min_share_before) and not inset:
                     return self._cut(doc, verdicts, i)
             before += weights[i]
         return verdicts
@@ -222,6 +238,51 @@ class ArticleEnd:
             if weights[j] and not (doc.blocks[j].path or "").startswith(prefix):
                 after += weights[j]
         return after > self.max_after_ratio * before
+
+    def _box_in_story(self, doc, verdicts: list[Verdict | None], at: int) -> bool:
+        """Is the marker's box set into the story: do the story's paragraphs go on
+        right after the box, in the same element as the paragraph before it?"""
+        box = self._box(doc, at)
+        if box is None:
+            return False
+        prefix = box + "/"
+        last = ""  # the story's paragraph before the box
+        for j in range(at - 1, -1, -1):
+            b = doc.blocks[j]
+            if (b.path or "").startswith(prefix):
+                continue
+            if verdicts[j] is None and self.region.body_like(b):
+                last = b.path or ""
+            break
+        if not last:
+            return False
+        for j in range(at + 1, len(verdicts)):
+            b = doc.blocks[j]
+            if (b.path or "").startswith(prefix):
+                continue
+            return (verdicts[j] is None and self.region.body_like(b)
+                    and _same_place(b.path or "", last))
+        return False
+
+    def _in_row(self, doc, at: int) -> bool:
+        box = self._box(doc, at)
+        return box is not None and box.rpartition("/")[2].partition("[")[0] == "tr"
+
+    @staticmethod
+    def _box(doc, at: int) -> str | None:
+        """The smallest element around block ``at`` that holds other blocks too."""
+        path = doc.blocks[at].path or ""
+        if not path.startswith("/"):
+            return None
+        others = [b.path or "" for j, b in enumerate(doc.blocks) if j != at]
+        box = path
+        while True:
+            box = box.rpartition("/")[0]
+            if not box:
+                return None
+            prefix = box + "/"
+            if any(p.startswith(prefix) for p in others):
+                return box
 
     def _story_goes_on(self, doc, verdicts: list[Verdict | None], at: int) -> bool:
         for j in range(at + 1, min(at + 1 + self.lookahead, len(verdicts))):

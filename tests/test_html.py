@@ -373,3 +373,14 @@ def test_a_comment_column_of_a_table_in_the_story_ends_nothing():
     art = scrubber.scrub(page)
     assert "what happens to the task in state 2" in art.text
     assert "Paragraph 7 of the review" in art.text
+
+
+def test_a_sentence_whose_names_are_links_is_prose_not_a_link_list():
+    item = ("<li><a href='/u/1'>Ankush Dua</a> and <a href='/u/2'>Masatoshi Kimura</a> fixed "
+            "<a href='/b/1'>Bug 1553982, revoked devtools_page permissions</a>, thanks!</li>")
+    page = ("<html><body><article><h1>These weeks in the browser</h1>" + _story_paras(4)
+            + f"<ul>{item}<li><a href='/x'>Our year in review</a></li></ul>" + _story_paras(2, 4)
+            + "</article></body></html>")
+    art = scrubber.scrub(page)
+    assert "Masatoshi Kimura fixed Bug 1553982" in art.text
+    assert [b.rule for b in art.boilerplate if b.text == "Our year in review"] == ["link_list"]

@@ -315,6 +315,9 @@ class DomMain:
     #: on a page without a single sentence, a line counts as story text when
     #: under this share of it is linked (see ``plain_like``)
     plain_link_density: float = 0.2
+    #: inside the container, a long punctuated line under this share of links
+    #: is prose with links in it, not a link list (see ``linked_prose``)
+    linked_prose_density: float = 0.9
 
     def body_like(self, block: Block) -> bool:
         f = block.features
@@ -324,6 +327,14 @@ class DomMain:
         if units >= self.min_units and f.get("punct", 0) >= 1:
             return True
         return units >= self.min_units / 2 and f.get("full_stop", 0) > 0
+
+    def linked_prose(self, block: Block) -> bool:
+        """A sentence whose words are mostly links (Wikipedia, release notes
+        crediting people by linked name), not a list of links: long, with
+        punctuation, and some of its text not linked."""
+        f = block.features
+        return (f.get("link_density", 0.0) < self.linked_prose_density
+                and f.get("units", 0.0) >= 2 * self.min_units and f.get("punct", 0) >= 2)
 
     def plain_like(self, block: Block) -> bool:
         """A line of plain text: long enough, and hardly any of it linked."""
@@ -761,7 +772,9 @@ class DomMain:
             if rule and rule != "header" and prefix not in repeated:
                 return Verdict.drop(rule, f"inside a {rule} region of the article container",
                                     evidence=ctx[k][:60])
-        if b.features.get("link_density", 0.0) >= self.link_list_density and not self.body_like(b):
+        f = b.features
+        if (f.get("link_density", 0.0) >= self.link_list_density and not self.body_like(b)
+                and not self.linked_prose(b)):
             return Verdict.drop("link_list", "mostly link text: a list of links",
                                 evidence=f"link density {b.features['link_density']:.2f}")
         if in_post and not (in_comment and has_story):

@@ -91,6 +91,7 @@ _CAMEL = regex.compile(r"(?<=[a-z])(?=[A-Z])")
 _HIDDEN_STYLE = regex.compile(r"display\s*:\s*none", regex.I)
 _BODY_OPEN = regex.compile(r"<body\b", regex.I)
 _TITLE_OPEN = regex.compile(r"<title\b[^>]*>", regex.I)
+_HTML_OPEN = regex.compile(r"<html\b[^>]*>", regex.I)
 _XML_DECL = regex.compile(r"^\s*<\?xml[^>]*>", regex.I)
 # Characters lxml refuses (C0 controls other than tab/newline/CR, U+FFFE/FFFF).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -639,15 +640,19 @@ def _language(root) -> str | None:
 def _reread(source: str, found: _Found, url: str | None) -> _Found:
     """Second reading of markup that gave no text at all.
 
-    Two libxml2 failure shapes seen on real pages: an unclosed ``<title>``
-    swallows the page, and some ``<head>`` contents make the parser drop the
-    whole ``<body>``. Read again without the title tag, or from ``<body`` on;
-    the head's metadata from the first reading is kept.
+    Three libxml2 failure shapes seen on real pages: an unclosed ``<title>``
+    swallows the page, some ``<head>`` contents make the parser drop the
+    whole ``<body>``, and a truncated ``<html`` start tag (its attributes run
+    into the page's first tags, there being no ``<body>``) leaves an empty
+    tree. Read again without the title tag, from ``<body`` on, or after the
+    broken ``<html ...>``; the head's metadata from the first reading is kept.
     """
     if len(found.doc_title) > 500:
         retry = _root_of(_TITLE_OPEN.sub("", source, count=1))
     elif (m := _BODY_OPEN.search(source)) is not None:
         retry = _root_of(source[m.start():])
+    elif (m := _HTML_OPEN.search(source)) is not None:
+        retry = _root_of(source[m.end():])
     else:
         return found
     if retry is None:

@@ -384,3 +384,15 @@ def test_a_sentence_whose_names_are_links_is_prose_not_a_link_list():
     art = scrubber.scrub(page)
     assert "Masatoshi Kimura fixed Bug 1553982" in art.text
     assert [b.rule for b in art.boilerplate if b.text == "Our year in review"] == ["link_list"]
+
+
+def test_a_page_whose_html_start_tag_was_cut_is_read_after_it():
+    """The first bytes are lost: ``<html x`` runs into an image tag, libxml2 gives an empty tree."""
+    story = "".join(f"<p>Paragraph {i} of the wire story, which the page still carries after its "
+                    f"first bytes were lost.</p>" for i in range(4))
+    page = ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN">\n<html xmogo.jpg" '
+            'alt="News &amp; PR" width="145" border="0" /></a></td>\n<td valign="top"><table><tr><td>'
+            + story + "</td></tr></table></td></tr></table>\n</body></html>")
+    assert etree.fromstring(page, etree.HTMLParser()).xpath("string()") == ""  # the failure shape
+    art = scrubber.scrub(page)
+    assert "Paragraph 3 of the wire story" in art.text

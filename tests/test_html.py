@@ -396,3 +396,13 @@ def test_a_page_whose_html_start_tag_was_cut_is_read_after_it():
     assert etree.fromstring(page, etree.HTMLParser()).xpath("string()") == ""  # the failure shape
     art = scrubber.scrub(page)
     assert "Paragraph 3 of the wire story" in art.text
+
+
+def test_a_post_headline_that_links_to_the_post_is_kept_as_its_title():
+    page = ("<html><body><div class='sidebar'><a href='/'>Home</a> <a href='/about'>About</a></div>"
+            "<div class='post'><h2><a href='/2012/10/loveseat'>Making of the Loveseat</a></h2>"
+            + _story_paras(4) + "<h3><a href='/other'>Another post</a></h3></div></body></html>")
+    art = scrubber.scrub(page)
+    kept = {b.text: v.rule for b, v in zip(art.blocks, art.verdicts) if v.keep}
+    assert kept.get("Making of the Loveseat") == "title"
+    assert "Another post" not in kept  # a linked heading after the story is still a link

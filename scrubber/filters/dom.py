@@ -552,6 +552,8 @@ class DomMain:
         # replies of a thread (posts inside a thread/topic/forum element) are kept
         self_story = story >= self.post_story_units and not thread
         first_in = inside.index(True)
+        first_body = next((i for i in range(first_in, len(inside))
+                           if inside[i] and layout.body[i]), len(inside))
         out = list(verdicts)
         for i, (b, v) in enumerate(zip(doc.blocks, verdicts)):
             hidden = _hidden(b)
@@ -566,6 +568,11 @@ class DomMain:
                 continue
             if inside[i]:
                 out[i] = self._inside(b, layout.lines[i], depth, repeated, roots, self_story)
+                if (out[i] is not None and out[i].rule == "link_list" and i < first_body
+                        and b.role in (Role.TITLE, Role.HEADING)):
+                    # a blog post's headline links to the post itself
+                    out[i] = Verdict.body("title", "the headline at the top of the article "
+                                          "container (a link to the article itself)")
             elif self.keep_title and i < first_in and self._title_above(doc.blocks, i, first_in):
                 out[i] = Verdict.body("title", "the headline right above the article container")
             else:

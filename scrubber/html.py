@@ -40,6 +40,7 @@ import regex
 from lxml import etree
 
 from .blocks import measure, measure_lines
+from .filters.dom import boilerplate_marker
 from .keys import match_keys
 from .model import Block, Role
 
@@ -588,17 +589,42 @@ def clean_title(title: str, site_name: str | None = None) -> str:
     return max(parts, key=lambda p: measure(p)["units"])
 
 
+def _heading_for_other_part(found: _Found, doc: str, h1: str) -> str | None:
+    """A blog's ``<h1>`` is its name: ``<title>Post - Blog</title>``, ``<h1>Blog</h1>``,
+    ``<h2>Post</h2>``. When the h1 is the last part of the title and an h2/h3
+    is an earlier part, the h2/h3 is the page's title (the site's name comes
+    last; a news page's ``<h1>Post</h1>`` is the first part and stays)."""
+    parts = ["".join(p.split()).lower()
+             for p in _TITLE_SEP.split(" ".join(doc.split())) if p and p.strip()]
+    if len(parts) < 2 or parts[-1] != "".join(h1.split()).lower():
+        return None
+    others = set(parts[:-1])
+    for text, (tag, *_rest) in zip(found.texts, found.frames):
+        if tag in ("h2", "h3") and "".join(text.split()).lower() in others:
+            return text
+    return None
+
+
 def _pick_title(found: _Found, site: str | None, ld: dict[str, str]) -> str | None:
     og = found.meta.get("og:title") or found.meta.get("twitter:title") or ld.get("headline") or ""
     doc = found.doc_title
     for h in found.h1[:3]:
         if h and ((doc and _same(h, doc)) or (og and _same(h, og))):
-            return h
+            return _heading_for_other_part(found, doc, h) or h
     if og:
         return clean_title(og, site) if doc and og == doc else og
     if doc:
         return clean_title(doc, site)
     return found.h1[0] if found.h1 else None
+
+
+#: regions whose dates are other things' dates (a reply's, a related story's)
+_DATELESS = frozenset({"comment", "related", "aside", "footer", "nav", "ad"})
+
+
+def _beside_story(context: tuple[str, ...]) -> bool:
+    m = boilerplate_marker(context)
+    return m is not None and m[1] in _DATELESS
 
 
 def _published(found: _Found, ld: dict[str, str]) -> str | None:
@@ -610,8 +636,8 @@ def _published(found: _Found, ld: dict[str, str]) -> str | None:
             return v
     if found.time and regex.search(r"\d{4}", found.time):
         return found.time
-    for text in found.texts[:80]:
-        if len(text) <= 80:
+    for text, frame in zip(found.texts[:80], found.frames):
+        if len(text) <= 80 and not _beside_story(frame[2]):
             m = _DATE_LINE.search(text)
             if m and 1990 <= int(m.group(1)) <= 2100:
                 y, mo, d, t = m.groups()

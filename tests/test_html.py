@@ -406,3 +406,21 @@ def test_a_post_headline_that_links_to_the_post_is_kept_as_its_title():
     kept = {b.text: v.rule for b, v in zip(art.blocks, art.verdicts) if v.keep}
     assert kept.get("Making of the Loveseat") == "title"
     assert "Another post" not in kept  # a linked heading after the story is still a link
+
+
+def test_a_blogs_name_in_h1_is_not_the_title_when_an_h2_is_the_other_part_of_title():
+    page = ("<html><head><title>Winter in the hills - Sam's travel notes</title></head><body>"
+            "<div class='header'><h1>Sam's travel notes</h1></div><div class='post'>"
+            "<h2>Winter in the hills</h2>" + _story_paras(3) + "</div></body></html>")
+    assert scrubber.scrub(page).title == "Winter in the hills"
+    news = ("<html><head><title>Winter in the hills - Example News</title></head><body>"
+            "<h1>Winter in the hills</h1>" + _story_paras(3) + "<h2>Example News</h2></body></html>")
+    assert scrubber.scrub(news).title == "Winter in the hills"
+
+
+def test_a_date_in_the_comments_is_not_the_published_date():
+    comments = ("<div class='comments'><h3>Comments</h3><p>Nice photos! 2024-12-02 20:31</p></div>")
+    page = "<html><body><div class='post'>" + _story_paras(3) + f"</div>{comments}</body></html>"
+    assert scrubber.scrub(page).published is None
+    dated = page.replace("<div class='post'>", "<div class='post'><p>2024-12-01 09:12</p>")
+    assert scrubber.scrub(dated).published == "2024-12-01 09:12"

@@ -424,3 +424,17 @@ def test_a_date_in_the_comments_is_not_the_published_date():
     assert scrubber.scrub(page).published is None
     dated = page.replace("<div class='post'>", "<div class='post'><p>2024-12-01 09:12</p>")
     assert scrubber.scrub(dated).published == "2024-12-01 09:12"
+
+
+def test_a_story_of_short_phrases_beats_a_small_notice_with_sentences():
+    """Ameblo style: one short phrase per line; a site notice has the only sentences on the page."""
+    phrases = ["ご訪問ありがとうございます", "アラフォーのエミです", "今日のコーデ", "プチプラで高見え",
+               "脚長に見えるパンツ", "春色のカーディガン", "週末は公園へ", "桜がきれいでした",
+               "お弁当を持って", "子どもと散歩", "また明日", "読んでくれてありがとう"] * 2
+    story = "".join(f"<div>{p}</div>" for p in phrases)
+    page = ("<html><body><div class='announcer'><p>本サービスは2024年6月にメンテナンスを行います。"
+            "ご不便をおかけしますが、ご理解をお願いします。</p></div><article class='entry'>"
+            f"<div class='entry-body'>{story}</div></article></body></html>")
+    art = scrubber.scrub(page)
+    assert "桜がきれいでした" in art.text and "読んでくれてありがとう" in art.text
+    assert "メンテナンス" not in art.text

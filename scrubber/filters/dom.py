@@ -336,10 +336,17 @@ class DomMain:
         return (f.get("link_density", 0.0) < self.linked_prose_density
                 and f.get("units", 0.0) >= 2 * self.min_units and f.get("punct", 0) >= 2)
 
+    @staticmethod
+    def _good_of(layout: _Layout, path: str) -> float:
+        """Units of body-like (per ``layout.body``) text inside ``path``."""
+        under = path + "/"
+        return sum(b.features.get("units", 0.0) for b, body in zip(layout.blocks, layout.body)
+                   if body and (b.path == path or (b.path or "").startswith(under)))
+
     def plain_like(self, block: Block) -> bool:
         """A line of plain text: long enough, and hardly any of it linked."""
         f = block.features
-        return (f.get("units", 0.0) >= self.min_units
+        return (f.get("units", 0.0) >= self.min_units / 2
                 and f.get("link_density", 0.0) < self.plain_link_density)
 
     def _layout(self, blocks: Iterable[Block]) -> _Layout:
@@ -519,12 +526,16 @@ class DomMain:
         layout = self._layout(doc.blocks)
         roots = self._marked_roots(layout.blocks, layout)
         main = self.choose(layout.blocks, verdicts, roots, layout)
-        if main is None:
+        weak = main is None or self._good_of(layout, main) < self.veto_units
+        if weak:
             # too few sentences to find it by (a blog written one phrase per line):
             # the container is the element with the most plain, unlinked lines
-            layout = replace(layout, body=[self.plain_like(b) for b in layout.blocks])
-            roots = self._marked_roots(layout.blocks, layout)
-            main = self.choose(layout.blocks, verdicts, roots, layout)
+            plain = replace(layout, body=[self.plain_like(b) for b in layout.blocks])
+            plain_roots = self._marked_roots(plain.blocks, plain)
+            other = self.choose(plain.blocks, verdicts, plain_roots, plain)
+            if other is not None and (main is None or self._good_of(plain, other)
+                                      >= 3 * max(self._good_of(layout, main), 1.0)):
+                main, layout, roots = other, plain, plain_roots
         if main is not None and not self._agrees(doc, verdicts, main):
             return verdicts  # main_region and article_end decide, as for plain text
         if main is None:  # no container stands out: the plain-text reading decides

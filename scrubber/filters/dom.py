@@ -563,8 +563,9 @@ class DomMain:
         # replies of a thread (posts inside a thread/topic/forum element) are kept
         self_story = story >= self.post_story_units and not thread
         first_in = inside.index(True)
-        first_body = next((i for i in range(first_in, len(inside))
-                           if inside[i] and layout.body[i]), len(inside))
+        first_body = next((i for i in range(first_in, len(inside)) if inside[i] and layout.body[i]
+                           and doc.blocks[i].features.get("units", 0.0) >= self.min_units),
+                          len(inside))  # (a short dated line above a headline is not body)
         out = list(verdicts)
         for i, (b, v) in enumerate(zip(doc.blocks, verdicts)):
             hidden = _hidden(b)

@@ -438,3 +438,16 @@ def test_a_story_of_short_phrases_beats_a_small_notice_with_sentences():
     art = scrubber.scrub(page)
     assert "桜がきれいでした" in art.text and "読んでくれてありがとう" in art.text
     assert "メンテナンス" not in art.text
+
+
+def test_the_headline_above_a_date_line_and_linked_tools_joins_the_story():
+    page = ("<html><body><div class='nav'><a href='/'>Home</a> <a href='/news'>News</a></div>"
+            "<h1>Zillow to acquire a mortgage software firm</h1>"
+            "<p>Date: November 5, 2012 | Category: Company News</p>"
+            "<ul><li><a href='/print'>Print »</a></li><li><a href='#c'>Comments (186)</a></li></ul>"
+            + "".join(f"<p>Paragraph {i} of the announcement says what the deal means for agents, "
+                      f"lenders and the people who use the site every day.</p>" for i in range(4))
+            + "</body></html>")
+    art = scrubber.scrub(page)
+    kept = [b.text for b, v in zip(art.blocks, art.verdicts) if v.keep]
+    assert kept[0] == "Zillow to acquire a mortgage software firm"

@@ -6,6 +6,7 @@ own rule id. Thresholds are dataclass fields, each with the reason for it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..model import Block, Verdict
@@ -78,14 +79,24 @@ class MainRegion:
 
     def find_title(self, doc, verdicts: list[Verdict | None], start: int) -> int | None:
         """The headline above the run, across a few meta lines, if there is one."""
-        if verdicts[start] is None and self.is_title(doc.blocks[start]):
+        first = doc.blocks[start]
+        if verdicts[start] is None and self.is_title(first) and not _META_LABEL.match(first.text):
             return None  # the run already starts with its headline
         for i in range(start - 1, max(-1, start - 1 - self.title_reach), -1):
             v = verdicts[i]
+            b = doc.blocks[i]
             if v is None:
-                return i if self.is_title(doc.blocks[i]) else None
-            if v.keep or v.rule not in self.meta_rules:
+                if _META_LABEL.match(b.text) and not self.body_like(b):
+                    continue  # "Date: November 5, 2012 | Category: News"
+                if self.is_title(b):
+                    return i
+                if _META_YEAR.search(b.text) and not self.body_like(b):
+                    continue  # "November 5, 2012, 11:56 a.m. ET"
                 return None
+            linked = b.features.get("link_density", 0.0) >= 0.5
+            if v.keep or not (v.rule in self.meta_rules
+                              or (linked and v.rule in ("link_list", "comment"))):
+                return None  # (links under a headline: "Print", "Email", "Comments (186)")
         return None
 
     def __call__(self, doc, verdicts: list[Verdict | None]) -> list[Verdict | None]:
@@ -113,6 +124,11 @@ class MainRegion:
             if v is None and not start <= i <= end:
                 out[i] = before if i < start else after
         return out
+
+
+#: a line of article metadata under a headline: a date/author label, or any line with a year
+_META_LABEL = re.compile(r"(?:date|posted|published|updated|by|author)\b", re.I)
+_META_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def _same_place(a: str, b: str) -> bool:

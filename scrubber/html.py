@@ -722,7 +722,9 @@ def parse_page(source: Any, *, url: str | None = None) -> Page:
         feats["depth"] = float(len(ctx))
         if role is Role.HEADING:
             feats["level"] = float(tag[1]) if len(tag) == 2 and tag[1].isdigit() else 2.0
-            if not title_done and title and tag in ("h1", "h2") and _same(text, title):
+            if not title_done and title and (
+                    (tag in ("h1", "h2") and _same(text, title))
+                    or (tag == "h3" and "".join(text.split()) == "".join(title.split()))):
                 role, title_done = Role.TITLE, True
         # positional: cheaper than keywords (the speed tests pin Block's field order)
         blocks.append(Block(i, text, key, role, path or "/", None, feats, tag, ctx))

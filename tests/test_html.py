@@ -451,3 +451,12 @@ def test_the_headline_above_a_date_line_and_linked_tools_joins_the_story():
     art = scrubber.scrub(page)
     kept = [b.text for b, v in zip(art.blocks, art.verdicts) if v.keep]
     assert kept[0] == "Zillow to acquire a mortgage software firm"
+
+
+def test_an_h3_headline_equal_to_the_title_is_the_title_block():
+    page = ("<html><head><title>Movie presidents remix</title></head><body>"
+            "<div class='post'><h3>Movie presidents remix</h3><div class='meta'>October 30, 2012</div>"
+            "<div class='entry'>" + _story_paras(3) + "</div></div></body></html>")
+    art = scrubber.scrub(page)
+    assert art.blocks[0].role is Role.TITLE
+    assert art.verdicts[0].keep

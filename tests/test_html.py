@@ -460,3 +460,20 @@ def test_an_h3_headline_equal_to_the_title_is_the_title_block():
     art = scrubber.scrub(page)
     assert art.blocks[0].role is Role.TITLE
     assert art.verdicts[0].keep
+
+
+def test_the_pages_only_article_element_beats_a_promo_panel_of_similar_size():
+    nav = "<div class='menu'>" + " ".join(f"<a href='/s{i}'>Section {i}</a>" for i in range(20)) + "</div>"
+    promo = ("<div class='panel'><div class='content'><h4>Issue 215 out now</h4><p>" + "Alongside an "
+             "inspiring interview, this issue looks at new art and design from around the world. " * 3
+             + "</p></div></div>")
+    story = ("<article><h1>Lightbox: the designer's archive</h1><ul><li><a href='/t'>Tweet</a></li>"
+             "<li><a href='/f'>Share</a></li></ul>" + "".join(
+                 f"<p>Paragraph {i} looks at the designer's work from the archive, season by season, "
+                 f"with notes from the editors.</p>" for i in range(3))
+             + "<div><a href='/prev'>Previous article: the spring shows in review, part two</a></div>"
+             "</article>")
+    art = scrubber.scrub(f"<html><body>{nav}<section>{promo}</section><section>{story}</section>"
+                         "</body></html>")
+    assert "Paragraph 2 looks at" in art.text
+    assert "Issue 215" not in art.text

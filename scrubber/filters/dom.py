@@ -318,6 +318,8 @@ class DomMain:
     #: inside the container, a long punctuated line under this share of links
     #: is prose with links in it, not a link list (see ``linked_prose``)
     linked_prose_density: float = 0.9
+    #: extra factor for the page's only <article> element (teasers come in many)
+    only_article_boost: float = 1.25
 
     def body_like(self, block: Block) -> bool:
         f = block.features
@@ -473,10 +475,14 @@ class DomMain:
         blocks = layout.blocks
         sc = self.scores(blocks, verdicts, roots, layout)
         best, best_path = 0.0, None
+        articles = [p for p in sc.good if sc.descriptor[p].partition(" ")[0] == "article"]
+        only = articles[0] if len(articles) == 1 else None
         for path in sc.good:
             if sc.good[path] < self.min_good:
                 continue
             s = self.container_score(path, sc)
+            if path == only and s > 0:
+                s *= self.only_article_boost  # the page's one <article> is its story
             if s > best:
                 best, best_path = s, path
         return self._thread(best_path, sc, layout) if best_path else None

@@ -234,18 +234,12 @@ class ArticleEnd:
         blocks too (``<h2><div>Related</div></h2><ul>...`` -> the h2's parent,
         which holds the list the heading introduces). Counting stops at the
         next marker: a second feed heading starts another feed."""
-        path = doc.blocks[at].path or ""
-        if not path.startswith("/") or before <= 0:
+        if before <= 0:
             return False
-        others = [b.path or "" for j, b in enumerate(doc.blocks) if j != at]
-        box = path
-        while True:
-            box = box.rpartition("/")[0]
-            if not box:
-                return False  # nothing else on the page shares an element with it
-            prefix = box + "/"
-            if any(p.startswith(prefix) for p in others):
-                break
+        box = self._box(doc, at)
+        if box is None:
+            return False  # plain text, or nothing else on the page shares an element with it
+        prefix = box + "/"
         after = 0.0
         for j in range(at + 1, len(weights)):
             v = verdicts[j]

@@ -383,3 +383,31 @@ def test_control_character_list_is_the_character_class():
     matched = [chr(c) for c in range(0x110000)
                if not 0xD800 <= c <= 0xDFFF and _CONTROL.match(chr(c))]
     assert sorted(_CONTROL_CHARS) == matched
+
+
+def _tokens_reference(value: str) -> list[str]:
+    """``html.tokens_of`` as first written: the regex engine for every value."""
+    from scrubber.html import _CAMEL, _TOKEN_SPLIT
+
+    if not value:
+        return []
+    return [t.lower() for t in _TOKEN_SPLIT.split(_CAMEL.sub(" ", value)) if t]
+
+
+def test_tokens_of_matches_reference():
+    """The ASCII fast path of ``tokens_of`` splits and lowers exactly like the regex one."""
+    import re as stdlib_re
+
+    from scrubber.html import tokens_of
+
+    values = ["", " ", "-", "padding headline", "mainArticle-body", "ABC", "aBC", "AbC", "abc123Def",
+              "post-12345", "x_y__z", "main\tcontent\nbody", "123", "a1B2c3", "HTMLParser",
+              "entry-content clearfix", "  lead  ", "hn-articleBody", "é-body", "正文 content",
+              "ｍａｉｎ", "mainÄrticle", "\x00ad\x7fbar", "ab\u00a0cd", "_", "aB-Cd_eF gH"]
+    values += [chr(c) + "x" + chr(c) + "Y" for c in range(128)]
+    for path in sorted(FIXTURES.rglob("*.html")):
+        markup = path.read_text(encoding="utf-8", errors="replace")
+        values += stdlib_re.findall(r'(?:class|id|role|itemprop)="([^"]*)"', markup)
+    assert len(values) > 300
+    for value in values:
+        assert tokens_of(value) == _tokens_reference(value), value

@@ -213,8 +213,15 @@ DIGITS = ["28.8 1,000 10:23", "1.", ".1", "a.b", "1,", "：1:2:3", "\u0661.\u066
           "x:", ":", "好。）", "好）", "。）", "”", "a'", "?)", "!」"]
 
 
+# ASCII and non-ASCII characters are counted apart (bytes and regex): every
+# ASCII character, alone, between letters and digits, and beside CJK text.
+ASCII = ([chr(c) for c in range(33, 127)] + [f"a{chr(c)}1" for c in range(128) if chr(c) not in "\r\n"]
+         + [f"中{chr(c)}文" for c in range(33, 127)] + ["Hello, world: 1.5 apples!", "x;y?z"])
+
+
 @pytest.mark.parametrize("texts", [SAMPLE, TRICKY, DIGITS, DIGITS[::-1], [], ["x"],
-                                   ["a ", "b"], ["", "c"], ["x\ny"]])
+                                   ["a ", "b"], ["", "c"], ["x\ny"], ASCII, ASCII[:94],
+                                   ASCII[::-1], ["\ud800a.b", "é,1"]])
 def test_measure_lines_equals_measure(texts):
     from scrubber.blocks import measure_lines
 

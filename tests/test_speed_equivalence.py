@@ -263,7 +263,12 @@ def test_detect_language_matches_reference():
 
     docs = ["\n".join(SAMPLE), "\n".join(TRICKY), "", "the cat and the dog " * 3,
             "\u212a\u017f" * 30 + " is", "カタカナ漢字" * 5, "한국어 문장" * 9, "們這個" * 9 + "们",
-            "x" * 30000 + "中" * 10]
+            "x" * 30000 + "中" * 10, "café naïve the " * 9, "Ｔｈｅ ｃａｔ is " * 9,
+            "ſtraße the \u212aelvin " * 9, "\ud800 the cat " * 9]
+    # Around every threshold: ASCII and other letters in varying shares.
+    for k in range(0, 80, 4):
+        docs += ["the cat " * 12 + "中文" * k, "is " * 30 + "カナ" * k, "of " * 30 + "한국" * k,
+                 "and " * 25 + "é" * k * 2, "們這" * k + "们" * 40 + "x" * 200]
     for path in sorted(FIXTURES.rglob("*")):
         if path.suffix in (".txt", ".html") and path.is_file():
             docs.append(path.read_text(encoding="utf-8", errors="replace"))

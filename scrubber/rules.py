@@ -340,9 +340,11 @@ def _literals(seq) -> frozenset[str] | None:
     return best
 
 
-def _parsed(pattern: str) -> list | None:
+@lru_cache(maxsize=1024)  # screen_of, last_chars_of and literals_of each parse every pattern
+def _parsed(pattern: str) -> tuple | None:
     """The stdlib syntax tree of ``pattern`` (top-level sequence), or ``None``
-    when it is not safe to analyse (see :func:`_prepare`)."""
+    when it is not safe to analyse (see :func:`_prepare`). Shared between
+    callers: the analysis only reads it."""
     from re import _constants as C
     from re import _parser
 
@@ -357,7 +359,7 @@ def _parsed(pattern: str) -> list | None:
         return None
     if tree.state.flags & ~(C.SRE_FLAG_UNICODE):
         return None
-    return list(tree)
+    return tuple(tree)
 
 
 def screen_of(pattern: str) -> tuple[str, frozenset[str]] | None:

@@ -332,6 +332,19 @@ def test_index_with_end_screens_on_keys_ending_in_newline():
             assert index.match(part, part) == first_match(rules, part, part), part
 
 
+@pytest.mark.parametrize("cache_size", [0, 1, 256])
+def test_index_caches_change_no_match(monkeypatch, cache_size):
+    """The per-class caches (gate characters found -> rules, masks -> entries) are
+    bounded; full or empty, and whatever order keys come in, the matches are the same."""
+    import scrubber.rules
+
+    monkeypatch.setattr(scrubber.rules, "_CHOSEN_MAX", cache_size)
+    rules = tuple(r for r in default_rules() if r.action != "lift")
+    index = RuleIndex(rules)
+    for key in SAMPLE_KEYS[::-1] + SAMPLE_KEYS:
+        assert index.match(key, key) == first_match(rules, key, key), key
+
+
 def test_with_role_is_replace():
     from dataclasses import fields, replace
 

@@ -170,6 +170,14 @@ def test_line_spaces_is_regex_whitespace_without_newline():
     assert "\n" not in line_spaces
 
 
+def test_odd_spaces_are_line_spaces_but_the_space():
+    from scrubber.keys import _LINE_SPACES, _ODD_SPACES
+
+    every = _all_chars()
+    odd = set("".join(_ODD_SPACES.findall(every)))
+    assert odd == set("".join(_LINE_SPACES.findall(every))) - {" "}
+
+
 def test_common_compat_replacements_are_full_decompositions():
     """Replacing a character by its NFKD form keeps the NFKC of any text."""
     import unicodedata
@@ -194,7 +202,9 @@ def test_no_character_folds_to_a_line_break():
 
 
 @pytest.mark.parametrize("texts", [SAMPLE, TRICKY, TRICKY[::-1], [], [""], ["a", "", "b"],
-                                   ["x\ny", "z"], ["a\rb"], [" lead", "trail\t"]])
+                                   ["x\ny", "z"], ["a\rb"], [" lead", "trail\t"],
+                                   ["one space", "a b c"], ["a\xa0 b"], ["a \u3000b", "c"],
+                                   ["a  b"], ["a\u200bb"], ["ｗ ｏ"], ["x", "Ａ Ｂ"]])
 def test_match_keys_equals_one_by_one(texts):
     from scrubber.keys import _match_keys_each, match_keys
 

@@ -564,7 +564,8 @@ class RuleIndex:
         band = bisect_right(self._cuts, len(key))
         last = key[-1]
         end_cls = -1 if last == "\n" else self._end_class_of.get(last, 0)
-        ce = self._class_entries(self._class_of.get(key[0], 0))
+        cls = self._class_of.get(key[0], 0)
+        ce = self._per_class.get(cls) or self._class_entries(cls)
         allowed = self._band_masks[band] & self._end_masks[end_cls] & ce.mask
         # Look for gate characters only when some candidate needs a literal (long
         # keys often have none left: most rules stop at a length).
@@ -586,7 +587,11 @@ class RuleIndex:
                     ce.chosen[present] = gated
         else:
             gated = ce.plain
-        for rule, search, lits in ce.picked(gated & allowed):
+        mask = gated & allowed
+        entries = ce.by_mask.get(mask)
+        if entries is None:
+            entries = ce.picked(mask)
+        for rule, search, lits in entries:
             if lits is not None:
                 for lit in lits:
                     if lit in key:
@@ -614,7 +619,7 @@ class _ClassEntries:
     bits of the entries needing it.
     """
 
-    __slots__ = ("_picked", "chosen", "entries", "gate", "literal", "mask", "plain")
+    __slots__ = ("by_mask", "chosen", "entries", "gate", "literal", "mask", "plain")
 
     def __init__(self, entries: list[tuple[Rule, Any, tuple[str, ...] | None] | None]) -> None:
         self.entries = tuple(entries)
@@ -627,15 +632,15 @@ class _ClassEntries:
                 for lit in e[2]:
                     self.gate[lit[0]] = self.gate.get(lit[0], 0) | 1 << i
         self.chosen: dict[frozenset[str], int] = {}  # gate characters found -> bits
-        self._picked: dict[int, tuple[tuple[Rule, Any, tuple[str, ...] | None], ...]] = {}
+        self.by_mask: dict[int, tuple[tuple[Rule, Any, tuple[str, ...] | None], ...]] = {}
 
     def picked(self, mask: int) -> tuple[tuple[Rule, Any, tuple[str, ...] | None], ...]:
         """The entries whose bits are set in ``mask``, in rule order (cached, bounded)."""
-        got = self._picked.get(mask)
+        got = self.by_mask.get(mask)
         if got is None:
             got = tuple(e for i, e in enumerate(self.entries) if mask >> i & 1)
-            if len(self._picked) < _CHOSEN_MAX:
-                self._picked[mask] = got
+            if len(self.by_mask) < _CHOSEN_MAX:
+                self.by_mask[mask] = got
         return got
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -45,6 +46,14 @@ def _count(pattern: regex.Pattern[str], text: str) -> int:
     return len("".join(pattern.findall(text)))
 
 
+# ASCII characters are counted apart, on the ASCII bytes of the sample: its
+# letters are [A-Za-z] (for \p{L} and for [a-z] ignoring case alike), and no
+# other pattern above matches one. The Unicode patterns then only run over the
+# rest, which in English text is a few characters instead of one match per word.
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
+_DELETE_BUT_LETTERS = bytes(c for c in range(256) if not (c < 128 and chr(c).isalpha()))
+
+
 _DEFAULT: Pipeline | None = None
 
 
@@ -75,23 +84,25 @@ def detect_language(text: str) -> str | None:
     Only used to label the article and pick defaults; no rule needs it.
     """
     sample = text[:20000]
-    cjk = _count(_HAN, sample)
+    ascii_letters = len(sample.encode("ascii", "ignore").translate(None, _DELETE_BUT_LETTERS))
+    rest = _ASCII_RUN.sub("", sample)  # the non-ASCII characters
+    cjk = _count(_HAN, rest)
     kana = hangul = 0
-    if _KANA_OR_HANGUL.search(sample):  # one scan for the usual case: neither
-        kana = _count(_KANA, sample)
-        hangul = _count(_HANGUL, sample)
-    letters = _count(_LETTER, sample) or 1
+    if _KANA_OR_HANGUL.search(rest):  # one scan for the usual case: neither
+        kana = _count(_KANA, rest)
+        hangul = _count(_HANGUL, rest)
+    letters = ascii_letters + _count(_LETTER, rest) or 1
     if kana > 0.05 * letters:
         return "ja"
     if hangul > 0.2 * letters:
         return "ko"
     if cjk > 0.2 * letters:
         # One scan of the sample; the two counts come from the few characters found.
-        marked = "".join(_TRAD_OR_SIMP.findall(sample))
+        marked = "".join(_TRAD_OR_SIMP.findall(rest))
         trad, simp = _count(_TRAD, marked), _count(_SIMP, marked)
         return "zh-Hant" if trad > simp else "zh"
     if letters > 20:
-        latin = _count(_LATIN, sample)
+        latin = ascii_letters + _count(_LATIN, rest)
         if latin > 0.8 * letters:
             return "en" if _ENGLISH.search(sample) else None
     return None

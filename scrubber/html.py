@@ -87,6 +87,10 @@ _LAYOUT_IN_ROW = BLOCK_TAGS - {"td", "th", "tr", "br", "hr"}
 
 _TOKEN_SPLIT = regex.compile(r"[^\p{L}\p{N}]+")
 _CAMEL = regex.compile(r"(?<=[a-z])(?=[A-Z])")
+# The same two steps for ASCII values (nearly all class/id values): there
+# \p{L}\p{N} is [A-Za-z0-9], and the stdlib engine is ~3x quicker on them.
+_ASCII_SEP = re.compile(r"[^A-Za-z0-9]+")
+_ASCII_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # visibility:hidden is not enough: pages hide their article that way until a script
 # reveals it (WeChat articles do); display:none is what menus and pop-ups use.
 _HIDDEN_STYLE = regex.compile(r"display\s*:\s*none", regex.I)
@@ -132,6 +136,10 @@ def tokens_of(value: str) -> list[str]:
     """Whole lowercase tokens of a class/id value: ``"mainArticle-body"`` -> main, article, body."""
     if not value:
         return []
+    if value.isascii():
+        if value.islower():  # no upper-case letter: no camel hump, nothing to lower
+            return _ASCII_SEP.sub(" ", value).split()
+        return _ASCII_SEP.sub(" ", _ASCII_CAMEL.sub(" ", value)).lower().split()
     return [t.lower() for t in _TOKEN_SPLIT.split(_CAMEL.sub(" ", value)) if t]
 
 

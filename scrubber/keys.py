@@ -67,7 +67,9 @@ def match_keys(texts: Sequence[str]) -> list[str]:
         return _match_keys_each(texts)  # line breaks inside a text: fold one by one
     if not joined.isascii():
         joined = _nfkc_lines(_SURROGATE.sub("\ufffd", joined))
-    joined = _LINE_SPACES.sub(" ", joined).casefold()
+    if "  " in joined or _ODD_SPACES.search(joined):  # else every run is one space already
+        joined = _LINE_SPACES.sub(" ", joined)
+    joined = joined.casefold()
     if has_han(joined):
         joined = _t2s().convert(joined)
     folded = joined.split("\n")
@@ -82,6 +84,11 @@ def match_keys(texts: Sequence[str]) -> list[str]:
 _LINE_SPACES = re.compile(
     "[\t\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
     "\u200b-\u200d\u2060\ufeff]+")
+# The same characters but the plain space. Collapsing runs changes nothing in a
+# text whose only such characters are single spaces (HTML blocks: the walk has
+# collapsed their whitespace), and one scan for these finds that out without
+# a match per space.
+_ODD_SPACES = re.compile(_LINE_SPACES.pattern.replace(" ", ""))
 # Full-width punctuation in almost every Chinese line, with its NFKD form.
 # Replacing a character by its full compatibility decomposition never changes
 # the NFKC of a text (NFKC composes the full decomposition), and a few

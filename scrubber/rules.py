@@ -170,15 +170,21 @@ _GROUP_OK = ("(?:", "(?P<", "(?=", "(?!", "(?<=", "(?<!")
 _MAX_RANGE = 2000
 
 
-@lru_cache(maxsize=2)
 def _category_chars(category: str) -> frozenset[str]:
     """Every character ``regex`` (V0) matches with ``\\s`` or ``\\d`` (computed once)."""
+    return _categories()[category]
+
+
+@lru_cache(maxsize=1)
+def _categories() -> dict[str, frozenset[str]]:
+    """:func:`_category_chars` of both categories, from one string of every code
+    point (building it is most of the cost: ~0.1 s)."""
     import array
 
     codes = array.array("I", range(0xD800))
     codes.extend(range(0xE000, 0x110000))
     every = codes.tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
-    return frozenset(regex.compile(category, regex.V0).findall(every))
+    return {c: frozenset(regex.compile(c, regex.V0).findall(every)) for c in (r"\s", r"\d")}
 
 
 def _prepare(pattern: str) -> str | None:
@@ -334,9 +340,11 @@ def _literals(seq) -> frozenset[str] | None:
     return best
 
 
-def _parsed(pattern: str) -> list | None:
+@lru_cache(maxsize=1024)  # screen_of, last_chars_of and literals_of each parse every pattern
+def _parsed(pattern: str) -> tuple | None:
     """The stdlib syntax tree of ``pattern`` (top-level sequence), or ``None``
-    when it is not safe to analyse (see :func:`_prepare`)."""
+    when it is not safe to analyse (see :func:`_prepare`). Shared between
+    callers: the analysis only reads it."""
     from re import _constants as C
     from re import _parser
 
@@ -351,7 +359,7 @@ def _parsed(pattern: str) -> list | None:
         return None
     if tree.state.flags & ~(C.SRE_FLAG_UNICODE):
         return None
-    return list(tree)
+    return tuple(tree)
 
 
 def screen_of(pattern: str) -> tuple[str, frozenset[str]] | None:
@@ -450,7 +458,7 @@ def _char_finder(chars: frozenset[str]):
     return re.compile("[" + "".join(map(re.escape, sorted(chars))) + "]")
 
 
-_CHOSEN_MAX = 256  # per table row: cached choices of entries by gate characters found
+_CHOSEN_MAX = 1024  # per first-character class: cached choices by gate characters found
 
 
 class RuleIndex:
@@ -459,9 +467,11 @@ class RuleIndex:
     Built once per rule list (a filter builds it in ``__init__``). For a key it
     picks the rules whose ``max_chars``/``min_chars`` allow its length and whose
     screens pass (first character, last character, literals), and searches
-    only those, in order. Lists of candidates are kept per (length band, first
-    character class, last character class): a bounded table fixed by the
-    rules, never by the input.
+    only those, in order. Each condition is a bit mask over the rules (bit
+    ``i`` is rule ``i``): one per length band and one per last-character class,
+    fixed at build time, and per first-character class the rules it lets
+    through with the literals they still need. A key's candidates are the AND
+    of its masks, so nothing is built per combination of band and classes.
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
@@ -473,6 +483,13 @@ class RuleIndex:
             if r.min_chars is not None:
                 cuts.add(r.min_chars)
         self._cuts = sorted(cuts)
+        # Band k holds the lengths n with bisect_right(cuts, n) == k. The cuts are
+        # where some rule's limit starts or stops, so one length speaks for its band.
+        self._band_masks = [
+            _mask_of((r.max_chars is None or n <= r.max_chars)
+                     and (r.min_chars is None or n >= r.min_chars) for r in self.rules)
+            for n in [0, *self._cuts]
+        ]
         # Characters that some anchored pattern needs first, grouped by which
         # patterns accept them; every other character is class 0.
         firsts: list[frozenset[str]] = []
@@ -483,31 +500,27 @@ class RuleIndex:
         self._class_of, self._class_sets = _char_classes(firsts)
         # Likewise for the last character, from the rules whose patterns all end in ``$``.
         ends = list(dict.fromkeys(r.ends for r in self.rules if r.ends is not None))
-        self._end_class_of, self._end_class_sets = _char_classes(ends)
-        self._table: dict[tuple[int, int, int], Any] = {}
-        self._per_class: dict[tuple[int, int], list[Any]] = {}
+        self._end_class_of, end_class_sets = _char_classes(ends)
+        # Per last-character class, the rules it does not rule out; the last entry
+        # (index -1) is for keys ending in a newline, which ``$`` may stand before,
+        # so that the last character says nothing.
+        self._end_masks = [
+            _mask_of(r.ends is None or r.ends in accepted for r in self.rules)
+            for accepted in end_class_sets
+        ] + [(1 << len(self.rules)) - 1]
+        self._per_class: dict[int, _ClassEntries] = {}
         self._all_finder: Any = None
 
-    def _class_entries(
-        self, cls: int, end_cls: int
-    ) -> list[tuple[Rule, Any, tuple[str, ...] | None] | None]:
-        """Per rule: ``(rule, search, literals or None)``, or ``None`` if it cannot
-        match a key starting with a ``cls`` character and ending with an
-        ``end_cls`` one (``end_cls`` -1: the key ends in a newline, which ``$``
-        may stand before, so the last character says nothing)."""
-        got = self._per_class.get((cls, end_cls))
+    def _class_entries(self, cls: int) -> _ClassEntries:
+        """What a key starting with a ``cls`` character needs per rule (cached per class)."""
+        got = self._per_class.get(cls)
         if got is not None:
             return got
         accepted = self._class_sets[cls]
-        accepted_ends = self._end_class_sets[end_cls] if end_cls >= 0 else None
-        got = []
+        entries: list[tuple[Rule, Any, tuple[str, ...] | None] | None] = []
         for r in self.rules:
-            if (r.ends is not None and accepted_ends is not None
-                    and r.ends not in accepted_ends):
-                got.append(None)
-                continue
             if r.screen is None:
-                got.append((r, r.compiled.search, None))
+                entries.append((r, r.compiled.search, None))
                 continue
             lits: set[str] = set()
             always = False
@@ -522,85 +535,62 @@ class RuleIndex:
                 else:
                     lits |= value
             if always:
-                got.append((r, r.compiled.search, None))
+                entries.append((r, r.compiled.search, None))
             elif lits:
                 ordered = tuple(sorted(lits, key=lambda s: (-len(s), s)))
-                got.append((r, r.compiled.search, ordered))
+                entries.append((r, r.compiled.search, ordered))
             else:
-                got.append(None)
-        self._per_class[(cls, end_cls)] = got
-        return got
-
-    def _candidates(self, band: int, n: int, cls: int, end_cls: int):
-        """Rules that could match a key of length ``n`` starting with a ``cls`` character.
-
-        Returns ``(entries, plain, mask, gate_chars, gate)``: ``entries`` are
-        ``(rule, search, literals or None)`` in rule order; ``plain`` are those
-        without literals (tried whatever the key holds, bits in ``mask``);
-        ``gate`` maps the first character of every literal to a bit mask of the
-        entries needing it; ``gate_chars`` finds those characters in a key (a
-        stdlib class of literal characters: ~10x quicker than a set
-        intersection with the key's characters), ``None`` when there are none.
-        """
-        entries = [e for r, e in zip(self.rules, self._class_entries(cls, end_cls), strict=True)
-                   if e is not None
-                   and (r.max_chars is None or n <= r.max_chars)
-                   and (r.min_chars is None or n >= r.min_chars)]
-        gate: dict[str, int] = {}
-        plain_mask = 0
-        for i, (_, _, lits) in enumerate(entries):
-            if lits is None:
-                plain_mask |= 1 << i
-            else:
-                for lit in lits:
-                    gate[lit[0]] = gate.get(lit[0], 0) | 1 << i
-        finder = self._finder() if gate else None
-        got = (tuple(entries), tuple(e for e in entries if e[2] is None), plain_mask,
-               finder, gate, {})
-        self._table[(band, cls, end_cls)] = got
+                entries.append(None)
+        got = self._per_class[cls] = _ClassEntries(entries)
         return got
 
     def _finder(self):
         """A stdlib class of the first characters of every literal of every rule:
-        compiled once per index and shared by all table rows (compiling one per
-        row cost more than the screening saved; a row's ``gate`` ignores the
-        characters it does not need)."""
+        compiled once per index and shared by all classes (a class's ``gate``
+        ignores the characters it does not need)."""
         if self._all_finder is None:
             firsts = set()
             for cls in range(len(self._class_sets)):
-                for e in self._class_entries(cls, -1):
+                for e in self._class_entries(cls).entries:
                     if e is not None and e[2] is not None:
                         firsts.update(lit[0] for lit in e[2])
-            self._all_finder = _char_finder(frozenset(firsts))
+            self._all_finder = _char_finder(frozenset(firsts)) if firsts else False
         return self._all_finder
 
     def match(self, text: str, key: str) -> RuleMatch | None:
         """The first rule (in order) whose pattern is found in ``key``."""
         if not key:
             return first_match(self.rules, text, key)
-        n = len(key)
-        band = bisect_right(self._cuts, n)
-        cls = self._class_of.get(key[0], 0)
+        band = bisect_right(self._cuts, len(key))
         last = key[-1]
         end_cls = -1 if last == "\n" else self._end_class_of.get(last, 0)
-        got = self._table.get((band, cls, end_cls))
-        if got is None:
-            got = self._candidates(band, n, cls, end_cls)
-        entries, plain, mask, finder, gate, chosen = got
-        present = frozenset(finder.findall(key)) if finder is not None else None
+        cls = self._class_of.get(key[0], 0)
+        ce = self._per_class.get(cls) or self._class_entries(cls)
+        allowed = self._band_masks[band] & self._end_masks[end_cls] & ce.mask
+        # Look for gate characters only when some candidate needs a literal (long
+        # keys often have none left: most rules stop at a length).
+        present = None
+        if allowed & ce.literal:
+            finder = self._all_finder
+            if finder is None:
+                finder = self._finder()
+            present = frozenset(finder.findall(key))
         if present:
-            # Which entries the gate characters found let through, kept per
-            # set of characters found (bounded: the sets are few in practice).
-            picked = chosen.get(present)
-            if picked is None:
+            # Which entries the gate characters found let through, kept per set of
+            # characters found (bounded: the sets are few in practice).
+            gated = ce.chosen.get(present)
+            if gated is None:
+                gated = ce.plain
                 for c in present:
-                    mask |= gate.get(c, 0)  # the finder is shared: some gate nothing here
-                picked = tuple(e for i, e in enumerate(entries) if mask >> i & 1)
-                if len(chosen) < _CHOSEN_MAX:
-                    chosen[present] = picked
-            entries = picked
+                    gated |= ce.gate.get(c, 0)  # the finder is shared: some gate nothing here
+                if len(ce.chosen) < _CHOSEN_MAX:
+                    ce.chosen[present] = gated
         else:
-            entries = plain
+            gated = ce.plain
+        mask = gated & allowed
+        entries = ce.by_mask.get(mask)
+        if entries is None:
+            entries = ce.picked(mask)
         for rule, search, lits in entries:
             if lits is not None:
                 for lit in lits:
@@ -612,6 +602,46 @@ class RuleIndex:
             if m is not None:
                 return RuleMatch(rule, m.group(0), _lift(m, text, key))
         return None
+
+
+def _mask_of(flags: Iterable[bool]) -> int:
+    """A bit mask with bit ``i`` set where the ``i``-th flag is true."""
+    return sum(1 << i for i, flag in enumerate(flags) if flag)
+
+
+class _ClassEntries:
+    """The rules as a key starting with one first-character class sees them.
+
+    ``entries`` has per rule ``(rule, search, literals or None)``, or ``None``
+    if it cannot match such a key; ``mask`` has the bits of the others,
+    ``plain`` those tried whatever the key holds, ``literal`` those needing a
+    literal, and ``gate`` maps the first character of every literal to the
+    bits of the entries needing it.
+    """
+
+    __slots__ = ("by_mask", "chosen", "entries", "gate", "literal", "mask", "plain")
+
+    def __init__(self, entries: list[tuple[Rule, Any, tuple[str, ...] | None] | None]) -> None:
+        self.entries = tuple(entries)
+        self.mask = _mask_of(e is not None for e in entries)
+        self.plain = _mask_of(e is not None and e[2] is None for e in entries)
+        self.literal = self.mask & ~self.plain
+        self.gate: dict[str, int] = {}
+        for i, e in enumerate(entries):
+            if e is not None and e[2] is not None:
+                for lit in e[2]:
+                    self.gate[lit[0]] = self.gate.get(lit[0], 0) | 1 << i
+        self.chosen: dict[frozenset[str], int] = {}  # gate characters found -> bits
+        self.by_mask: dict[int, tuple[tuple[Rule, Any, tuple[str, ...] | None], ...]] = {}
+
+    def picked(self, mask: int) -> tuple[tuple[Rule, Any, tuple[str, ...] | None], ...]:
+        """The entries whose bits are set in ``mask``, in rule order (cached, bounded)."""
+        got = self.by_mask.get(mask)
+        if got is None:
+            got = tuple(e for i, e in enumerate(self.entries) if mask >> i & 1)
+            if len(self.by_mask) < _CHOSEN_MAX:
+                self.by_mask[mask] = got
+        return got
 
 
 def _lift(m: regex.Match[str], text: str, key: str) -> tuple[tuple[str, str], ...]:

@@ -170,6 +170,14 @@ def test_line_spaces_is_regex_whitespace_without_newline():
     assert "\n" not in line_spaces
 
 
+def test_odd_spaces_are_line_spaces_but_the_space():
+    from scrubber.keys import _LINE_SPACES, _ODD_SPACES
+
+    every = _all_chars()
+    odd = set("".join(_ODD_SPACES.findall(every)))
+    assert odd == set("".join(_LINE_SPACES.findall(every))) - {" "}
+
+
 def test_common_compat_replacements_are_full_decompositions():
     """Replacing a character by its NFKD form keeps the NFKC of any text."""
     import unicodedata
@@ -194,7 +202,9 @@ def test_no_character_folds_to_a_line_break():
 
 
 @pytest.mark.parametrize("texts", [SAMPLE, TRICKY, TRICKY[::-1], [], [""], ["a", "", "b"],
-                                   ["x\ny", "z"], ["a\rb"], [" lead", "trail\t"]])
+                                   ["x\ny", "z"], ["a\rb"], [" lead", "trail\t"],
+                                   ["one space", "a b c"], ["a\xa0 b"], ["a \u3000b", "c"],
+                                   ["a  b"], ["a\u200bb"], ["ｗ ｏ"], ["x", "Ａ Ｂ"]])
 def test_match_keys_equals_one_by_one(texts):
     from scrubber.keys import _match_keys_each, match_keys
 
@@ -213,8 +223,15 @@ DIGITS = ["28.8 1,000 10:23", "1.", ".1", "a.b", "1,", "：1:2:3", "\u0661.\u066
           "x:", ":", "好。）", "好）", "。）", "”", "a'", "?)", "!」"]
 
 
+# ASCII and non-ASCII characters are counted apart (bytes and regex): every
+# ASCII character, alone, between letters and digits, and beside CJK text.
+ASCII = ([chr(c) for c in range(33, 127)] + [f"a{chr(c)}1" for c in range(128) if chr(c) not in "\r\n"]
+         + [f"中{chr(c)}文" for c in range(33, 127)] + ["Hello, world: 1.5 apples!", "x;y?z"])
+
+
 @pytest.mark.parametrize("texts", [SAMPLE, TRICKY, DIGITS, DIGITS[::-1], [], ["x"],
-                                   ["a ", "b"], ["", "c"], ["x\ny"]])
+                                   ["a ", "b"], ["", "c"], ["x\ny"], ASCII, ASCII[:94],
+                                   ASCII[::-1], ["\ud800a.b", "é,1"]])
 def test_measure_lines_equals_measure(texts):
     from scrubber.blocks import measure_lines
 
@@ -256,7 +273,12 @@ def test_detect_language_matches_reference():
 
     docs = ["\n".join(SAMPLE), "\n".join(TRICKY), "", "the cat and the dog " * 3,
             "\u212a\u017f" * 30 + " is", "カタカナ漢字" * 5, "한국어 문장" * 9, "們這個" * 9 + "们",
-            "x" * 30000 + "中" * 10]
+            "x" * 30000 + "中" * 10, "café naïve the " * 9, "Ｔｈｅ ｃａｔ is " * 9,
+            "ſtraße the \u212aelvin " * 9, "\ud800 the cat " * 9]
+    # Around every threshold: ASCII and other letters in varying shares.
+    for k in range(0, 80, 4):
+        docs += ["the cat " * 12 + "中文" * k, "is " * 30 + "カナ" * k, "of " * 30 + "한국" * k,
+                 "and " * 25 + "é" * k * 2, "們這" * k + "们" * 40 + "x" * 200]
     for path in sorted(FIXTURES.rglob("*")):
         if path.suffix in (".txt", ".html") and path.is_file():
             docs.append(path.read_text(encoding="utf-8", errors="replace"))
@@ -318,6 +340,19 @@ def test_index_with_end_screens_on_keys_ending_in_newline():
     for text in SAMPLE[:400]:
         for part in (match_key(text) + "\n", match_key(text) + " \n"):
             assert index.match(part, part) == first_match(rules, part, part), part
+
+
+@pytest.mark.parametrize("cache_size", [0, 1, 256])
+def test_index_caches_change_no_match(monkeypatch, cache_size):
+    """The per-class caches (gate characters found -> rules, masks -> entries) are
+    bounded; full or empty, and whatever order keys come in, the matches are the same."""
+    import scrubber.rules
+
+    monkeypatch.setattr(scrubber.rules, "_CHOSEN_MAX", cache_size)
+    rules = tuple(r for r in default_rules() if r.action != "lift")
+    index = RuleIndex(rules)
+    for key in SAMPLE_KEYS[::-1] + SAMPLE_KEYS:
+        assert index.match(key, key) == first_match(rules, key, key), key
 
 
 def test_with_role_is_replace():
@@ -383,3 +418,31 @@ def test_control_character_list_is_the_character_class():
     matched = [chr(c) for c in range(0x110000)
                if not 0xD800 <= c <= 0xDFFF and _CONTROL.match(chr(c))]
     assert sorted(_CONTROL_CHARS) == matched
+
+
+def _tokens_reference(value: str) -> list[str]:
+    """``html.tokens_of`` as first written: the regex engine for every value."""
+    from scrubber.html import _CAMEL, _TOKEN_SPLIT
+
+    if not value:
+        return []
+    return [t.lower() for t in _TOKEN_SPLIT.split(_CAMEL.sub(" ", value)) if t]
+
+
+def test_tokens_of_matches_reference():
+    """The ASCII fast path of ``tokens_of`` splits and lowers exactly like the regex one."""
+    import re as stdlib_re
+
+    from scrubber.html import tokens_of
+
+    values = ["", " ", "-", "padding headline", "mainArticle-body", "ABC", "aBC", "AbC", "abc123Def",
+              "post-12345", "x_y__z", "main\tcontent\nbody", "123", "a1B2c3", "HTMLParser",
+              "entry-content clearfix", "  lead  ", "hn-articleBody", "é-body", "正文 content",
+              "ｍａｉｎ", "mainÄrticle", "\x00ad\x7fbar", "ab\u00a0cd", "_", "aB-Cd_eF gH"]
+    values += [chr(c) + "x" + chr(c) + "Y" for c in range(128)]
+    for path in sorted(FIXTURES.rglob("*.html")):
+        markup = path.read_text(encoding="utf-8", errors="replace")
+        values += stdlib_re.findall(r'(?:class|id|role|itemprop)="([^"]*)"', markup)
+    assert len(values) > 300
+    for value in values:
+        assert tokens_of(value) == _tokens_reference(value), value

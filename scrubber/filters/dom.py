@@ -11,6 +11,7 @@ Rule ids they emit: ``hidden``, ``nav``, ``footer``, ``aside``, ``header``,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -169,9 +170,29 @@ def _children(paths: Iterable[str]) -> dict[str, list[str]]:
 
 
 @lru_cache(maxsize=4096)  # a pure function of the string, asked again for every block
+@lru_cache(maxsize=4096)  # a pure function of the string; bounded, so memory stays flat
 def _shape(descriptor: str) -> str:
     """A descriptor without numbered tokens (``post12345``), for spotting repeated siblings."""
+    if descriptor.isascii():  # (for ASCII, str.isdigit is exactly [0-9])
+        if _ASCII_DIGIT.search(descriptor) is None:
+            return descriptor
+        return " ".join(t for t in descriptor.split(" ") if _ASCII_DIGIT.search(t) is None)
     return " ".join(t for t in descriptor.split(" ") if not any(c.isdigit() for c in t))
+
+
+_ASCII_DIGIT = re.compile("[0-9]")
+
+
+# Verdicts are frozen and compared by value: blocks of one region share one.
+@lru_cache(maxsize=1024)
+def _region_drop(rule: str, evidence: str) -> Verdict:
+    return Verdict.drop(rule, f"in a {rule} region outside the article", evidence=evidence)
+
+
+@lru_cache(maxsize=64)
+def _outside_main(main: str) -> Verdict:
+    return Verdict.drop("outside_main", "outside the article container",
+                        evidence=f"container {main}")
 
 
 def _similar(a: str, b: str) -> bool:
@@ -812,10 +833,8 @@ class DomMain:
         m = boilerplate_marker(b.context)
         if m:
             i, rule = m
-            return Verdict.drop(rule, f"in a {rule} region outside the article",
-                                evidence=b.context[i][:60])
+            return _region_drop(rule, b.context[i][:60])
         if b.features.get("link_density", 0.0) >= self.link_list_density:
             return Verdict.drop("link_list", "mostly link text, outside the article",
                                 evidence=f"link density {b.features['link_density']:.2f}")
-        return Verdict.drop("outside_main", "outside the article container",
-                            evidence=f"container {main}")
+        return _outside_main(main)

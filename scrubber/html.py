@@ -576,8 +576,13 @@ def _jsonld_fields(scripts: list[str]) -> dict[str, str]:
     return out
 
 
+def _squash(text: str) -> str:
+    """Text without whitespace, lower-cased: how titles and headings are compared."""
+    return "".join(text.split()).lower()
+
+
 def _same(a: str, b: str) -> bool:
-    a, b = "".join(a.split()).lower(), "".join(b.split()).lower()
+    a, b = _squash(a), _squash(b)
     return bool(a and b) and (a in b or b in a)
 
 
@@ -602,13 +607,12 @@ def _heading_for_other_part(found: _Found, doc: str, h1: str) -> str | None:
     ``<h2>Post</h2>``. When the h1 is the last part of the title and an h2/h3
     is an earlier part, the h2/h3 is the page's title (the site's name comes
     last; a news page's ``<h1>Post</h1>`` is the first part and stays)."""
-    parts = ["".join(p.split()).lower()
-             for p in _TITLE_SEP.split(" ".join(doc.split())) if p and p.strip()]
-    if len(parts) < 2 or parts[-1] != "".join(h1.split()).lower():
+    parts = [_squash(p) for p in _TITLE_SEP.split(" ".join(doc.split())) if p and p.strip()]
+    if len(parts) < 2 or parts[-1] != _squash(h1):
         return None
     others = set(parts[:-1])
     for text, (tag, *_rest) in zip(found.texts, found.frames):
-        if tag in ("h2", "h3") and "".join(text.split()).lower() in others:
+        if tag in ("h2", "h3") and _squash(text) in others:
             return text
     return None
 
@@ -732,7 +736,7 @@ def parse_page(source: Any, *, url: str | None = None) -> Page:
             feats["level"] = float(tag[1]) if len(tag) == 2 and tag[1].isdigit() else 2.0
             if not title_done and title and (
                     (tag in ("h1", "h2") and _same(text, title))
-                    or (tag == "h3" and "".join(text.split()) == "".join(title.split()))):
+                    or (tag == "h3" and _squash(text) == _squash(title))):
                 role, title_done = Role.TITLE, True
         # positional: cheaper than keywords (the speed tests pin Block's field order)
         blocks.append(Block(i, text, key, role, path or "/", None, feats, tag, ctx))

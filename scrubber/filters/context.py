@@ -218,9 +218,8 @@ class ArticleEnd:
                 # A related box set into the story: its paragraphs go on after the
                 # box, in the same place as before it. It ends nothing.
                 # Nor does a cell of a table row ("Comment" as a column header).
-                inset = v.rule in self.sidebar_rules and (
-                    self._box_in_story(doc, verdicts, i) or self._in_row(doc, i))
-                if (closing or before / total >= self.min_share_before) and not inset:
+                if (closing or before / total >= self.min_share_before) and not (
+                        v.rule in self.sidebar_rules and self._set_in(doc, verdicts, i)):
                     return self._cut(doc, verdicts, i)
             before += weights[i]
         return verdicts
@@ -249,12 +248,15 @@ class ArticleEnd:
                 after += weights[j]
         return after > self.max_after_ratio * before
 
-    def _box_in_story(self, doc, verdicts: list[Verdict | None], at: int) -> bool:
-        """Is the marker's box set into the story: do the story's paragraphs go on
-        right after the box, in the same element as the paragraph before it?"""
+    def _set_in(self, doc, verdicts: list[Verdict | None], at: int) -> bool:
+        """Is the marker's box a table row, or set into the story: do the story's
+        paragraphs go on right after the box, in the same place as the paragraph
+        before it?"""
         box = self._box(doc, at)
         if box is None:
             return False
+        if box.rpartition("/")[2].partition("[")[0] == "tr":
+            return True
         prefix = box + "/"
         last = ""  # the story's paragraph before the box
         for j in range(at - 1, -1, -1):
@@ -273,10 +275,6 @@ class ArticleEnd:
             return (verdicts[j] is None and self.region.body_like(b)
                     and _same_place(b.path or "", last))
         return False
-
-    def _in_row(self, doc, at: int) -> bool:
-        box = self._box(doc, at)
-        return box is not None and box.rpartition("/")[2].partition("[")[0] == "tr"
 
     @staticmethod
     def _box(doc, at: int) -> str | None:

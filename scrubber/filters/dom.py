@@ -553,15 +553,15 @@ class DomMain:
         layout = self._layout(doc.blocks)
         roots = self._marked_roots(layout.blocks, layout)
         main = self.choose(layout.blocks, verdicts, roots, layout)
-        weak = main is None or self._good_of(layout, main) < self.veto_units
-        if weak:
+        good = self._good_of(layout, main) if main is not None else 0.0
+        if main is None or good < self.veto_units:
             # too few sentences to find it by (a blog written one phrase per line):
             # the container is the element with the most plain, unlinked lines
             plain = replace(layout, body=[self.plain_like(b) for b in layout.blocks])
             plain_roots = self._marked_roots(plain.blocks, plain)
             other = self.choose(plain.blocks, verdicts, plain_roots, plain)
-            if other is not None and (main is None or self._good_of(plain, other)
-                                      >= 3 * max(self._good_of(layout, main), 1.0)):
+            if other is not None and (main is None
+                                      or self._good_of(plain, other) >= 3 * max(good, 1.0)):
                 main, layout, roots = other, plain, plain_roots
         if main is not None and not self._agrees(doc, verdicts, main):
             return verdicts  # main_region and article_end decide, as for plain text
@@ -628,23 +628,22 @@ class DomMain:
         one line of it. When the reading keeps under ``sparse_share`` of the
         container's plain text, the container is trusted instead.
         """
+        lines = [i for i, (b, v, ins) in enumerate(zip(doc.blocks, out, inside))
+                 if ins and v is None
+                 and b.features.get("link_density", 0.0) < self.link_list_density]
+        plain = sum(doc.blocks[i].features.get("units", 0.0) for i in lines)
+        if plain < self.sparse_min_units:
+            return out
         reading = self.text_reading(doc, out)
-        plain = kept = 0.0
-        for b, v, r, ins in zip(doc.blocks, out, reading, inside):
-            if ins and v is None:
-                f = b.features
-                if f.get("link_density", 0.0) < self.link_list_density:
-                    units = f.get("units", 0.0)
-                    plain += units
-                    if r is None:
-                        kept += units
-        if plain < self.sparse_min_units or kept >= self.sparse_share * plain:
+        kept = sum(doc.blocks[i].features.get("units", 0.0) for i in lines if reading[i] is None)
+        if kept >= self.sparse_share * plain:
             return out
         keep = Verdict.body("body", "plain text of the article container",
                             evidence=f"the text reading kept {kept:.0f} of {plain:.0f} units")
-        return [keep if ins and v is None and b.features.get("link_density", 0.0)
-                < self.link_list_density else v
-                for b, v, ins in zip(doc.blocks, out, inside)]
+        out = list(out)
+        for i in lines:
+            out[i] = keep
+        return out
 
     @staticmethod
     def _region_tag(b: Block) -> str | None:

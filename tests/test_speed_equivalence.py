@@ -37,24 +37,30 @@ SAMPLE = _sample_texts()
 SAMPLE_KEYS = [match_key(t) for t in SAMPLE]
 
 
-def test_screens_never_reject_a_match():
-    """Whenever a pattern matches a key, the key passes that pattern's screen."""
-    checked = 0
+def _sample_matches(screen_for):
+    """(rule, pattern, screen, key, match) for every sample key a pattern matches,
+    over the patterns ``screen_for(pattern)`` gives a screen for."""
     for rule in default_rules():
         for pattern in rule.patterns:
-            screen = screen_of(pattern)
+            screen = screen_for(pattern)
             if screen is None:
                 continue
             compiled = regex.compile(pattern, regex.V0)
-            kind, value = screen
             for key in SAMPLE_KEYS:
-                if compiled.search(key) is None:
-                    continue
-                checked += 1
-                if kind == "first":
-                    assert key and key[0] in value, (rule.id, pattern, key)
-                else:
-                    assert any(lit in key for lit in value), (rule.id, pattern, key)
+                m = compiled.search(key)
+                if m is not None:
+                    yield rule, pattern, screen, key, m
+
+
+def test_screens_never_reject_a_match():
+    """Whenever a pattern matches a key, the key passes that pattern's screen."""
+    checked = 0
+    for rule, pattern, (kind, value), key, _ in _sample_matches(screen_of):
+        checked += 1
+        if kind == "first":
+            assert key and key[0] in value, (rule.id, pattern, key)
+        else:
+            assert any(lit in key for lit in value), (rule.id, pattern, key)
     assert checked > 100
 
 
@@ -372,17 +378,9 @@ def test_pattern_literals_never_reject_a_match():
     from scrubber.rules import literals_of
 
     checked = 0
-    for rule in default_rules():
-        for pattern in rule.patterns:
-            lits = literals_of(pattern)
-            if lits is None:
-                continue
-            compiled = regex.compile(pattern, regex.V0)
-            for key in SAMPLE_KEYS:
-                m = compiled.search(key)
-                if m is not None:
-                    checked += 1
-                    assert any(lit in m.group(0) for lit in lits), (rule.id, pattern, key)
+    for rule, pattern, lits, key, m in _sample_matches(literals_of):
+        checked += 1
+        assert any(lit in m.group(0) for lit in lits), (rule.id, pattern, key)
     assert checked > 100
 
 

@@ -72,6 +72,18 @@ def _plain_marker(context) -> tuple[int, str] | None:
     return found
 
 
+def _beside_story(context) -> bool:
+    """Sidebars, cookie dialogs and modals: left out of the vote (decisions 21-23)."""
+    for d in context:
+        tag, _, rest = d.partition(" ")
+        toks = set(rest.split(" "))
+        if tag == "aside" or (tag not in ("main", "article") and toks & {"sidebar", "complementary"}):
+            return True
+        if _markers_of(d) in ("consent", "dialog"):
+            return True
+    return False
+
+
 def _plain_hidden(context) -> str | None:
     return next((d[:40] for d in context if d.endswith("@hidden")), None)
 
@@ -114,7 +126,7 @@ def test_agreement_shortcut_matches_the_full_reading(path):
     reading = ArticleEnd()(doc, dom.text_reading(doc, verdicts))
     found = inside = 0.0
     for b, v in zip(doc.blocks, reading):
-        if v is None and dom.text_reading.body_like(b):
+        if v is None and dom.text_reading.body_like(b) and not _beside_story(b.context):
             found += b.features.get("units", 0.0)
             if b.path == main or (b.path or "").startswith(main + "/"):
                 inside += b.features.get("units", 0.0)
@@ -334,7 +346,8 @@ def _plain_inside(dom: DomMain, b, depth, repeated, roots, has_story):
         if rule and rule != "header" and prefix not in repeated:
             return Verdict.drop(rule, f"inside a {rule} region of the article container",
                                 evidence=b.context[k][:60])
-    if b.features.get("link_density", 0.0) >= dom.link_list_density and not dom.body_like(b):
+    if (b.features.get("link_density", 0.0) >= dom.link_list_density and not dom.body_like(b)
+            and not dom.linked_prose(b)):
         return Verdict.drop("link_list", "mostly link text: a list of links",
                             evidence=f"link density {b.features['link_density']:.2f}")
     if in_post and not (in_comment and has_story):

@@ -477,3 +477,25 @@ def test_the_pages_only_article_element_beats_a_promo_panel_of_similar_size():
                          "</body></html>")
     assert "Paragraph 2 looks at" in art.text
     assert "Issue 215" not in art.text
+
+
+def test_the_introduction_above_a_table_container_is_the_storys_lead():
+    """A list article: one or two paragraphs, then a long table that out-writes them."""
+    rows = "".join(
+        f"<tr><td><a href='/film{i}'>Film number {i}</a></td><td>19{50 + i}</td><td>A story about "
+        f"a day that repeats itself, told for the {i}th time with a new twist and a new ending.</td></tr>"
+        for i in range(30))
+    # the sources under the table make the table, not its parent, the container
+    refs = "".join(f"<li><a href='/src{i}'>Film archive entry {i}</a>, retrieved 2020</li>"
+                   for i in range(40))
+    intro = ("<p>This list of films features time loops, in which the characters live the same "
+             "period of time again and again, often until they change something about themselves.</p>")
+    page = ("<html><body><div class='nav'><a href='/'>Home</a> <a href='/list'>Lists</a></div>"
+            "<div class='content'><div class='text'><div class='byline'>Posted by the editors</div>"
+            + intro + "<table class='list'><caption>Films</caption><tbody>" + rows
+            + "</tbody></table><h2>Sources</h2><ul>" + refs + "</ul></div></div></body></html>")
+    art = scrubber.scrub(page)
+    rules = {b.text: v.rule for b, v in zip(art.blocks, art.verdicts) if v.keep}
+    assert rules.get(" ".join(intro[3:-4].split())) == "lead"
+    assert "Posted by the editors" not in rules  # a short line is not a lead
+    assert "Home Lists" not in rules

@@ -320,6 +320,11 @@ class DomMain:
     thread_levels: int = 10
     #: keep the title (h1) and headings just above the container
     keep_title: bool = True
+    #: keep the story's lead: body-like paragraphs right above the container whose
+    #: parent is at most this many levels above it (an intro before a table)
+    lead_levels: int = 2
+    #: ... looking back over at most this many blocks
+    lead_window: int = 8
     #: the container must hold this share of the body text that the plain-text
     #: reading (main_region + article_end) finds; else the DOM is misleading
     #: (a feed of other stories, one post of a thread) and the text reading wins
@@ -593,6 +598,8 @@ class DomMain:
         first_body = next((i for i in range(first_in, len(inside)) if inside[i] and layout.body[i]
                            and doc.blocks[i].features.get("units", 0.0) >= self.min_units),
                           len(inside))  # (a short dated line above a headline is not body)
+        lead = self._lead(doc.blocks, verdicts, main, first_in)
+        top = min(lead, default=first_in)
         out = list(verdicts)
         for i, (b, v) in enumerate(zip(doc.blocks, verdicts)):
             hidden = _hidden(b)
@@ -612,7 +619,9 @@ class DomMain:
                     # a blog post's headline links to the post itself
                     out[i] = Verdict.body("title", "the headline at the top of the article "
                                           "container (a link to the article itself)")
-            elif self.keep_title and i < first_in and self._title_above(doc.blocks, i, first_in):
+            elif i in lead:
+                out[i] = Verdict.body("lead", "a paragraph right above the article container")
+            elif self.keep_title and i < top and self._title_above(doc.blocks, i, top):
                 out[i] = Verdict.body("title", "the headline right above the article container")
             else:
                 out[i] = self._outside(b, main)
@@ -682,6 +691,31 @@ class DomMain:
                     and self.text_reading.body_like(b)):
                 return True
         return False
+
+    def _lead(self, blocks, verdicts: list[Verdict | None], main: str,
+              first_in: int) -> set[int]:
+        """Body-like paragraphs right above the container, in an element at most
+        ``lead_levels`` above it: the introduction of a story whose container
+        is the table or list that follows it. Short unjudged lines between
+        are passed over; a judged block, a heading or other text ends the lead."""
+        lead: set[int] = set()
+        levels = main.count("/")
+        for j in range(first_in - 1, max(-1, first_in - 1 - self.lead_window), -1):
+            b = blocks[j]
+            if verdicts[j] is not None or b.role in (Role.TITLE, Role.HEADING):
+                break
+            f = b.features
+            if not self.body_like(b):
+                continue
+            if f.get("units", 0.0) < 2 * self.min_units or not f.get("ends_sentence"):
+                break  # a byline, a date line, a label: not the story's first paragraph
+            parent = (b.path or "").rpartition("/")[0]
+            if (not parent or not main.startswith(parent + "/")
+                    or levels - parent.count("/") > self.lead_levels
+                    or boilerplate_marker(b.context) is not None):
+                break
+            lead.add(j)
+        return lead
 
     def _title_above(self, blocks, i: int, first_in: int) -> bool:
         b = blocks[i]

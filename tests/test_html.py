@@ -499,3 +499,23 @@ def test_the_introduction_above_a_table_container_is_the_storys_lead():
     assert rules.get(" ".join(intro[3:-4].split())) == "lead"
     assert "Posted by the editors" not in rules  # a short line is not a lead
     assert "Home Lists" not in rules
+
+
+def test_a_comment_heading_among_the_storys_paragraphs_is_one_of_its_sections():
+    """A list article whose sections are 'Briefing', 'Comment', 'Access': the story goes on."""
+    def section(name: str, k: int) -> str:
+        return (f"<h2>{name}</h2><p>Section {k} tells founders what reporters want from them, "
+                f"with an example from a launch that went well and one that did not.</p>")
+    story = "".join(section(n, k) for k, n in enumerate(["Briefing", "Data", "Comment", "Access"]))
+    page = f"<html><body><div class='post'><h1>What to offer a journalist</h1>{story}</div></body></html>"
+    art = scrubber.scrub(page)
+    assert "Section 3 tells founders" in art.text  # the section after 'Comment'
+    kept = {b.text: v.rule for b, v in zip(art.blocks, art.verdicts) if v.keep}
+    assert kept.get("Comment") == "section"
+    # Reader comments in an element of their own still end the story
+    comments = ("<h2>Comments</h2><ol class='commentlist'><li class='comment'><p>Great advice, I "
+                "tried it on our launch and two reporters wrote back within a day.</p></li></ol>")
+    page = page.replace("</div></body>", comments + "</div></body>")
+    art = scrubber.scrub(page)
+    assert "Section 3 tells founders" in art.text
+    assert "two reporters wrote back" not in art.text

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import Block, Verdict
+from ..model import Block, Role, Verdict
 
 __all__ = ["ArticleEnd", "MainRegion"]
 
@@ -220,7 +220,14 @@ class ArticleEnd:
                 # Nor does a cell of a table row ("Comment" as a column header).
                 if (closing or before / total >= self.min_share_before) and not (
                         v.rule in self.sidebar_rules and self._set_in(doc, verdicts, i)):
-                    return self._cut(doc, verdicts, i)
+                    if v.rule in self.sidebar_rules and self._section(doc, verdicts, i):
+                        # "Comment" as the title of one section of the story
+                        verdicts = list(verdicts)
+                        verdicts[i] = Verdict.body(
+                            "section", "a heading between the story's paragraphs, in their "
+                            "element: one of its sections", evidence=v.rule)
+                    else:
+                        return self._cut(doc, verdicts, i)
             before += weights[i]
         return verdicts
 
@@ -275,6 +282,33 @@ class ArticleEnd:
             return (verdicts[j] is None and self.region.body_like(b)
                     and _same_place(b.path or "", last))
         return False
+
+    def _section(self, doc, verdicts: list[Verdict | None], at: int) -> bool:
+        """Is the marker a heading among the story's paragraphs ("Comment",
+        "Related" as one section of a list article): no count in it, the body
+        text right before it and right after it in the heading's own parent,
+        the text after it in no marked region (reader comments sit in one)?"""
+        from .dom import boilerplate_marker  # dom builds on this module
+
+        heading = doc.blocks[at]
+        if (heading.role is not Role.HEADING or at + 1 >= len(verdicts)
+                or any(c.isdigit() for c in heading.text)):
+            return False  # "99 Comments" counts comments: it heads them
+        parent = (heading.path or "").rpartition("/")[0]
+        if not parent.startswith("/"):
+            return False  # plain text: no elements to go by
+        inside = parent + "/"
+
+        def in_parent(j: int) -> bool:
+            b = doc.blocks[j]
+            return (verdicts[j] is None and self.region.body_like(b)
+                    and (b.path == parent or (b.path or "").startswith(inside)))
+
+        after = doc.blocks[at + 1]
+        if not in_parent(at + 1) or boilerplate_marker(
+                after.context[parent.count("/"):]) is not None:
+            return False
+        return at > 0 and in_parent(at - 1)
 
     @staticmethod
     def _box(doc, at: int) -> str | None:

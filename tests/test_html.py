@@ -519,3 +519,19 @@ def test_a_comment_heading_among_the_storys_paragraphs_is_one_of_its_sections():
     art = scrubber.scrub(page)
     assert "Section 3 tells founders" in art.text
     assert "two reporters wrote back" not in art.text
+
+
+def test_a_storys_list_of_long_points_without_stops_stays_in_the_story():
+    points = "".join(
+        f"<li>Point {i} for advertisers who want their app found when people search for apps "
+        f"like theirs during the busy holiday weeks</li>" for i in range(5))
+    page = ("<html><body><div class='menu'><a href='/'>Home</a> <a href='/blog'>Blog</a></div>"
+            "<div class='post-body'>" + "".join(
+                f"<p>Paragraph {i} says how shoppers find apps before the holidays, and what "
+                f"that means for the teams who build them.</p>" for i in range(3))
+            + f"<ol>{points}</ol>"
+            "<p>For more on all of this, watch the recorded session from last week, which goes "
+            "through each step with examples.</p></div></body></html>")
+    art = scrubber.scrub(page)
+    assert "Point 4 for advertisers" in art.text
+    assert "watch the recorded session" in art.text

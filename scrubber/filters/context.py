@@ -63,6 +63,10 @@ class MainRegion:
             return units
         if block.features.get("punct", 0) >= 1 and units < self.long_units:
             return -self.short_cost / 3  # a label with a value, a list entry: maybe body
+        if units >= self.long_units and block.features.get("link_density", 1.0) < 0.2:
+            # a long line without stops, known to be unlinked (HTML measures links;
+            # plain text does not): a list entry of the story, maybe body
+            return -self.short_cost / 3
         return -(self.short_cost + self.unit_cost * units)
 
     #: how many meta lines (byline, date, source, 原标题) may sit between the

@@ -535,3 +535,17 @@ def test_a_storys_list_of_long_points_without_stops_stays_in_the_story():
     art = scrubber.scrub(page)
     assert "Point 4 for advertisers" in art.text
     assert "watch the recorded session" in art.text
+
+
+def test_a_closing_paragraph_of_linked_prose_stays_with_the_story():
+    """A round-up sentence whose words are mostly links to other papers' stories."""
+    story = "".join(f"<p>Paragraph {i} of the report follows the trial from the first day, with "
+                    f"what the court heard and what the papers made of it.</p>" for i in range(5))
+    roundup = ("<p>Also ahead of the trial, <a href='/a'>a reporter at the Journal dug into the "
+               "case's political side</a>, and <a href='/b'>two reporters profiled the defendant "
+               "at a wire service</a>, while <a href='/c'>another paper looked at her co-defendant"
+               "</a>.</p>")
+    page = (f"<html><body><div class='post'><div class='entry'>{story}{roundup}</div>"
+            "<div class='meta'>Posted By: Sam</div></div></body></html>")
+    art = scrubber.scrub(page)
+    assert "Also ahead of the trial" in art.text

@@ -40,6 +40,8 @@ class MainRegion:
     short_cost: float = 3.0
     #: extra cost per unit of a non-body-like line: long link strips cost more
     unit_cost: float = 0.2
+    #: a sentence under this share of links is prose with links in it
+    prose_link_density: float = 0.9
     #: cost of a block a filter already dropped (credit line, share bar)
     dropped_cost: float = 4.0
     #: an earlier run scoring this share of the best one wins: stories come
@@ -61,6 +63,13 @@ class MainRegion:
             return units + 5 if verdict.keep else -self.dropped_cost
         if self.body_like(block):
             return units
+        f = block.features
+        linked = f.get("link_density", 0.0)
+        if (f.get("full_stop") and f.get("punct", 0) >= 2 and linked < self.prose_link_density
+                and units >= 2 * self.short_units):
+            # prose with most words linked (a round-up of other papers' stories):
+            # its unlinked words count
+            return units * (1.0 - linked)
         if block.features.get("punct", 0) >= 1 and units < self.long_units:
             return -self.short_cost / 3  # a label with a value, a list entry: maybe body
         if units >= self.long_units and block.features.get("link_density", 1.0) < 0.2:

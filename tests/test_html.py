@@ -549,3 +549,21 @@ def test_a_closing_paragraph_of_linked_prose_stays_with_the_story():
             "<div class='meta'>Posted By: Sam</div></div></body></html>")
     art = scrubber.scrub(page)
     assert "Also ahead of the trial" in art.text
+
+
+def test_short_last_lines_of_a_blog_post_in_its_element_stay_with_it():
+    """Casual Japanese blog: the last lines are short, end in commas or emoji, and sit in
+    the same element as the story's sentences; a labelled line there is not the story."""
+    story = "".join(f"<p>{s}</p>" for s in [
+        "最近は年中売ってるような気がするけど、昔はそうでもなかったよね。",
+        "昔は夏になるとこれが食べたくて、毎日のように買い物についていきました。",
+        "普段は嫌いな買い物についていっては、これだけは買ってもらってたなぁ。"])
+    tail = "".join(f"<p>{s}</p>" for s in [
+        "この前、子供と一緒に行った時に、", "家帰って食べたら、", "バクバク食べてましたよ😄"])
+    page = ("<html><body><div class='menu'><a href='/'>ブログトップ</a> <a href='/list'>記事一覧</a>"
+            "</div><div class='entry-body'><div>" + story + tail
+            + "<p>※あわせて読みたい：</p></div></div><div class='pager'><a href='/p'>前の記事</a>"
+            "</div></body></html>")
+    art = scrubber.scrub(page)
+    assert "バクバク食べてましたよ😄" in art.text and "家帰って食べたら、" in art.text
+    assert "あわせて読みたい" not in art.text

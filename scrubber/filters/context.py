@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import regex
+
 from ..model import Block, Role, Verdict
 
 __all__ = ["ArticleEnd", "MainRegion"]
@@ -112,6 +114,22 @@ class MainRegion:
                 return None  # (links under a headline: "Print", "Email", "Comments (186)")
         return None
 
+    def _tail(self, doc, verdicts: list[Verdict | None], scores: list[float], end: int) -> int:
+        """The run's end, moved over the short punctuated lines (or lines ending in an
+        emoji) that follow its last paragraph in the same element, unless they label
+        or point to something else (HTML: a blog's last lines, "家帰って食べたら、")."""
+        last = doc.blocks[end].path or ""
+        if not last.startswith("/"):
+            return end  # plain text: lines have no elements to go by
+        parent = last.rpartition("/")[0] + "/"
+        j = end + 1
+        while (j < len(scores) and verdicts[j] is None
+               and (scores[j] >= -self.short_cost / 3 or _EMOJI_END.search(doc.blocks[j].text))
+               and (doc.blocks[j].path or "").rpartition("/")[0] + "/" == parent
+               and not _LABEL_LIKE.search(doc.blocks[j].text)):
+            j += 1
+        return j - 1
+
     def __call__(self, doc, verdicts: list[Verdict | None]) -> list[Verdict | None]:
         if not doc.blocks:
             return verdicts
@@ -125,6 +143,7 @@ class MainRegion:
             if e0 < s0 or sum(scores[s0:e0 + 1]) < self.prefer_earlier * total:
                 break
             start, end = s0, e0
+        end = self._tail(doc, verdicts, scores, end)
         title = self.find_title(doc, verdicts, start)
         if title is not None:
             start = title  # the headline above the story belongs to it
@@ -142,6 +161,16 @@ class MainRegion:
 #: a line of article metadata under a headline: a date/author label, or any line with a year
 _META_LABEL = re.compile(r"(?:date|posted|published|updated|by|author)\b", re.I)
 _META_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+#: a line that labels or points to something else: a colon in it ("你可能還想看：",
+#: "最近修改：2014-01-31"), a leading mark or bracket ("※", "◆", "【更多…】"),
+#: items split by bars ("FOIA | Privacy Notice"), an address ("请关注www.…")
+_LABEL_LIKE = regex.compile(r"[:：|｜]|^[\p{S}【〖\[]|www\.|https?://")
+#: a line ending in an emoji or a double mark ("食べたい‼️", "美味しいね😆"): casual
+#: writing ends its sentences so, where the features see no punctuation
+_EMOJI_END = regex.compile(
+    r"[\p{Extended_Pictographic}‼⁉][\uFE0F\u200D\p{Extended_Pictographic}]*\s*$")
 
 
 def _same_place(a: str, b: str) -> bool:

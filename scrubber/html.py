@@ -127,7 +127,7 @@ _MAX_IMAGES = 100
 # Plain lxml elements, not lxml.html's: its element classes are chosen by a Python
 # lookup on every element the walk visits, which doubles the cost of the walk.
 # libxml2 builds the same tree either way; parsers may be shared between threads.
-_PARSER = etree.HTMLParser()
+_PARSER = etree.HTMLParser(huge_tree=True)  # nesting past 256 levels (unclosed tags) keeps its text
 # What lxml.html's ``text_content()`` is: the XPath string value.
 _text_content = etree.XPath("string()")
 

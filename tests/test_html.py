@@ -567,3 +567,11 @@ def test_short_last_lines_of_a_blog_post_in_its_element_stay_with_it():
     art = scrubber.scrub(page)
     assert "バクバク食べてましたよ😄" in art.text and "家帰って食べたら、" in art.text
     assert "あわせて読みたい" not in art.text
+
+
+def test_text_nested_past_256_levels_is_kept():
+    """Unclosed inline tags nest deeper than libxml2's default limit of 256 levels."""
+    page = ("<html><body>" + "<font size='2'>" * 600
+            + "<p>The last paragraph sits six hundred unclosed tags deep, and it is kept.</p>"
+            + "</body></html>")
+    assert "six hundred unclosed tags deep" in scrubber.scrub(page).text

@@ -44,6 +44,8 @@ class MainRegion:
     unit_cost: float = 0.2
     #: a sentence under this share of links is prose with links in it
     prose_link_density: float = 0.9
+    #: a long line under this share of links is plain text (a list entry), not a menu
+    plain_link_density: float = 0.2
     #: cost of a block a filter already dropped (credit line, share bar)
     dropped_cost: float = 4.0
     #: an earlier run scoring this share of the best one wins: stories come
@@ -72,9 +74,9 @@ class MainRegion:
             # prose with most words linked (a round-up of other papers' stories):
             # its unlinked words count
             return units * (1.0 - linked)
-        if block.features.get("punct", 0) >= 1 and units < self.long_units:
+        if f.get("punct", 0) >= 1 and units < self.long_units:
             return -self.short_cost / 3  # a label with a value, a list entry: maybe body
-        if units >= self.long_units and block.features.get("link_density", 1.0) < 0.2:
+        if units >= self.long_units and f.get("link_density", 1.0) < self.plain_link_density:
             # a long line without stops, known to be unlinked (HTML measures links;
             # plain text does not): a list entry of the story, maybe body
             return -self.short_cost / 3
@@ -121,11 +123,11 @@ class MainRegion:
         last = doc.blocks[end].path or ""
         if not last.startswith("/"):
             return end  # plain text: lines have no elements to go by
-        parent = last.rpartition("/")[0] + "/"
+        parent = last.rpartition("/")[0]
         j = end + 1
         while (j < len(scores) and verdicts[j] is None
                and (scores[j] >= -self.short_cost / 3 or _EMOJI_END.search(doc.blocks[j].text))
-               and (doc.blocks[j].path or "").rpartition("/")[0] + "/" == parent
+               and (doc.blocks[j].path or "").rpartition("/")[0] == parent
                and not _LABEL_LIKE.search(doc.blocks[j].text)):
             j += 1
         return j - 1

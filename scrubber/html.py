@@ -31,6 +31,7 @@ to ``Page.extra["images"]`` as data, never as text.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -302,7 +303,11 @@ _KIND: dict[str, int] = {
 
 
 def _walk(root, found: _Found, url: str | None) -> None:
-    """One pass over the tree, filling ``found`` (blocks, metadata, images)."""
+    """One pass over the tree, filling ``found`` (blocks, metadata, images).
+
+    This is the reference walk; ``_cwalk.walk`` (compiled, see ``setup.py``)
+    takes the same steps over libxml2's nodes and is used instead for the
+    trees :func:`parse_page` parses itself, when it was built."""
     top = _Frame("body", "", (), Role.PARAGRAPH)
     # Stack entries: [element, child iterator, frame, path, context, in_link,
     #                 hidden, counters, cell_mode, figure_path, own_frame]
@@ -488,6 +493,28 @@ def _walk(root, found: _Found, url: str | None) -> None:
         elif entry[10]:
             _emit(entry[2], found)
     _emit(top, found)
+
+
+def _load_compiled_walk():
+    """The compiled walk, or ``None`` when it was not built (or ``SCRUBBER_PURE`` is set)."""
+    if os.environ.get("SCRUBBER_PURE"):
+        return None
+    try:
+        from ._cwalk import walk
+    except Exception:  # not built, or built against an lxml whose layout differs
+        return None
+    return walk
+
+
+_COMPILED_WALK = _load_compiled_walk()
+
+
+def _walk_of(source: Any):
+    """The walk for ``source``: the compiled one for markup this module parses
+    itself, the reference for trees a caller built (they may hold anything)."""
+    if _COMPILED_WALK is not None and isinstance(source, (str, bytes, bytearray)):
+        return _COMPILED_WALK
+    return _walk
 
 
 def _scan_head(head, found: _Found) -> None:
@@ -696,7 +723,7 @@ def _reread(source: str, found: _Found, url: str | None) -> _Found:
     if retry is None:
         return found
     again = _Found()
-    _walk(retry, again, url)
+    _walk_of(source)(retry, again, url)
     if not again.texts:
         return found
     if len(found.doc_title) <= 500:  # keep what the head told us
@@ -718,7 +745,8 @@ def parse_page(source: Any, *, url: str | None = None) -> Page:
     if root is None:
         return Page(blocks=())
     found = _Found()
-    _walk(root, found, url)
+    walk = _walk_of(source)
+    walk(root, found, url)
     if not found.texts and isinstance(source, str):
         found = _reread(source, found, url)
     keys = match_keys(found.texts)

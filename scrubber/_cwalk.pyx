@@ -1,0 +1,505 @@
+# cython: language_level=3, binding=False
+"""The walk of :func:`scrubber.html._walk`, compiled, over libxml2's nodes.
+
+``html._walk`` is the reference: this module does the same steps in the same
+order and fills the same ``_Found``, but reads the tree through libxml2's C
+structures (``xmlNode`` children/next pointers, attribute lists, text nodes)
+instead of making an lxml element object, a tag string and text strings for
+every node it passes. Elements that need more than their tag, naming
+attributes and text (``<head>``, ``<script>``, ``<meta>``, ``<img>``, a data
+row's ``<tr>``...) are handed to the Python helpers of ``html`` as lxml
+elements, exactly as the reference does.
+
+It is an optional accelerator: ``html`` uses it when it was built (the
+package's build compiles it when Cython and a C compiler are there) and when
+the tree is a plain lxml tree; ``tests/test_cwalk.py`` checks that both walks
+give identical results on every fixture page and on tricky markup.
+"""
+
+from cpython.unicode cimport PyUnicode_DecodeUTF8
+from libc.string cimport strcmp, strlen
+
+cimport lxml.includes.etreepublic as cetree
+from lxml.includes cimport tree
+from lxml.includes.tree cimport const_xmlChar, xmlAttr, xmlNode
+
+cetree.import_lxml__etree()
+
+cdef object H = None  # scrubber.html, imported on first use (it imports this module)
+cdef object _INLINE_K, _SKIP_K, _BR_K, _IMG_K, _BLOCK_K
+cdef object _ROLE_PARAGRAPH, _ROLE_LIST_ITEM, _ROLE_QUOTE, _ROLE_CAPTION
+cdef object _cjk_break_sub, _hidden_style_search, _tokens_of
+
+
+cdef void _setup() except *:
+    global H, _INLINE_K, _SKIP_K, _BR_K, _IMG_K, _BLOCK_K
+    global _ROLE_PARAGRAPH, _ROLE_LIST_ITEM, _ROLE_QUOTE, _ROLE_CAPTION
+    global _cjk_break_sub, _hidden_style_search, _tokens_of
+    from scrubber import html
+    from scrubber.model import Role
+    H = html
+    _cjk_break_sub = html._CJK_BREAK.sub
+    _hidden_style_search = html._HIDDEN_STYLE.search
+    _tokens_of = html.tokens_of
+    _INLINE_K, _SKIP_K, _BR_K, _IMG_K, _BLOCK_K = (
+        html._INLINE, html._SKIP, html._BR, html._IMG, html._BLOCK)
+    _ROLE_PARAGRAPH, _ROLE_LIST_ITEM = Role.PARAGRAPH, Role.LIST_ITEM
+    _ROLE_QUOTE, _ROLE_CAPTION = Role.QUOTE, Role.CAPTION
+
+
+cdef inline str _u(const_xmlChar* s):
+    return PyUnicode_DecodeUTF8(<const char*>s, strlen(<const char*>s), NULL)
+
+
+cdef inline bint _is_element(xmlNode* n) noexcept:
+    """What lxml iterates as a child: elements, comments, entity references, PIs."""
+    return (n.type == tree.XML_ELEMENT_NODE or n.type == tree.XML_COMMENT_NODE
+            or n.type == tree.XML_ENTITY_REF_NODE or n.type == tree.XML_PI_NODE)
+
+
+cdef inline xmlNode* _text_or_skip(xmlNode* n) noexcept:
+    while n is not NULL:
+        if n.type == tree.XML_TEXT_NODE or n.type == tree.XML_CDATA_SECTION_NODE:
+            return n
+        if n.type == tree.XML_XINCLUDE_START or n.type == tree.XML_XINCLUDE_END:
+            n = n.next
+        else:
+            return NULL
+    return NULL
+
+
+cdef object _collect_text(xmlNode* n):
+    """lxml's ``.text`` (from the first child) or ``.tail`` (from the next node)."""
+    cdef Py_ssize_t count = 0
+    cdef const_xmlChar* last = NULL
+    cdef xmlNode* cur
+    n = _text_or_skip(n)
+    cur = n
+    while cur is not NULL:
+        if cur.content[0] != 0:
+            last = cur.content
+        count += 1
+        cur = _text_or_skip(cur.next)
+    if last is NULL:
+        return "" if count > 0 else None
+    if count == 1:
+        return _u(last)
+    pieces = []
+    while n is not NULL:
+        pieces.append(_u(n.content))
+        n = _text_or_skip(n.next)
+    return "".join(pieces)
+
+
+cdef inline bint _has_children(xmlNode* n) noexcept:
+    """``len(el) > 0`` in lxml's terms."""
+    cdef xmlNode* c = n.children
+    while c is not NULL:
+        if _is_element(c):
+            return True
+        c = c.next
+    return False
+
+
+cdef inline xmlNode* _next_element(xmlNode* n) noexcept:
+    while n is not NULL and not _is_element(n):
+        n = n.next
+    return n
+
+
+cdef class _Frame:
+    """``html._Frame``: the block being filled."""
+    cdef public str tag
+    cdef public str path
+    cdef public tuple context
+    cdef public object role
+    cdef public list parts
+    cdef public Py_ssize_t link
+    cdef public bint after_link
+
+
+
+cdef class _Entry:
+    """One open element: the reference walk's stack entry."""
+    cdef xmlNode* node
+    cdef xmlNode* child  # the next child to visit
+    cdef object keep  # the lxml element that keeps a template's document alive
+    cdef object doc  # the lxml document of ``node``
+    cdef _Frame frame
+    cdef str path
+    cdef tuple ctx
+    cdef bint in_link
+    cdef bint hidden
+    cdef dict counters
+    cdef dict names  # tag name pointer -> tag string, for the entry's document
+    cdef bint cell_mode
+    cdef str fig
+    cdef bint own
+
+
+cdef inline void _add(_Frame frame, object text, bint in_link) except *:
+    if text:
+        frame.after_link = False
+        frame.parts.append(text)
+        if in_link:
+            frame.link += len(text.strip())
+
+
+cdef void _emit(_Frame frame, list texts, list links, list frames) except *:
+    if not frame.parts:
+        return
+    cdef str text = "".join(frame.parts)
+    frame.parts = []
+    cdef Py_ssize_t link = frame.link
+    frame.link = 0
+    if "\n" in text and not text.isascii():
+        text = _cjk_break_sub("", text)
+    text = " ".join(text.split())
+    if not text:
+        return
+    texts.append(text)
+    links.append(min(1.0, link / len(text)))
+    frames.append((frame.tag, frame.path, frame.context, frame.role))
+
+
+cdef inline bint _is(const_xmlChar* name, const char* what) noexcept:
+    return strcmp(<const char*>name, what) == 0
+
+
+cdef inline list _tokens(str value, dict memo):
+    """``html.tokens_of(value)``, remembered for the page (the reference's memo)."""
+    got = memo.get(value)
+    if got is None:
+        got = memo[value] = _tokens_of(value)
+    return <list>got
+
+
+cdef inline _Frame _new_frame(str tag, str path, tuple context, object role):
+    cdef _Frame f = _Frame.__new__(_Frame)
+    f.tag = tag
+    f.path = path
+    f.context = context
+    f.role = role
+    f.parts = []
+    f.link = 0
+    f.after_link = False
+    return f
+
+
+cdef inline bint _is_plain_a(xmlNode* n) noexcept:
+    """``el.tag == "a"``."""
+    return n.type == tree.XML_ELEMENT_NODE and n.ns is NULL and _is(n.name, "a")
+
+
+cdef object _attr_value(xmlAttr* a, object doc, xmlNode* owner, bytes name):
+    """The value lxml's ``el.get(name)`` gives for the attribute ``a``."""
+    cdef xmlNode* c = a.children
+    if c is NULL:
+        return ""
+    if c.next is NULL and c.type == tree.XML_TEXT_NODE:
+        return _u(c.content)
+    return cetree.elementFactory(doc, owner).get(name.decode())
+
+
+def walk(root, found, url):
+    """``html._walk(root, found, url)`` for a plain lxml element ``root``."""
+    if H is None:
+        _setup()
+    cdef list texts = found.texts, links = found.links, frames = found.frames
+    cdef dict memo = {}
+    kind_of = H._KIND.get
+    role_of = H._ROLE_OF.get
+    cdef _Frame top = _new_frame("body", "", (), _ROLE_PARAGRAPH)
+    cdef _Entry sentinel = _Entry.__new__(_Entry)
+    sentinel.node = NULL
+    sentinel.child = NULL
+    sentinel.frame = top
+    sentinel.path = ""
+    sentinel.ctx = ()
+    sentinel.in_link = False
+    sentinel.hidden = False
+    sentinel.counters = {}
+    sentinel.names = {}
+    sentinel.cell_mode = False
+    sentinel.fig = ""
+    sentinel.own = False
+    cdef object doc = (<cetree._Element>root)._doc
+    cdef _Entry first = _open(root, (<cetree._Element>root)._c_node, sentinel, doc, found,
+                              url, memo, kind_of, role_of, texts, links, frames)
+    if first is None:
+        _emit(top, texts, links, frames)
+        return
+    if first.keep is None:
+        first.counters = {}
+    cdef list stack = [first]
+    cdef _Entry entry, got
+    cdef xmlNode* child
+    cdef _Frame frame
+    while stack:
+        entry = stack[-1]
+        child = entry.child
+        if child is not NULL:
+            entry.child = _next_element(child.next)
+            got = _open(None, child, entry, entry.doc, found, url, memo, kind_of,
+                        role_of, texts, links, frames)
+            if got is not None:
+                if got.keep is not None:  # a template's content, read in place
+                    stack.append(got)
+                elif got.child is not NULL:
+                    got.counters = {}
+                    stack.append(got)
+                else:  # a leaf ends where it starts
+                    _close(got, entry, texts, links, frames)
+            continue
+        stack.pop()
+        if stack:
+            _close(entry, stack[-1], texts, links, frames)
+        elif entry.own:
+            _emit(entry.frame, texts, links, frames)
+    _emit(top, texts, links, frames)
+
+
+cdef void _close(_Entry entry, _Entry parent, list texts, list links,
+                 list frames) except *:
+    """The reference's ``close_el``."""
+    if entry.own:
+        _emit(entry.frame, texts, links, frames)
+    cdef xmlNode* n = entry.node
+    if _is_plain_a(n) and parent.frame.parts:
+        parent.frame.after_link = True
+    _add(parent.frame, _collect_text(n.next), parent.in_link)
+
+
+cdef str _tag_of(xmlNode* n, dict names, object doc):
+    """lxml's ``el.tag`` for an element node."""
+    if n.ns is not NULL:
+        return cetree.elementFactory(doc, n).tag
+    key = <size_t>n.name
+    got = names.get(key)
+    if got is None:
+        got = names[key] = _u(n.name)
+    return got
+
+
+cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found, object url,
+                  dict memo, object kind_of, object role_of, list texts,
+                  list links, list frames):
+    """The reference's ``open_el``: a new entry if ``n`` has children to visit."""
+    cdef _Frame frame = parent.frame
+    cdef xmlAttr* a
+    cdef bint hidden_here, in_link, cell_mode, own, has_attrs
+    cdef Py_ssize_t k
+    if n.type != tree.XML_ELEMENT_NODE:  # comment, PI, entity: only the tail counts
+        _add(frame, _collect_text(n.next), parent.in_link)
+        return None
+    tag = _tag_of(n, parent.names, doc)
+    kind = kind_of(tag)
+    if kind is None:
+        if "}" in tag:
+            tag = tag.rpartition("}")[2]
+        tag = tag.lower()
+        kind = kind_of(tag, _INLINE_K)
+    if kind == _SKIP_K:
+        if el is None:
+            el = cetree.elementFactory(doc, n)
+        if tag == "head":
+            H._scan_head(el, found)
+        elif tag == "script":
+            typ = (el.get("type") or "").strip().lower()
+            if "ld+json" in typ:
+                found.jsonld.append(el.text or "")
+            elif typ in H._TEMPLATE_TYPES and parent.ctx and H._names_story(parent.ctx[-1]):
+                got = _template(el, n, parent, found, texts, links, frames)
+                if got is not None:
+                    return got
+        elif tag == "title" and not found.doc_title:
+            found.doc_title = " ".join(H._text_content(el).split())
+        elif tag == "meta":
+            H._meta(el, found)
+        elif tag == "link":
+            H._link(el, found)
+        _add(frame, _collect_text(n.next), parent.in_link)
+        return None
+    counters = parent.counters
+    nth = counters[tag] = counters.get(tag, 0) + 1
+    if kind == _BR_K:
+        _emit(frame, texts, links, frames)
+        _add(frame, _collect_text(n.next), parent.in_link)
+        return None
+    cdef bint leaf = not _has_children(n)
+    if kind == _INLINE_K and leaf:
+        in_link = parent.in_link
+        if tag == "a":
+            if el is None:
+                el = cetree.elementFactory(doc, n)
+            if el.get("rel") == "author" and not found.author_link:
+                found.author_link = " ".join(H._text_content(el).split())
+            if frame.after_link:
+                frame.parts.append(" ")
+        elif tag == "time" and not found.time:
+            if el is None:
+                el = cetree.elementFactory(doc, n)
+            found.time = el.get("datetime") or ""
+        _add(frame, _collect_text(n.children), in_link or tag == "a")
+        if _is_plain_a(n) and frame.parts:  # the reference reads el.tag, not the lowered tag
+            frame.after_link = True
+        _add(frame, _collect_text(n.next), in_link)
+        return None
+    cdef bint phidden = parent.hidden
+    # The naming attributes, read off the attribute list (what el.keys() and
+    # el.get() would give: namespaced attributes have other names).
+    has_attrs = n.properties is not NULL
+    v_class = v_id = v_role = v_itemprop = v_aria = v_style = None
+    cdef bint has_class = False, has_id = False, has_role = False, has_itemprop = False
+    cdef bint has_hidden = False, has_aria = False, has_style = False
+    a = n.properties
+    while a is not NULL:
+        if a.ns is NULL:
+            if _is(a.name, "class"):
+                has_class = True
+                v_class = _attr_value(a, doc, n, b"class")
+            elif _is(a.name, "id"):
+                has_id = True
+                v_id = _attr_value(a, doc, n, b"id")
+            elif _is(a.name, "role"):
+                has_role = True
+                v_role = _attr_value(a, doc, n, b"role")
+            elif _is(a.name, "itemprop"):
+                has_itemprop = True
+                v_itemprop = _attr_value(a, doc, n, b"itemprop")
+            elif _is(a.name, "hidden"):
+                has_hidden = True
+            elif _is(a.name, "aria-hidden"):
+                has_aria = True
+                v_aria = _attr_value(a, doc, n, b"aria-hidden")
+            elif _is(a.name, "style"):
+                has_style = True
+                v_style = _attr_value(a, doc, n, b"style")
+        a = a.next
+    if has_attrs:
+        hidden_here = not phidden and (
+            has_hidden or (has_aria and v_aria == "true")
+            or (has_style and bool(v_style and _hidden_style_search(v_style))))
+        toks = [tag]
+        if has_class and v_class:
+            toks.extend(_tokens(v_class, memo))
+        if has_id and v_id:
+            toks.extend(_tokens(v_id, memo))
+        if has_role and v_role:
+            toks.extend(_tokens(v_role, memo))
+        if has_itemprop and v_itemprop:
+            toks.extend(_tokens(v_itemprop, memo))
+        if hidden_here:
+            toks.append("@hidden")
+        desc = " ".join(toks)
+    else:
+        hidden_here = False
+        desc = tag
+    if tag != "html" and tag != "body":
+        path = f"{parent.path}/{tag}[{nth}]"
+    else:
+        path = f"{parent.path}/{tag}"
+    ctx = (*parent.ctx, desc)
+    fig = parent.fig
+    if kind == _IMG_K:
+        if el is None:
+            el = cetree.elementFactory(doc, n)
+        H._image(el, found, url, path, fig)
+        _add(frame, _collect_text(n.next), parent.in_link)
+        return None
+    in_link = parent.in_link
+    cell_mode = parent.cell_mode
+    own = False
+    if kind == _INLINE_K:
+        if tag == "a":
+            if el is None:
+                el = cetree.elementFactory(doc, n)
+            if el.get("rel") == "author" and not found.author_link:
+                found.author_link = " ".join(H._text_content(el).split())
+            if frame.after_link:
+                frame.parts.append(" ")
+            in_link = True
+        elif tag == "time" and not found.time:
+            if el is None:
+                el = cetree.elementFactory(doc, n)
+            found.time = el.get("datetime") or ""
+    elif cell_mode and (tag == "td" or tag == "th"):
+        if frame.parts:
+            frame.parts.append(" | ")
+    else:
+        _emit(frame, texts, links, frames)
+        if tag == "h1":
+            if el is None:
+                el = cetree.elementFactory(doc, n)
+            found.h1.append(" ".join(H._text_content(el).split()))
+        elif tag == "figure":
+            fig = path
+        prole = frame.role
+        role = role_of(tag) or (prole if (prole is _ROLE_LIST_ITEM or prole is _ROLE_QUOTE
+                                          or prole is _ROLE_CAPTION) else _ROLE_PARAGRAPH)
+        if tag == "tr":
+            if el is None:
+                el = cetree.elementFactory(doc, n)
+            if H._is_data_row(el):
+                cell_mode = True
+            else:
+                role = _ROLE_PARAGRAPH
+        frame = _new_frame(tag, path, ctx, role)
+        own = True
+        if tag == "figcaption" and fig:
+            found.figure_of[len(texts)] = fig
+    _add(frame, _collect_text(n.children), in_link)
+    cdef _Entry e = _Entry.__new__(_Entry)
+    e.node = n
+    e.child = NULL if leaf else _next_element(n.children)
+    e.keep = None
+    e.doc = doc
+    e.frame = frame
+    e.path = path
+    e.ctx = ctx
+    e.in_link = in_link
+    e.hidden = phidden or hidden_here
+    e.counters = None
+    e.names = parent.names
+    e.cell_mode = cell_mode
+    e.fig = fig
+    e.own = own
+    return e
+
+
+cdef _Entry _template(object el, xmlNode* n, _Entry parent, object found, list texts,
+                      list links, list frames):
+    """The reference's ``_template``: an entry reading a template script's markup in place."""
+    markup = el.text or ""
+    if "<" not in markup:
+        return None
+    try:
+        tdoc = H.etree.fromstring(f"<div>{markup}</div>", H._PARSER)
+    except (H.etree.ParserError, ValueError, TypeError):
+        return None
+    content = tdoc.find("body/div") if tdoc is not None else None
+    if content is None or len("".join(H._text_content(content).split())) < H._TEMPLATE_MIN_CHARS:
+        return None
+    content.tail = el.tail
+    k = 1 + sum(1 for _ in el.itersiblings("script", preceding=True))
+    path = f"{parent.path}/script[{k}]"
+    ctx = (*parent.ctx, "script template")
+    _emit(parent.frame, texts, links, frames)
+    cdef _Frame frame = _new_frame("script", path, ctx, _ROLE_PARAGRAPH)
+    _add(frame, content.text, parent.in_link)
+    cdef _Entry e = _Entry.__new__(_Entry)
+    e.node = (<cetree._Element>content)._c_node
+    e.child = _next_element(e.node.children)
+    e.keep = content
+    e.doc = (<cetree._Element>content)._doc
+    e.frame = frame
+    e.path = path
+    e.ctx = ctx
+    e.in_link = parent.in_link
+    e.hidden = parent.hidden
+    e.counters = {}
+    e.names = {}  # another document: its own name pointers
+    e.cell_mode = False
+    e.fig = parent.fig
+    e.own = True
+    return e

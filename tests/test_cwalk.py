@@ -1,0 +1,111 @@
+"""The compiled walk (``scrubber/_cwalk.pyx``) against the reference ``html._walk``.
+
+Both must fill ``_Found`` identically: texts, link shares, frames (tag, path,
+context, role), metadata, titles, JSON-LD, images and captions. Compared on
+every HTML fixture page and on small pages built to reach each branch
+(comments, entities, CDATA, namespaced and unknown tags, attributes without a
+value, hidden regions, data rows, templates, ``<br>``, links, images).
+
+The module is built by ``setup.py build_ext --inplace`` (``.ci/run`` does so).
+Without it these tests skip, unless ``SCRUBBER_REQUIRE_CWALK=1`` is set, as in
+CI, where a missing build is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from scrubber import html
+from scrubber.core import _to_text
+
+try:
+    from scrubber import _cwalk
+except ImportError:  # pragma: no cover - depends on the build
+    _cwalk = None
+    if os.environ.get("SCRUBBER_REQUIRE_CWALK"):
+        raise
+
+pytestmark = pytest.mark.skipif(_cwalk is None, reason="the compiled walk is not built "
+                                "(python setup.py build_ext --inplace)")
+
+PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
+FIELDS = ("texts", "links", "frames", "meta", "doc_title", "h1", "jsonld", "time",
+          "author_link", "canonical", "images", "figure_of")
+
+
+def _both(markup: str, url: str | None = "https://example.com/a/b.html"):
+    found = []
+    for walk in (html._walk, _cwalk.walk):
+        root = html._root_of(markup)
+        f = html._Found()
+        walk(root, f, url)
+        found.append({k: getattr(f, k) for k in FIELDS})
+    return found
+
+
+def _assert_same(markup: str) -> None:
+    ref, compiled = _both(markup)
+    for k in FIELDS:
+        assert compiled[k] == ref[k], k
+    assert ref["texts"], "the page should give some text"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PAGES.iterdir()
+                                        if (p / "input.html").exists()))
+def test_fixture_pages(name: str) -> None:
+    text, _ = _to_text((PAGES / name / "input.html").read_bytes(), encoding=None, headers=None)
+    if html._root_of(text) is None:
+        pytest.skip("no tree")
+    ref, compiled = _both(text)
+    for k in FIELDS:
+        assert compiled[k] == ref[k], k
+
+
+TRICKY = {
+    "comments_and_tails": "<html><body><p>one<!-- c -->two <b>b</b><!--x-->tail</p>"
+                          "<?pi data?>after pi<div>d</div></body></html>",
+    "entities_cdata": "<html><body><p>a &amp; b &lt;c&gt; &nbsp;d &#x4e2d;</p>"
+                      "<p><![CDATA[raw]]> text</p></body></html>",
+    "unknown_and_upper": "<html><body><MyTag>x<Sub>y</Sub></MyTag><o:p>office</o:p>"
+                         "<A href='/z'>upper link</A><a href='/y'>next</a></body></html>",
+    "attributes": "<html><body><div class='Main-Article mainBody' id='post1' role='main' "
+                  "itemprop='articleBody'><p class>empty class</p><p hidden>h</p>"
+                  "<div aria-hidden='true'>ah</div><div style='color:red; DISPLAY : none'>"
+                  "styled</div><div class='x&amp;y' id=''>amp</div><span class='a'><i>in"
+                  "</i> span</span></div></body></html>",
+    "links": "<html><body><p><a href='/1'>Home</a><a href='/2'>News</a><a rel='author' "
+             "href='/me'>Ann <b>Lee</b></a> wrote <a href='/3'><span>nested</span> link</a>"
+             "<a href='/4'><b>Sports</b></a><a href='/5'>Weather</a></p>"
+             "<time datetime='2024-05-01'>May</time></body></html>",
+    "tables": "<html><body><table><tr><td>a</td><td>b</td></tr><tr><td><p>layout</p>"
+              "</td><td>x</td></tr><tr><th>h</th></tr></table></body></html>",
+    "br_and_images": "<html><body><div>line one<br>line two<br/>三行<img src='/i.png' "
+                     "alt=' an  image '>tail<figure><img data-src='/f.jpg'><figcaption>cap"
+                     "</figcaption></figure></div></body></html>",
+    "cjk_breaks": "<html><body><p>中文\n  断行\n text</p><li>列表<ul><li>子项</li></ul>尾</li>"
+                  "<blockquote>引用<p>段落</p></blockquote></body></html>",
+    "head_and_meta": "<html lang='zh'><head><title>T - Site</title><meta property='og:title' "
+                     "content='T'><meta name='author' content='A'><link rel='canonical' "
+                     "href='/c'><script type='application/ld+json'>{\"headline\": \"H\"}"
+                     "</script></head><body><h1>T <i>it</i></h1><p>body</p></body></html>",
+    "template": "<html><body><div class='post-body articleBody'><script type='text/template'>"
+                "<p>" + "A long story sentence that is read in place. " * 10 + "</p><p>more</p>"
+                "</script>after template</div><script type='text/template'><p>short</p>"
+                "</script></body></html>",
+    "skip_tags": "<html><body><p>a<script>var x=1;</script>b<style>p{}</style>c<select>"
+                 "<option>o</option></select>d<button>press</button>e</p><noscript>n"
+                 "</noscript></body></html>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRICKY))
+def test_tricky_markup(name: str) -> None:
+    _assert_same(TRICKY[name])
+
+
+def test_parse_page_uses_it_for_markup_only() -> None:
+    assert html._walk_of("<p>x</p>") is _cwalk.walk
+    assert html._walk_of(html._root_of("<p>x</p>")) is html._walk

@@ -540,7 +540,11 @@ def tool_version(tool: str) -> str:
 
     dist = TOOLS[tool][1]
     if dist == "scrubber":
-        return _git(["rev-parse", "--short", "HEAD"]) or "checkout"
+        from scrubber import html
+
+        # the checkout's compiled walk is used only when built in place
+        walk = "compiled walk" if html._COMPILED_WALK is not None else "pure-Python walk"
+        return f"{_git(['rev-parse', '--short', 'HEAD']) or 'checkout'}, {walk}"
     try:
         return version(dist)
     except PackageNotFoundError:

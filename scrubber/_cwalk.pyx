@@ -503,3 +503,27 @@ cdef _Entry _template(object el, xmlNode* n, _Entry parent, object found, list t
     e.fig = parent.fig
     e.own = True
     return e
+
+
+cdef extern from "Python.h":
+    int PyUnicode_KIND(object)
+    void* PyUnicode_DATA(object)
+    Py_ssize_t PyUnicode_GET_LENGTH(object)
+    Py_UCS4 PyUnicode_READ(int kind, void* data, Py_ssize_t index)
+
+
+def has_control(str text):
+    """``any(c in text for c in html._CONTROL_CHARS)`` in one pass: C0 controls
+    other than tab, newline and CR, and U+FFFE/U+FFFF."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(text)
+    cdef Py_UCS4 c
+    for i in range(n):
+        c = PyUnicode_READ(kind, data, i)
+        if c < 0x20:
+            if c != 0x09 and c != 0x0A and c != 0x0D:
+                return True
+        elif c == 0xFFFE or c == 0xFFFF:
+            return True
+    return False

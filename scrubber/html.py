@@ -159,7 +159,7 @@ def _root_of(source: Any):
         first = text.find("<")
         if first >= 0 and text.startswith("?", first + 1):  # else _XML_DECL cannot match
             text = _XML_DECL.sub("", text, count=1)
-        if any(c in text for c in _CONTROL_CHARS):  # rare: only then pay for a rewrite
+        if _has_control(text):  # rare: only then pay for a rewrite
             text = _CONTROL.sub("", text)
         if not text.strip():
             return None
@@ -495,18 +495,25 @@ def _walk(root, found: _Found, url: str | None) -> None:
     _emit(top, found)
 
 
-def _load_compiled_walk():
-    """The compiled walk, or ``None`` when it was not built (or ``SCRUBBER_PURE`` is set)."""
+def _load_compiled():
+    """The compiled module, or ``None`` when it was not built (or ``SCRUBBER_PURE`` is set)."""
     if os.environ.get("SCRUBBER_PURE"):
         return None
     try:
-        from ._cwalk import walk
+        from . import _cwalk
     except Exception:  # not built, or built against an lxml whose layout differs
         return None
-    return walk
+    return _cwalk
 
 
-_COMPILED_WALK = _load_compiled_walk()
+def _has_control_chars(text: str) -> bool:
+    """Does ``text`` hold a character lxml refuses? (``_cwalk.has_control`` in one pass.)"""
+    return any(c in text for c in _CONTROL_CHARS)
+
+
+_COMPILED = _load_compiled()
+_COMPILED_WALK = _COMPILED.walk if _COMPILED is not None else None
+_has_control = _COMPILED.has_control if _COMPILED is not None else _has_control_chars
 
 
 def _walk_of(source: Any):

@@ -107,5 +107,15 @@ def test_tricky_markup(name: str) -> None:
 
 
 def test_parse_page_uses_it_for_markup_only() -> None:
-    assert html._walk_of("<p>x</p>") is _cwalk.walk
+    expected = html._walk if os.environ.get("SCRUBBER_PURE") else _cwalk.walk
+    assert html._walk_of("<p>x</p>") is expected
     assert html._walk_of(html._root_of("<p>x</p>")) is html._walk
+
+
+def test_control_characters_found_as_the_reference_finds_them() -> None:
+    for c in (*html._CONTROL_CHARS, "\t", "\n", "\r", " ", "a", "中", "\ufffd", "😀", "\x7f"):
+        for base in ("", "abc", "中文", "😀x"):
+            text = base + c + base
+            assert _cwalk.has_control(text) is html._has_control_chars(text), repr(text)
+    pure = os.environ.get("SCRUBBER_PURE")
+    assert html._has_control is (html._has_control_chars if pure else _cwalk.has_control)

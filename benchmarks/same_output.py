@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from run import list_sets, load_cases, read_page  # noqa: E402
+from run import list_sets, load_cases, tool_input  # noqa: E402
 
 import scrubber  # noqa: E402
 
@@ -47,8 +47,8 @@ def digest(art: scrubber.Article) -> str:
 def run(data: Path, sets: list[str], limit: int | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for case in load_cases(data, sets or list_sets(data), limit):
-        html = case.get("html")
-        source = read_page(data / case["set"] / html) if html else case["text"]
+        # what the benchmark gives scrubber: the page's bytes, or the text file's text
+        source = tool_input("scrubber", case, data)
         out[f"{case['set']}/{case['id']}"] = digest(scrubber.scrub(source))
     return out
 

@@ -77,6 +77,15 @@ def _sidebar(descriptor: str) -> bool:
     return tag not in ("main", "article") and not SIDEBAR.isdisjoint(rest.split(" "))
 
 
+#: marker token -> (position in MARKERS of the first entry holding it, that entry's rule):
+#: the first entry with any of a descriptor's tokens is the one with the lowest position
+_MARKER_RANK: dict[str, tuple[int, str]] = {}
+for _rank, (_rule, _words) in enumerate(MARKERS):
+    for _word in _words:
+        _MARKER_RANK.setdefault(_word, (_rank, _rule))
+_MARKER_TOKENS = frozenset(_MARKER_RANK)
+
+
 @lru_cache(maxsize=4096)  # a pure function of the string; bounded, so memory stays flat
 def _markers_of(descriptor: str) -> str | None:
     """The rule id a descriptor's tag or tokens mark, or ``None``."""
@@ -86,13 +95,11 @@ def _markers_of(descriptor: str) -> str | None:
     if not rest:
         return None
     toks = rest.split(" ")
-    if "@hidden" not in toks and (tag in ("body", "html") or any(t in STORY for t in toks)):
+    if _MARKER_TOKENS.isdisjoint(toks):  # one C-level test rules out most descriptors
+        return None
+    if "@hidden" not in toks and (tag in ("body", "html") or not STORY.isdisjoint(toks)):
         return None  # the page itself, or the story: never a boilerplate region
-    for rule, words in MARKERS:
-        for t in toks:
-            if t in words:
-                return rule
-    return None
+    return min(_MARKER_RANK[t] for t in toks if t in _MARKER_RANK)[1]
 
 
 def _ancestry(blocks: Iterable[Block]) -> tuple[list[tuple[str, ...]],
@@ -116,7 +123,18 @@ def _ancestry(blocks: Iterable[Block]) -> tuple[list[tuple[str, ...]],
         path = b.path or ""
         line = memo.get(path)
         if line is None:
-            line = _line_of(path, b.context, memo, elements) if path.startswith("/") else ()
+            if not path.startswith("/"):
+                line = ()
+            else:
+                parent = path.rpartition("/")[0]
+                up = memo.get(parent)
+                if up is None:  # more than one new element: walk up to a known one
+                    line = _line_of(path, b.context, memo, elements)
+                else:  # the usual case: a new element under a known parent
+                    ctx = b.context
+                    k = len(up)
+                    elements[path] = (parent, ctx[k] if k < len(ctx) else None)
+                    line = memo[path] = (*up, path)
         out.append(line)
     return out, elements
 
@@ -396,8 +414,20 @@ class DomMain:
         desc: dict[str, str] = {}
         banned: set[str] = set()
         rule_of: dict[str, str | None] = {"": None}  # element -> its innermost marked root's rule
-        for p, (parent, _) in layout.elements.items():  # parents come first
-            rule_of[p] = roots[p] if p in roots else rule_of[parent]
+        # Blocks in hidden regions are passed over below, so their elements start
+        # late or never; without them (most pages) every element starts in the
+        # order the blocks first reach it, which is the order of layout.elements.
+        early = "hidden" not in roots.values() and len(verdicts) == len(blocks)
+        for p, (parent, d) in layout.elements.items():  # parents come first
+            m = roots.get(p)
+            rule_of[p] = m if p in roots else rule_of[parent]
+            if early:  # start p here, as _register would (its parent has started)
+                desc[p] = d if d is not None else p.rpartition("/")[2]
+                if parent in banned or (m and m not in ("header", "comment")):
+                    banned.add(p)
+        if early:
+            good = dict.fromkeys(desc, 0.0)
+            bad = dict.fromkeys(desc, 0.0)
         for b, v, line, body in zip(blocks, verdicts, layout.lines, layout.body):
             if not line:
                 continue

@@ -86,6 +86,12 @@ for _rank, (_rule, _words) in enumerate(MARKERS):
 _MARKER_TOKENS = frozenset(_MARKER_RANK)
 
 
+@lru_cache(maxsize=4096)  # a pure function of the string; map() over it stays in C on hits
+def _beside_story(descriptor: str) -> bool:
+    """A sidebar, a cookie dialog or a modal: text beside the story, not a second story."""
+    return _sidebar(descriptor) or _markers_of(descriptor) in ("consent", "dialog")
+
+
 @lru_cache(maxsize=4096)  # a pure function of the string; bounded, so memory stays flat
 def _markers_of(descriptor: str) -> str | None:
     """The rule id a descriptor's tag or tokens mark, or ``None``."""
@@ -207,6 +213,20 @@ def _region_drop(rule: str, evidence: str) -> Verdict:
     return Verdict.drop(rule, f"in a {rule} region outside the article", evidence=evidence)
 
 
+@lru_cache(maxsize=1024)
+def _inner_region_drop(rule: str, evidence: str) -> Verdict:
+    return Verdict.drop(rule, f"inside a {rule} region of the article container",
+                        evidence=evidence)
+
+
+@lru_cache(maxsize=1024)
+def _link_list(density: float, reason: str) -> Verdict:
+    return Verdict.drop("link_list", reason, evidence=f"link density {density:.2f}")
+
+
+_POST = Verdict.body("post", "a post of the thread the container holds")
+
+
 @lru_cache(maxsize=64)
 def _outside_main(main: str) -> Verdict:
     return Verdict.drop("outside_main", "outside the article container",
@@ -228,6 +248,8 @@ def boilerplate_marker(context: Iterable[str]) -> tuple[int, str] | None:
     """The innermost ancestor (position, rule id) whose tag or tokens mark boilerplate."""
     # map() over the cached _markers_of stays in C while the cache hits
     marks = list(map(_markers_of, context))
+    if not any(marks):  # most contexts mark nothing: one C-level scan says so
+        return None
     for i in range(len(marks) - 1, -1, -1):
         if marks[i]:
             return i, marks[i]
@@ -249,6 +271,8 @@ def hidden_block(block: Block, doc) -> Verdict | None:
     Drop: ``<div style="display:none">登录后查看更多</div>``.
     Keep: the same text in a visible ``<div>``.
     """
+    if "@hidden" not in "".join(block.context):  # (as in _hidden: most blocks end here)
+        return None
     return _hidden(block) if doc.kind == "html" else None
 
 
@@ -615,8 +639,9 @@ class DomMain:
         story = self._story_units(layout, inside, depth)
         posts = self._posts(layout, repeated)
         thread = self._in_thread(layout, posts)
-        if story >= self.story_units and not thread and self._story_units(
-                layout, inside, depth, posts) >= self.story_units:
+        if story >= self.story_units and not thread and (
+                not posts  # (without posts the count below is ``story`` again)
+                or self._story_units(layout, inside, depth, posts) >= self.story_units):
             # an article with reader comments under it, not a thread; but when
             # posts themselves hold the text (a Discuz thread of long replies,
             # no comment tokens anywhere) they are the content
@@ -695,15 +720,16 @@ class DomMain:
     def _agrees(self, doc, verdicts: list[Verdict | None], main: str) -> bool:
         """Does the container hold most of the body text the plain-text reading finds?"""
         if self.agree_share <= 1.0 and not self._body_outside(doc, verdicts, main):
-            # The reading only ever judges more blocks, so all it could find is
-            # inside: ``inside == found``, which agrees (units are never
-            # negative). Most pages end here, without running the reading.
+            # The reading only ever judges more blocks, so all it could find (and
+            # count: sidebars and dialogs are left out) is inside: ``inside ==
+            # found``, which agrees (units are never negative). Most pages end
+            # here, without running the reading.
             return True
         reading = ArticleEnd()(doc, self.text_reading(doc, verdicts))
         found = inside = 0.0
         for b, v in zip(doc.blocks, reading):
             if v is None and self.text_reading.body_like(b):
-                if any(_sidebar(d) or _markers_of(d) in ("consent", "dialog") for d in b.context):
+                if any(map(_beside_story, b.context)):
                     continue  # a feed in a sidebar, a cookie dialog: not a second story
                 units = b.features.get("units", 0.0)
                 found += units
@@ -714,11 +740,13 @@ class DomMain:
         return inside >= self.agree_share * found
 
     def _body_outside(self, doc, verdicts: list[Verdict | None], main: str) -> bool:
-        """Is there unjudged text outside the container that the text reading calls body-like?"""
+        """Is there unjudged text outside the container that the text reading calls
+        body-like, outside sidebars and dialogs (which :meth:`_agrees` leaves out)?"""
         under = main + "/"
         for b, v in zip(doc.blocks, verdicts):
             if (v is None and b.path != main and not (b.path or "").startswith(under)
-                    and self.text_reading.body_like(b)):
+                    and self.text_reading.body_like(b)
+                    and not any(map(_beside_story, b.context))):
                 return True
         return False
 
@@ -879,17 +907,15 @@ class DomMain:
                 in_comment = True
                 continue  # a post of a thread, or a reply under it
             if rule and rule != "header" and prefix not in repeated:
-                return Verdict.drop(rule, f"inside a {rule} region of the article container",
-                                    evidence=ctx[k][:60])
+                return _inner_region_drop(rule, ctx[k][:60])
         f = b.features
         if (f.get("link_density", 0.0) >= self.link_list_density and not self.body_like(b)
                 and not self.linked_prose(b)):
-            return Verdict.drop("link_list", "mostly link text: a list of links",
-                                evidence=f"link density {b.features['link_density']:.2f}")
+            return _link_list(b.features["link_density"], "mostly link text: a list of links")
         if in_post and not (in_comment and has_story):
             # replies are short lines: the text reading would trim them away; but
             # reader comments under a story stay for main_region/article_end to judge
-            return Verdict.body("post", "a post of the thread the container holds")
+            return _POST
         return None  # inside the container: main_region and article_end still trim it
 
     def _outside(self, b: Block, main: str) -> Verdict:
@@ -898,6 +924,5 @@ class DomMain:
             i, rule = m
             return _region_drop(rule, b.context[i][:60])
         if b.features.get("link_density", 0.0) >= self.link_list_density:
-            return Verdict.drop("link_list", "mostly link text, outside the article",
-                                evidence=f"link density {b.features['link_density']:.2f}")
+            return _link_list(b.features["link_density"], "mostly link text, outside the article")
         return _outside_main(main)

@@ -636,19 +636,21 @@ class DomMain:
         depth = main.count("/")
         inside = [b.path == main or (b.path or "").startswith(main + "/") for b in doc.blocks]
         repeated = self._repeated(layout, inside, depth, main)
-        story = self._story_units(layout, inside, depth)
-        posts = self._posts(layout, repeated)
-        thread = self._in_thread(layout, posts)
-        if story >= self.story_units and not thread and (
-                not posts  # (without posts the count below is ``story`` again)
-                or self._story_units(layout, inside, depth, posts) >= self.story_units):
-            # an article with reader comments under it, not a thread; but when
-            # posts themselves hold the text (a Discuz thread of long replies,
-            # no comment tokens anywhere) they are the content
-            repeated = set()
-        # reader comments under a story are judged like other text, but the
-        # replies of a thread (posts inside a thread/topic/forum element) are kept
-        self_story = story >= self.post_story_units and not thread
+        self_story = False  # (read only for blocks in one of the repeated elements)
+        if repeated:  # else no posts, no thread, and the story units decide nothing
+            story = self._story_units(layout, inside, depth)
+            posts = self._posts(layout, repeated)
+            thread = self._in_thread(layout, posts)
+            if story >= self.story_units and not thread and (
+                    not posts  # (without posts the count below is ``story`` again)
+                    or self._story_units(layout, inside, depth, posts) >= self.story_units):
+                # an article with reader comments under it, not a thread; but when
+                # posts themselves hold the text (a Discuz thread of long replies,
+                # no comment tokens anywhere) they are the content
+                repeated = set()
+            # reader comments under a story are judged like other text, but the
+            # replies of a thread (posts inside a thread/topic/forum element) are kept
+            self_story = story >= self.post_story_units and not thread
         first_in = inside.index(True)
         first_body = next((i for i in range(first_in, len(inside)) if inside[i] and layout.body[i]
                            and doc.blocks[i].features.get("units", 0.0) >= self.min_units),

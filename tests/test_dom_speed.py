@@ -496,3 +496,15 @@ def test_markers_of_matches_the_plain_rule_order():
     assert sum(_plain_markers_of(d) is not None for d in ds) > 300  # many of them mark
     for d in ds:
         assert _markers_of(d) == _plain_markers_of(d), d
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_layout_children_match_the_split_paths(path):
+    from scrubber.filters.dom import _children
+
+    dom = DomMain()
+    doc, verdicts = _doc(path)
+    layout = dom._layout(doc.blocks)
+    assert layout.children == _children(layout.elements)  # same lists, same order
+    sc = dom.scores(doc.blocks, verdicts, None, layout)
+    assert dom._kids(sc, layout) == _children(sc.good)

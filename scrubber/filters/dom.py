@@ -108,8 +108,8 @@ def _markers_of(descriptor: str) -> str | None:
     return min(_MARKER_RANK[t] for t in toks if t in _MARKER_RANK)[1]
 
 
-def _ancestry(blocks: Iterable[Block]) -> tuple[list[tuple[str, ...]],
-                                                dict[str, tuple[str, str | None]]]:
+def _ancestry(blocks: Iterable[Block], children: dict[str, list[str]] | None = None,
+              ) -> tuple[list[tuple[str, ...]], dict[str, tuple[str, str | None]]]:
     """Per block, the paths of its element and of every ancestor, root first; and the elements.
 
     ``/html/body/p[2]`` gives ``("/html", "/html/body", "/html/body/p[2]")``;
@@ -120,8 +120,12 @@ def _ancestry(blocks: Iterable[Block]) -> tuple[list[tuple[str, ...]],
 
     The elements come in the order the blocks first reach them (parents
     first), each with its parent path and the descriptor its first block
-    gives it (``None`` when that block's context is too short).
+    gives it (``None`` when that block's context is too short). Given
+    ``children``, each new element is also added to its parent's list there
+    (what :func:`_children` gives for the elements, without splitting paths).
     """
+    if children is None:
+        children = {}
     memo: dict[str, tuple[str, ...]] = {}
     elements: dict[str, tuple[str, str | None]] = {}
     out: list[tuple[str, ...]] = []
@@ -135,18 +139,24 @@ def _ancestry(blocks: Iterable[Block]) -> tuple[list[tuple[str, ...]],
                 parent = path.rpartition("/")[0]
                 up = memo.get(parent)
                 if up is None:  # more than one new element: walk up to a known one
-                    line = _line_of(path, b.context, memo, elements)
+                    line = _line_of(path, b.context, memo, elements, children)
                 else:  # the usual case: a new element under a known parent
                     ctx = b.context
                     k = len(up)
                     elements[path] = (parent, ctx[k] if k < len(ctx) else None)
                     line = memo[path] = (*up, path)
+                    sibs = children.get(parent)
+                    if sibs is None:
+                        children[parent] = [path]
+                    else:
+                        sibs.append(path)
         out.append(line)
     return out, elements
 
 
 def _line_of(path: str, ctx: tuple[str, ...], memo: dict[str, tuple[str, ...]],
-             elements: dict[str, tuple[str, str | None]]) -> tuple[str, ...]:
+             elements: dict[str, tuple[str, str | None]],
+             children: dict[str, list[str]]) -> tuple[str, ...]:
     """Ancestor paths of ``path`` (see :func:`_ancestry`), reusing and filling ``memo``.
 
     A path's ancestors are its prefixes up to each ``/`` after the first
@@ -168,6 +178,7 @@ def _line_of(path: str, ctx: tuple[str, ...], memo: dict[str, tuple[str, ...]],
         elements[p] = (parent, ctx[k] if k < len(ctx) else None)
         known = (*known, p)
         memo[p] = known
+        children.setdefault(parent, []).append(p)
         parent = p
     return known
 
@@ -294,6 +305,7 @@ class _Layout:
     lines: list[tuple[str, ...]]  # ancestor paths, see _ancestry
     elements: dict[str, tuple[str, str | None]]  # path -> (parent, descriptor), see _ancestry
     body: list[bool]  # DomMain.body_like
+    children: dict[str, list[str]]  # parent path -> the elements under it, see _ancestry
 
 
 def _unseen(line: tuple[str, ...], seen: Container[str]) -> int:
@@ -421,7 +433,9 @@ class DomMain:
 
     def _layout(self, blocks: Iterable[Block]) -> _Layout:
         blocks = list(blocks)
-        return _Layout(blocks, *_ancestry(blocks), [self.body_like(b) for b in blocks])
+        children: dict[str, list[str]] = {}
+        lines, elements = _ancestry(blocks, children)
+        return _Layout(blocks, lines, elements, [self.body_like(b) for b in blocks], children)
 
     def scores(self, blocks: Iterable[Block],
                verdicts: Iterable[Verdict | None] | None = None,
@@ -452,6 +466,7 @@ class DomMain:
         if early:
             good = dict.fromkeys(desc, 0.0)
             bad = dict.fromkeys(desc, 0.0)
+        short_cost, marked_weight = self.short_cost, self.marked_weight
         for b, v, line, body in zip(blocks, verdicts, layout.lines, layout.body):
             if not line:
                 continue
@@ -465,12 +480,12 @@ class DomMain:
             if body:
                 g, bd = units * (1.0 - ld), units * ld
             else:
-                g, bd = 0.0, units * ld + (self.short_cost if ld < 1 else 0.0)
+                g, bd = 0.0, units * ld + (short_cost if ld < 1 else 0.0)
             if rule and rule not in ("comment", "header"):
-                g, bd = 0.0, bd + g * self.marked_weight  # a footer's sentences are not the story
+                g, bd = 0.0, bd + g * marked_weight  # a footer's sentences are not the story
             if v is not None and not v.keep:  # a rule already called it boilerplate
-                g, bd = 0.0, bd + g * self.marked_weight
-            if path not in good:
+                g, bd = 0.0, bd + g * marked_weight
+            if not early and path not in good:
                 self._register(b, line, roots, good, bad, desc, banned)
             # add in block order, as the totals always were (float sums depend on
             # order); adding 0.0 changes nothing, so those adds are skipped
@@ -582,7 +597,7 @@ class DomMain:
             if " " not in shape:  # a bare tag repeats everywhere
                 continue
             if kids is None:
-                kids = _children(sc.good)
+                kids = self._kids(sc, layout)
             sibs = [p for p in kids.get(parent, ()) if p != node
                     and _shape(sc.descriptor[p]) == shape and p not in sc.banned]
             good = sum(sc.good[p] for p in sibs)
@@ -595,6 +610,14 @@ class DomMain:
                 if text >= self.min_good and text >= sum(sc.bad[p] for p in sibs) / 2:
                     return parent
         return path
+
+    @staticmethod
+    def _kids(sc: ContainerScores, layout: _Layout | None) -> dict[str, list[str]]:
+        """``_children(sc.good)``: taken from the layout when the scores started
+        every element in its order (pages without hidden regions), else built."""
+        if layout is not None and list(sc.good) == list(layout.elements):
+            return layout.children
+        return _children(sc.good)
 
     @staticmethod
     def _plain_units(layout: _Layout, elements: set[str]) -> float:
@@ -874,10 +897,16 @@ class DomMain:
                     continue
                 prefix = line[k]
                 key = (line[k - 1], shape)
-                texts.setdefault(key, set()).add(prefix)
+                members = texts.get(key)  # (not setdefault: that builds a set every time)
+                if members is None:
+                    members = texts[key] = set()
+                members.add(prefix)
                 nblocks[prefix] = nblocks.get(prefix, 0) + 1
                 if prose:
-                    counts.setdefault(key, set()).add(prefix)
+                    members = counts.get(key)
+                    if members is None:
+                        members = counts[key] = set()
+                    members.add(prefix)
         shapes: dict[str, list[str]] = {}  # parent -> shapes of its children with text
         for parent, shape in texts:
             shapes.setdefault(parent, []).append(shape)

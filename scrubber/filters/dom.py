@@ -12,7 +12,7 @@ Rule ids they emit: ``hidden``, ``nav``, ``footer``, ``aside``, ``header``,
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -308,18 +308,6 @@ class _Layout:
     children: dict[str, list[str]]  # parent path -> the elements under it, see _ancestry
 
 
-def _unseen(line: tuple[str, ...], seen: Container[str]) -> int:
-    """Index of the first element on ``line`` not in ``seen``.
-
-    Elements are always recorded with all their ancestors, so everything
-    after that index is unseen too, and only the new tail needs work.
-    """
-    k = len(line)
-    while k and line[k - 1] not in seen:
-        k -= 1
-    return k
-
-
 @dataclass(frozen=True)
 class DomMain:
     """Find the article's container in the DOM; drop what lies outside it.
@@ -508,7 +496,11 @@ class DomMain:
         than a header or a comment region).
         """
         ctx = b.context
-        k = _unseen(line, desc)
+        # the first element of the line not started yet: elements always start with
+        # their ancestors, so everything after it is new too
+        k = len(line)
+        while k and line[k - 1] not in desc:
+            k -= 1
         under_marker = k > 0 and line[k - 1] in banned
         for j in range(k, len(line)):
             p = line[j]
@@ -657,7 +649,8 @@ class DomMain:
                     out[i] = Verdict.drop(tag, f"inside a <{tag}> element", evidence=tag)
             return out
         depth = main.count("/")
-        inside = [b.path == main or (b.path or "").startswith(main + "/") for b in doc.blocks]
+        under = main + "/"
+        inside = [b.path == main or (b.path or "").startswith(under) for b in doc.blocks]
         repeated = self._repeated(layout, inside, depth, main)
         self_story = False  # (read only for blocks in one of the repeated elements)
         if repeated:  # else no posts, no thread, and the story units decide nothing

@@ -674,8 +674,14 @@ class DomMain:
         lead = self._lead(doc.blocks, verdicts, main, first_in)
         top = min(lead, default=first_in)
         out = list(verdicts)
+        # Siblings share their context (the items of a menu): what depends on the
+        # context alone is worked out once per distinct one.
+        hidden_of: dict[tuple[str, ...], Verdict | None] = {}
+        marker_of: dict[tuple[str, ...], tuple[int, str] | None] = {}
         for i, (b, v) in enumerate(zip(doc.blocks, verdicts)):
-            hidden = _hidden(b)
+            hidden = hidden_of.get(b.context, False)
+            if hidden is False:
+                hidden = hidden_of[b.context] = _hidden(b)
             if hidden:  # over any rule: hidden text lifts no metadata either
                 out[i] = hidden
                 continue
@@ -697,7 +703,7 @@ class DomMain:
             elif self.keep_title and i < top and self._title_above(doc.blocks, i, top):
                 out[i] = Verdict.body("title", "the headline right above the article container")
             else:
-                out[i] = self._outside(b, main)
+                out[i] = self._outside(b, main, marker_of)
         return self._sparse_reading(doc, out, inside)
 
     def _sparse_reading(self, doc, out: list[Verdict | None],
@@ -885,7 +891,10 @@ class DomMain:
                 continue
             ctx = b.context
             for k in range(depth, min(len(line), len(ctx))):  # elements below the container
-                shape = _shape(ctx[k])
+                d = ctx[k]
+                if " " not in d:  # a bare tag: its shape is too (tested first, it is cheaper)
+                    continue
+                shape = _shape(d)
                 if " " not in shape:  # bare tags (tr, p, li) repeat in any layout
                     continue
                 prefix = line[k]
@@ -942,8 +951,16 @@ class DomMain:
             return _POST
         return None  # inside the container: main_region and article_end still trim it
 
-    def _outside(self, b: Block, main: str) -> Verdict:
-        m = boilerplate_marker(b.context)
+    def _outside(self, b: Block, main: str,
+                 memo: dict[tuple[str, ...], tuple[int, str] | None] | None = None) -> Verdict:
+        """The verdict on a block outside the container; ``memo`` keeps the marker
+        of each context seen (per document: the marker depends on the context alone)."""
+        if memo is None:
+            m = boilerplate_marker(b.context)
+        else:
+            m = memo.get(b.context, False)
+            if m is False:
+                m = memo[b.context] = boilerplate_marker(b.context)
         if m:
             i, rule = m
             return _region_drop(rule, b.context[i][:60])

@@ -451,3 +451,60 @@ def test_thread_helpers_on_a_hand_made_thread():
         assert dom._in_thread(layout, s) == _plain_in_thread(blocks, s)
     assert dom._in_thread(layout, {"/html/body/div[1]/div[1]"})
     assert not dom._in_thread(layout, {"/html/body/div[2]/div[1]"})  # a thread of comments
+
+
+def _plain_markers_of(descriptor: str) -> str | None:
+    """``_markers_of`` as it was: the MARKERS entries in order, each token tried."""
+    from scrubber.filters.dom import MARKERS, STORY, TAG_MARKERS
+
+    tag, _, rest = descriptor.partition(" ")
+    if tag in TAG_MARKERS:
+        return TAG_MARKERS[tag]
+    if not rest:
+        return None
+    toks = rest.split(" ")
+    if "@hidden" not in toks and (tag in ("body", "html") or any(t in STORY for t in toks)):
+        return None
+    for rule, words in MARKERS:
+        for t in toks:
+            if t in words:
+                return rule
+    return None
+
+
+def _varied_descriptors() -> list[str]:
+    """Every descriptor of the fixture pages, and made-up ones mixing marker words of
+    several rules, story words, ``@hidden``, empty tokens and marker tags."""
+    from scrubber.filters.dom import MARKERS, STORY, TAG_MARKERS
+
+    out = {d for path in PAGES for b in _doc(path)[0].blocks for d in b.context}
+    words = sorted({w for _, ws in MARKERS for w in ws}) + sorted(STORY) + ["x", "", "@hidden"]
+    tags = ["div", "body", "html", "section", "main", *TAG_MARKERS]
+    for i, w in enumerate(words):
+        for j, tag in enumerate(tags):
+            w2 = words[(i * 7 + j * 3) % len(words)]
+            w3 = words[(i * 11 + j) % len(words)]
+            out |= {f"{tag} {w}", f"{tag} {w} {w2}", f"{tag} {w2} {w} {w3}", f"{tag} {w3}  {w}"}
+    return sorted(out)
+
+
+def test_markers_of_matches_the_plain_rule_order():
+    from scrubber.filters.dom import _markers_of
+
+    ds = _varied_descriptors()
+    assert len(ds) > 1000
+    assert sum(_plain_markers_of(d) is not None for d in ds) > 300  # many of them mark
+    for d in ds:
+        assert _markers_of(d) == _plain_markers_of(d), d
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_layout_children_match_the_split_paths(path):
+    from scrubber.filters.dom import _children
+
+    dom = DomMain()
+    doc, verdicts = _doc(path)
+    layout = dom._layout(doc.blocks)
+    assert layout.children == _children(layout.elements)  # same lists, same order
+    sc = dom.scores(doc.blocks, verdicts, None, layout)
+    assert dom._kids(sc, layout) == _children(sc.good)

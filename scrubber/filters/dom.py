@@ -12,7 +12,7 @@ Rule ids they emit: ``hidden``, ``nav``, ``footer``, ``aside``, ``header``,
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -77,6 +77,21 @@ def _sidebar(descriptor: str) -> bool:
     return tag not in ("main", "article") and not SIDEBAR.isdisjoint(rest.split(" "))
 
 
+#: marker token -> (position in MARKERS of the first entry holding it, that entry's rule):
+#: the first entry with any of a descriptor's tokens is the one with the lowest position
+_MARKER_RANK: dict[str, tuple[int, str]] = {}
+for _rank, (_rule, _words) in enumerate(MARKERS):
+    for _word in _words:
+        _MARKER_RANK.setdefault(_word, (_rank, _rule))
+_MARKER_TOKENS = frozenset(_MARKER_RANK)
+
+
+@lru_cache(maxsize=4096)  # a pure function of the string; map() over it stays in C on hits
+def _beside_story(descriptor: str) -> bool:
+    """A sidebar, a cookie dialog or a modal: text beside the story, not a second story."""
+    return _sidebar(descriptor) or _markers_of(descriptor) in ("consent", "dialog")
+
+
 @lru_cache(maxsize=4096)  # a pure function of the string; bounded, so memory stays flat
 def _markers_of(descriptor: str) -> str | None:
     """The rule id a descriptor's tag or tokens mark, or ``None``."""
@@ -86,17 +101,15 @@ def _markers_of(descriptor: str) -> str | None:
     if not rest:
         return None
     toks = rest.split(" ")
-    if "@hidden" not in toks and (tag in ("body", "html") or any(t in STORY for t in toks)):
+    if _MARKER_TOKENS.isdisjoint(toks):  # one C-level test rules out most descriptors
+        return None
+    if "@hidden" not in toks and (tag in ("body", "html") or not STORY.isdisjoint(toks)):
         return None  # the page itself, or the story: never a boilerplate region
-    for rule, words in MARKERS:
-        for t in toks:
-            if t in words:
-                return rule
-    return None
+    return min(_MARKER_RANK[t] for t in toks if t in _MARKER_RANK)[1]
 
 
-def _ancestry(blocks: Iterable[Block]) -> tuple[list[tuple[str, ...]],
-                                                dict[str, tuple[str, str | None]]]:
+def _ancestry(blocks: Iterable[Block], children: dict[str, list[str]] | None = None,
+              ) -> tuple[list[tuple[str, ...]], dict[str, tuple[str, str | None]]]:
     """Per block, the paths of its element and of every ancestor, root first; and the elements.
 
     ``/html/body/p[2]`` gives ``("/html", "/html/body", "/html/body/p[2]")``;
@@ -107,8 +120,12 @@ def _ancestry(blocks: Iterable[Block]) -> tuple[list[tuple[str, ...]],
 
     The elements come in the order the blocks first reach them (parents
     first), each with its parent path and the descriptor its first block
-    gives it (``None`` when that block's context is too short).
+    gives it (``None`` when that block's context is too short). Given
+    ``children``, each new element is also added to its parent's list there
+    (what :func:`_children` gives for the elements, without splitting paths).
     """
+    if children is None:
+        children = {}
     memo: dict[str, tuple[str, ...]] = {}
     elements: dict[str, tuple[str, str | None]] = {}
     out: list[tuple[str, ...]] = []
@@ -116,13 +133,30 @@ def _ancestry(blocks: Iterable[Block]) -> tuple[list[tuple[str, ...]],
         path = b.path or ""
         line = memo.get(path)
         if line is None:
-            line = _line_of(path, b.context, memo, elements) if path.startswith("/") else ()
+            if not path.startswith("/"):
+                line = ()
+            else:
+                parent = path.rpartition("/")[0]
+                up = memo.get(parent)
+                if up is None:  # more than one new element: walk up to a known one
+                    line = _line_of(path, b.context, memo, elements, children)
+                else:  # the usual case: a new element under a known parent
+                    ctx = b.context
+                    k = len(up)
+                    elements[path] = (parent, ctx[k] if k < len(ctx) else None)
+                    line = memo[path] = (*up, path)
+                    sibs = children.get(parent)
+                    if sibs is None:
+                        children[parent] = [path]
+                    else:
+                        sibs.append(path)
         out.append(line)
     return out, elements
 
 
 def _line_of(path: str, ctx: tuple[str, ...], memo: dict[str, tuple[str, ...]],
-             elements: dict[str, tuple[str, str | None]]) -> tuple[str, ...]:
+             elements: dict[str, tuple[str, str | None]],
+             children: dict[str, list[str]]) -> tuple[str, ...]:
     """Ancestor paths of ``path`` (see :func:`_ancestry`), reusing and filling ``memo``.
 
     A path's ancestors are its prefixes up to each ``/`` after the first
@@ -144,6 +178,7 @@ def _line_of(path: str, ctx: tuple[str, ...], memo: dict[str, tuple[str, ...]],
         elements[p] = (parent, ctx[k] if k < len(ctx) else None)
         known = (*known, p)
         memo[p] = known
+        children.setdefault(parent, []).append(p)
         parent = p
     return known
 
@@ -189,6 +224,20 @@ def _region_drop(rule: str, evidence: str) -> Verdict:
     return Verdict.drop(rule, f"in a {rule} region outside the article", evidence=evidence)
 
 
+@lru_cache(maxsize=1024)
+def _inner_region_drop(rule: str, evidence: str) -> Verdict:
+    return Verdict.drop(rule, f"inside a {rule} region of the article container",
+                        evidence=evidence)
+
+
+@lru_cache(maxsize=1024)
+def _link_list(density: float, reason: str) -> Verdict:
+    return Verdict.drop("link_list", reason, evidence=f"link density {density:.2f}")
+
+
+_POST = Verdict.body("post", "a post of the thread the container holds")
+
+
 @lru_cache(maxsize=64)
 def _outside_main(main: str) -> Verdict:
     return Verdict.drop("outside_main", "outside the article container",
@@ -210,6 +259,8 @@ def boilerplate_marker(context: Iterable[str]) -> tuple[int, str] | None:
     """The innermost ancestor (position, rule id) whose tag or tokens mark boilerplate."""
     # map() over the cached _markers_of stays in C while the cache hits
     marks = list(map(_markers_of, context))
+    if not any(marks):  # most contexts mark nothing: one C-level scan says so
+        return None
     for i in range(len(marks) - 1, -1, -1):
         if marks[i]:
             return i, marks[i]
@@ -231,6 +282,8 @@ def hidden_block(block: Block, doc) -> Verdict | None:
     Drop: ``<div style="display:none">登录后查看更多</div>``.
     Keep: the same text in a visible ``<div>``.
     """
+    if "@hidden" not in "".join(block.context):  # (as in _hidden: most blocks end here)
+        return None
     return _hidden(block) if doc.kind == "html" else None
 
 
@@ -252,18 +305,7 @@ class _Layout:
     lines: list[tuple[str, ...]]  # ancestor paths, see _ancestry
     elements: dict[str, tuple[str, str | None]]  # path -> (parent, descriptor), see _ancestry
     body: list[bool]  # DomMain.body_like
-
-
-def _unseen(line: tuple[str, ...], seen: Container[str]) -> int:
-    """Index of the first element on ``line`` not in ``seen``.
-
-    Elements are always recorded with all their ancestors, so everything
-    after that index is unseen too, and only the new tail needs work.
-    """
-    k = len(line)
-    while k and line[k - 1] not in seen:
-        k -= 1
-    return k
+    children: dict[str, list[str]]  # parent path -> the elements under it, see _ancestry
 
 
 @dataclass(frozen=True)
@@ -379,7 +421,9 @@ class DomMain:
 
     def _layout(self, blocks: Iterable[Block]) -> _Layout:
         blocks = list(blocks)
-        return _Layout(blocks, *_ancestry(blocks), [self.body_like(b) for b in blocks])
+        children: dict[str, list[str]] = {}
+        lines, elements = _ancestry(blocks, children)
+        return _Layout(blocks, lines, elements, [self.body_like(b) for b in blocks], children)
 
     def scores(self, blocks: Iterable[Block],
                verdicts: Iterable[Verdict | None] | None = None,
@@ -396,8 +440,21 @@ class DomMain:
         desc: dict[str, str] = {}
         banned: set[str] = set()
         rule_of: dict[str, str | None] = {"": None}  # element -> its innermost marked root's rule
-        for p, (parent, _) in layout.elements.items():  # parents come first
-            rule_of[p] = roots[p] if p in roots else rule_of[parent]
+        # Blocks in hidden regions are passed over below, so their elements start
+        # late or never; without them (most pages) every element starts in the
+        # order the blocks first reach it, which is the order of layout.elements.
+        early = "hidden" not in roots.values() and len(verdicts) == len(blocks)
+        for p, (parent, d) in layout.elements.items():  # parents come first
+            m = roots.get(p)
+            rule_of[p] = m if p in roots else rule_of[parent]
+            if early:  # start p here, as _register would (its parent has started)
+                desc[p] = d if d is not None else p.rpartition("/")[2]
+                if parent in banned or (m and m not in ("header", "comment")):
+                    banned.add(p)
+        if early:
+            good = dict.fromkeys(desc, 0.0)
+            bad = dict.fromkeys(desc, 0.0)
+        short_cost, marked_weight = self.short_cost, self.marked_weight
         for b, v, line, body in zip(blocks, verdicts, layout.lines, layout.body):
             if not line:
                 continue
@@ -411,12 +468,12 @@ class DomMain:
             if body:
                 g, bd = units * (1.0 - ld), units * ld
             else:
-                g, bd = 0.0, units * ld + (self.short_cost if ld < 1 else 0.0)
+                g, bd = 0.0, units * ld + (short_cost if ld < 1 else 0.0)
             if rule and rule not in ("comment", "header"):
-                g, bd = 0.0, bd + g * self.marked_weight  # a footer's sentences are not the story
+                g, bd = 0.0, bd + g * marked_weight  # a footer's sentences are not the story
             if v is not None and not v.keep:  # a rule already called it boilerplate
-                g, bd = 0.0, bd + g * self.marked_weight
-            if path not in good:
+                g, bd = 0.0, bd + g * marked_weight
+            if not early and path not in good:
                 self._register(b, line, roots, good, bad, desc, banned)
             # add in block order, as the totals always were (float sums depend on
             # order); adding 0.0 changes nothing, so those adds are skipped
@@ -439,7 +496,11 @@ class DomMain:
         than a header or a comment region).
         """
         ctx = b.context
-        k = _unseen(line, desc)
+        # the first element of the line not started yet: elements always start with
+        # their ancestors, so everything after it is new too
+        k = len(line)
+        while k and line[k - 1] not in desc:
+            k -= 1
         under_marker = k > 0 and line[k - 1] in banned
         for j in range(k, len(line)):
             p = line[j]
@@ -528,7 +589,7 @@ class DomMain:
             if " " not in shape:  # a bare tag repeats everywhere
                 continue
             if kids is None:
-                kids = _children(sc.good)
+                kids = self._kids(sc, layout)
             sibs = [p for p in kids.get(parent, ()) if p != node
                     and _shape(sc.descriptor[p]) == shape and p not in sc.banned]
             good = sum(sc.good[p] for p in sibs)
@@ -541,6 +602,14 @@ class DomMain:
                 if text >= self.min_good and text >= sum(sc.bad[p] for p in sibs) / 2:
                     return parent
         return path
+
+    @staticmethod
+    def _kids(sc: ContainerScores, layout: _Layout | None) -> dict[str, list[str]]:
+        """``_children(sc.good)``: taken from the layout when the scores started
+        every element in its order (pages without hidden regions), else built."""
+        if layout is not None and list(sc.good) == list(layout.elements):
+            return layout.children
+        return _children(sc.good)
 
     @staticmethod
     def _plain_units(layout: _Layout, elements: set[str]) -> float:
@@ -580,20 +649,24 @@ class DomMain:
                     out[i] = Verdict.drop(tag, f"inside a <{tag}> element", evidence=tag)
             return out
         depth = main.count("/")
-        inside = [b.path == main or (b.path or "").startswith(main + "/") for b in doc.blocks]
+        under = main + "/"
+        inside = [b.path == main or (b.path or "").startswith(under) for b in doc.blocks]
         repeated = self._repeated(layout, inside, depth, main)
-        story = self._story_units(layout, inside, depth)
-        posts = self._posts(layout, repeated)
-        thread = self._in_thread(layout, posts)
-        if story >= self.story_units and not thread and self._story_units(
-                layout, inside, depth, posts) >= self.story_units:
-            # an article with reader comments under it, not a thread; but when
-            # posts themselves hold the text (a Discuz thread of long replies,
-            # no comment tokens anywhere) they are the content
-            repeated = set()
-        # reader comments under a story are judged like other text, but the
-        # replies of a thread (posts inside a thread/topic/forum element) are kept
-        self_story = story >= self.post_story_units and not thread
+        self_story = False  # (read only for blocks in one of the repeated elements)
+        if repeated:  # else no posts, no thread, and the story units decide nothing
+            story = self._story_units(layout, inside, depth)
+            posts = self._posts(layout, repeated)
+            thread = self._in_thread(layout, posts)
+            if story >= self.story_units and not thread and (
+                    not posts  # (without posts the count below is ``story`` again)
+                    or self._story_units(layout, inside, depth, posts) >= self.story_units):
+                # an article with reader comments under it, not a thread; but when
+                # posts themselves hold the text (a Discuz thread of long replies,
+                # no comment tokens anywhere) they are the content
+                repeated = set()
+            # reader comments under a story are judged like other text, but the
+            # replies of a thread (posts inside a thread/topic/forum element) are kept
+            self_story = story >= self.post_story_units and not thread
         first_in = inside.index(True)
         first_body = next((i for i in range(first_in, len(inside)) if inside[i] and layout.body[i]
                            and doc.blocks[i].features.get("units", 0.0) >= self.min_units),
@@ -601,8 +674,14 @@ class DomMain:
         lead = self._lead(doc.blocks, verdicts, main, first_in)
         top = min(lead, default=first_in)
         out = list(verdicts)
+        # Siblings share their context (the items of a menu): what depends on the
+        # context alone is worked out once per distinct one.
+        hidden_of: dict[tuple[str, ...], Verdict | None] = {}
+        marker_of: dict[tuple[str, ...], tuple[int, str] | None] = {}
         for i, (b, v) in enumerate(zip(doc.blocks, verdicts)):
-            hidden = _hidden(b)
+            hidden = hidden_of.get(b.context, False)
+            if hidden is False:
+                hidden = hidden_of[b.context] = _hidden(b)
             if hidden:  # over any rule: hidden text lifts no metadata either
                 out[i] = hidden
                 continue
@@ -624,7 +703,7 @@ class DomMain:
             elif self.keep_title and i < top and self._title_above(doc.blocks, i, top):
                 out[i] = Verdict.body("title", "the headline right above the article container")
             else:
-                out[i] = self._outside(b, main)
+                out[i] = self._outside(b, main, marker_of)
         return self._sparse_reading(doc, out, inside)
 
     def _sparse_reading(self, doc, out: list[Verdict | None],
@@ -665,15 +744,16 @@ class DomMain:
     def _agrees(self, doc, verdicts: list[Verdict | None], main: str) -> bool:
         """Does the container hold most of the body text the plain-text reading finds?"""
         if self.agree_share <= 1.0 and not self._body_outside(doc, verdicts, main):
-            # The reading only ever judges more blocks, so all it could find is
-            # inside: ``inside == found``, which agrees (units are never
-            # negative). Most pages end here, without running the reading.
+            # The reading only ever judges more blocks, so all it could find (and
+            # count: sidebars and dialogs are left out) is inside: ``inside ==
+            # found``, which agrees (units are never negative). Most pages end
+            # here, without running the reading.
             return True
         reading = ArticleEnd()(doc, self.text_reading(doc, verdicts))
         found = inside = 0.0
         for b, v in zip(doc.blocks, reading):
             if v is None and self.text_reading.body_like(b):
-                if any(_sidebar(d) or _markers_of(d) in ("consent", "dialog") for d in b.context):
+                if any(map(_beside_story, b.context)):
                     continue  # a feed in a sidebar, a cookie dialog: not a second story
                 units = b.features.get("units", 0.0)
                 found += units
@@ -684,11 +764,13 @@ class DomMain:
         return inside >= self.agree_share * found
 
     def _body_outside(self, doc, verdicts: list[Verdict | None], main: str) -> bool:
-        """Is there unjudged text outside the container that the text reading calls body-like?"""
+        """Is there unjudged text outside the container that the text reading calls
+        body-like, outside sidebars and dialogs (which :meth:`_agrees` leaves out)?"""
         under = main + "/"
         for b, v in zip(doc.blocks, verdicts):
             if (v is None and b.path != main and not (b.path or "").startswith(under)
-                    and self.text_reading.body_like(b)):
+                    and self.text_reading.body_like(b)
+                    and not any(map(_beside_story, b.context))):
                 return True
         return False
 
@@ -809,15 +891,24 @@ class DomMain:
                 continue
             ctx = b.context
             for k in range(depth, min(len(line), len(ctx))):  # elements below the container
-                shape = _shape(ctx[k])
+                d = ctx[k]
+                if " " not in d:  # a bare tag: its shape is too (tested first, it is cheaper)
+                    continue
+                shape = _shape(d)
                 if " " not in shape:  # bare tags (tr, p, li) repeat in any layout
                     continue
                 prefix = line[k]
                 key = (line[k - 1], shape)
-                texts.setdefault(key, set()).add(prefix)
+                members = texts.get(key)  # (not setdefault: that builds a set every time)
+                if members is None:
+                    members = texts[key] = set()
+                members.add(prefix)
                 nblocks[prefix] = nblocks.get(prefix, 0) + 1
                 if prose:
-                    counts.setdefault(key, set()).add(prefix)
+                    members = counts.get(key)
+                    if members is None:
+                        members = counts[key] = set()
+                    members.add(prefix)
         shapes: dict[str, list[str]] = {}  # parent -> shapes of its children with text
         for parent, shape in texts:
             shapes.setdefault(parent, []).append(shape)
@@ -849,25 +940,30 @@ class DomMain:
                 in_comment = True
                 continue  # a post of a thread, or a reply under it
             if rule and rule != "header" and prefix not in repeated:
-                return Verdict.drop(rule, f"inside a {rule} region of the article container",
-                                    evidence=ctx[k][:60])
+                return _inner_region_drop(rule, ctx[k][:60])
         f = b.features
         if (f.get("link_density", 0.0) >= self.link_list_density and not self.body_like(b)
                 and not self.linked_prose(b)):
-            return Verdict.drop("link_list", "mostly link text: a list of links",
-                                evidence=f"link density {b.features['link_density']:.2f}")
+            return _link_list(b.features["link_density"], "mostly link text: a list of links")
         if in_post and not (in_comment and has_story):
             # replies are short lines: the text reading would trim them away; but
             # reader comments under a story stay for main_region/article_end to judge
-            return Verdict.body("post", "a post of the thread the container holds")
+            return _POST
         return None  # inside the container: main_region and article_end still trim it
 
-    def _outside(self, b: Block, main: str) -> Verdict:
-        m = boilerplate_marker(b.context)
+    def _outside(self, b: Block, main: str,
+                 memo: dict[tuple[str, ...], tuple[int, str] | None] | None = None) -> Verdict:
+        """The verdict on a block outside the container; ``memo`` keeps the marker
+        of each context seen (per document: the marker depends on the context alone)."""
+        if memo is None:
+            m = boilerplate_marker(b.context)
+        else:
+            m = memo.get(b.context, False)
+            if m is False:
+                m = memo[b.context] = boilerplate_marker(b.context)
         if m:
             i, rule = m
             return _region_drop(rule, b.context[i][:60])
         if b.features.get("link_density", 0.0) >= self.link_list_density:
-            return Verdict.drop("link_list", "mostly link text, outside the article",
-                                evidence=f"link density {b.features['link_density']:.2f}")
+            return _link_list(b.features["link_density"], "mostly link text, outside the article")
         return _outside_main(main)

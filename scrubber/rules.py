@@ -847,10 +847,12 @@ _LETTERS_BY_FREQUENCY = "etaoinshrdlcumwfgypbvkjxqz"
 
 def _commonness(char: str) -> int:
     """A rough guess at how often ``char`` occurs in a page's text (higher: more)."""
+    if char.isspace():
+        return 50  # between every two words
     rank = _LETTERS_BY_FREQUENCY.find(char)
     if rank >= 0:
         return 40 - rank
-    return 30 if char.isascii() else 20  # digits, spaces, punctuation; other scripts
+    return 25 if char.isascii() else 20  # digits, punctuation; other scripts
 
 
 def _rare_start(lead: list) -> tuple[str, list]:

@@ -548,3 +548,18 @@ def test_whole_document_filters_equal_their_block_filters():
             odd = todo[1::2]
             assert batch(doc, odd) == {i: v for i, v in expected.items() if i % 2}, step.name
     assert batched >= 4  # rules, symbols, link_strip, markup
+
+
+def test_rule_verdicts_are_built_with_the_verdict_fields_in_order():
+    """``patterns._verdict`` passes Verdict's fields by position."""
+    from dataclasses import fields
+
+    from scrubber.filters.patterns import RuleFilter
+    from scrubber.model import Verdict
+
+    assert [f.name for f in fields(Verdict)] == ["keep", "rule", "reason", "evidence", "meta",
+                                                 "marks_end"]
+    b = blocks_from_text("（责任编辑：汇率）")[0]
+    v = RuleFilter()(b, None)
+    assert (v.keep, v.rule, v.evidence, v.meta, v.marks_end) == (
+        False, "editor_credit", "(责任编辑:汇率)", (("editor", "汇率"),), True)

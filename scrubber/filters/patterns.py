@@ -62,11 +62,6 @@ class RuleFilter:
 
 def _verdict(found: RuleMatch) -> Verdict:
     rule = found.rule
-    return Verdict(
-        keep=rule.action == "keep",
-        rule=rule.id,
-        reason=rule.reason,
-        evidence=found.evidence,
-        meta=found.meta,
-        marks_end=rule.marks_end,
-    )
+    # keep, rule, reason, evidence, meta, marks_end (positional: quicker)
+    return Verdict(rule.action == "keep", rule.id, rule.reason, found.evidence, found.meta,
+                   rule.marks_end)

@@ -30,7 +30,7 @@ from .errors import ScrubberError
 from .model import Block, Verdict
 from .rules import RuleSet, load_rules
 
-__all__ = ["Document", "Pipeline", "Step", "default_pipeline"]
+__all__ = ["Document", "Pipeline", "Step", "default_pipeline", "judges_all"]
 
 Filter = Callable[[Block, "Document"], "Verdict | None"]
 Pass = Callable[["Document", list["Verdict | None"]], list["Verdict | None"]]
@@ -194,15 +194,7 @@ class Pipeline:
     # -- running -------------------------------------------------------------
     def judge(self, doc: Document) -> list[Verdict]:
         """A verdict for every block of ``doc``."""
-        filters = [s.fn for s in self.steps if s.kind == "filter"]
-        verdicts: list[Verdict | None] = []
-        for block in doc.blocks:
-            verdict = None
-            for f in filters:
-                verdict = f(block, doc)
-                if verdict is not None:
-                    break
-            verdicts.append(verdict)
+        verdicts = self._filter_verdicts(doc)
         for step in self.steps:
             if step.kind == "pass":
                 out = step.fn(doc, verdicts)
@@ -211,6 +203,83 @@ class Pipeline:
                                         f"for {len(verdicts)} blocks")
                 verdicts = list(out)
         return [v if v is not None else UNJUDGED for v in verdicts]
+
+    def _filter_verdicts(self, doc: Document) -> list[Verdict | None]:
+        """For each block, the verdict of the first filter that gives one.
+
+        A filter with a whole-document version (see :func:`judges_all`) runs
+        once over all the blocks still unjudged at its turn; other filters run
+        block by block, each run of them in their order, as always. Filters
+        are pure and the first verdict wins, so this is the same as asking every
+        filter about every block in turn, and each filter is asked about the
+        same blocks, in the same order."""
+        blocks = doc.blocks
+        verdicts: list[Verdict | None] = [None] * len(blocks)
+        todo = list(range(len(blocks)))
+        plain: list[Filter] = []  # consecutive filters without a whole-document version
+        for step in self.steps:
+            if step.kind != "filter":
+                continue
+            batch = _whole_document(step.fn)
+            if batch is None:
+                plain.append(step.fn)
+                continue
+            if plain:
+                todo = _block_by_block(plain, doc, todo, verdicts)
+                plain = []
+            if not todo:
+                break
+            found = batch(doc, todo)
+            if found:
+                for i, v in found.items():
+                    verdicts[i] = v
+                todo = [i for i in todo if verdicts[i] is None]
+        if plain and todo:
+            _block_by_block(plain, doc, todo, verdicts)
+        return verdicts
+
+
+def _block_by_block(filters: list[Filter], doc: Document, todo: list[int],
+                    verdicts: list[Verdict | None]) -> list[int]:
+    """Ask ``filters`` in turn about each block at ``todo`` (the first verdict
+    wins), fill in ``verdicts``; the indices still unjudged."""
+    blocks = doc.blocks
+    left = []
+    for i in todo:
+        block = blocks[i]
+        for f in filters:
+            verdict = f(block, doc)
+            if verdict is not None:
+                verdicts[i] = verdict
+                break
+        else:
+            left.append(i)
+    return left
+
+
+def judges_all(filter_fn: Callable[..., Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator: the function below is ``filter_fn``'s whole-document version,
+    ``batch(doc, todo) -> {index: verdict}`` giving ``filter_fn(doc.blocks[i], doc)``
+    for every ``i`` in ``todo`` where that is not ``None``. ``Pipeline.judge``
+    then calls it once per document instead of ``filter_fn`` once per block."""
+    def attach(batch: Callable[..., Any]) -> Callable[..., Any]:
+        batch.judges = filter_fn  # type: ignore[attr-defined]
+        filter_fn.judge_all = batch  # type: ignore[attr-defined]
+        return batch
+    return attach
+
+
+def _whole_document(fn: Callable[..., Any]) -> Callable[..., Any] | None:
+    """``fn``'s own whole-document version, if it has one: a ``judge_all`` method
+    of the filter object, or a function attached with :func:`judges_all`.
+    A wrapper that copied ``fn.__dict__`` (``functools.wraps``) has none: its
+    ``judge_all`` judges the wrapped function, not it."""
+    batch = getattr(fn, "judge_all", None)
+    if batch is None:
+        return None
+    if getattr(batch, "__self__", None) is fn or getattr(batch, "judges", None) is fn:
+        return batch
+    return None
 
 
 UNJUDGED = Verdict.body("body", "no filter or pass removed it")

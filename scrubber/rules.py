@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["Rule", "RuleIndex", "RuleMatch", "RuleSet", "default_rules", "load_rules"]
+__all__ = ["LineScreen", "Rule", "RuleIndex", "RuleMatch", "RuleSet", "default_rules",
+           "load_rules"]
 
 ACTIONS = ("drop", "keep", "lift")
 # Language files first: their rules are more specific than the common ones.
@@ -458,6 +460,7 @@ def _char_finder(chars: frozenset[str]):
     return re.compile("[" + "".join(map(re.escape, sorted(chars))) + "]")
 
 
+_UNBUILT = object()  # RuleIndex._screen before its first use
 _CHOSEN_MAX = 1024  # per first-character class: cached choices by gate characters found
 
 
@@ -510,6 +513,7 @@ class RuleIndex:
         ] + [(1 << len(self.rules)) - 1]
         self._per_class: dict[int, _ClassEntries] = {}
         self._all_finder: Any = None
+        self._screen: Any = _UNBUILT  # built on the first match_lines
 
     def _class_entries(self, cls: int) -> _ClassEntries:
         """What a key starting with a ``cls`` character needs per rule (cached per class)."""
@@ -556,6 +560,19 @@ class RuleIndex:
                         firsts.update(lit[0] for lit in e[2])
             self._all_finder = _char_finder(frozenset(firsts)) if firsts else False
         return self._all_finder
+
+    def match_lines(self, texts: Sequence[str], keys: Sequence[str]) -> list[RuleMatch | None]:
+        """``[self.match(t, k) for t, k in zip(texts, keys)]``, trying only the
+        lines the :class:`LineScreen` of the rules lets through."""
+        if self._screen is _UNBUILT:
+            self._screen = LineScreen.of(self.rules)
+        found = self._screen.lines(keys) if self._screen is not None else None
+        if found is None:
+            return [self.match(t, k) for t, k in zip(texts, keys)]
+        out: list[RuleMatch | None] = [None] * len(keys)
+        for i in found:
+            out[i] = self.match(texts[i], keys[i])
+        return out
 
     def match(self, text: str, key: str) -> RuleMatch | None:
         """The first rule (in order) whose pattern is found in ``key``."""
@@ -642,6 +659,339 @@ class _ClassEntries:
             if len(self.by_mask) < _CHOSEN_MAX:
                 self.by_mask[mask] = got
         return got
+
+
+# -- whole-document screening: which lines could match at all ------------------
+#
+# Per line, :meth:`RuleIndex.match` costs a few microseconds even when nothing
+# matches (the common case). :class:`LineScreen` finds the lines that could
+# match in two C-level scans over the document's keys joined by newlines, so
+# that only those lines go through ``match``. Its regexes are *relaxed*
+# copies of the patterns, for the stdlib engine, built from the same syntax
+# trees as the screens above:
+#
+# * every atom that could match a newline loses it (``\s`` -> the whitespace
+#   of ``regex`` but the newline, ``[^x]`` -> ``[^x\n]``), so no match runs
+#   from one line into the next, and on a line without newlines nothing
+#   changes;
+# * lookarounds and word boundaries are dropped and ``\p{..}`` is "any
+#   character but the newline": the copy matches wherever the pattern does,
+#   and sometimes where it does not (that costs one ``match``, no result);
+# * ``^`` becomes the newline before each line, ``$`` the end of a line;
+# * unanchored copies start with a literal character (leading branches,
+#   small classes and repeats are spread out, other leading atoms dropped,
+#   and a leading literal is cut to start at its rarest-looking character),
+#   which lets the stdlib engine skip to the few places where a match can start.
+#
+# So a line a pattern matches always holds a match of its copy (a screen
+# may let through too much, never too little), and the exact ``match`` then
+# decides, rule by rule in order, as before.
+
+_LINE_ANY = "[^\\n]"
+_MAX_LEADS = 64  # alternatives one unanchored pattern may spread into
+_MAX_FIRSTS = 1000  # more first characters than that: screened by what the line contains
+
+
+@lru_cache(maxsize=256)  # the \\s and \\d sets come back in most patterns
+def _class_source(chars: frozenset[str]) -> str:
+    """The inside of a character class for ``chars`` (without the newline), as ranges;
+    characters past the BMP become one range of them all (a looser class, but one
+    the stdlib engine tests with a table)."""
+    codes = sorted({ord(c) for c in chars if c != "\n"})
+    out: list[str] = []
+    astral = False
+    i = 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        if codes[i] > 0xFFFF:
+            astral = True
+        else:
+            lo, hi = chr(codes[i]), chr(min(codes[j], 0xFFFF))
+            out.append(re.escape(lo) if lo == hi else f"{re.escape(lo)}-{re.escape(hi)}")
+            astral = astral or codes[j] > 0xFFFF
+        i = j + 1
+    if astral:
+        out.append("\U00010000-\U0010ffff")
+    return "".join(out)
+
+
+def _relaxed_class(items) -> str:
+    """A character class of the parsed pattern, relaxed (see above). ``\\S`` and
+    ``\\D`` stay exact (``[^...]`` of the characters ``regex`` takes for ``\\s``,
+    ``\\d``): a copy where ``\\S+`` became "anything" could backtrack without end."""
+    from re import _constants as C
+
+    negate = False
+    chars: set[str] = set()
+    outside: set[str] | None = None  # a \S or \D: every character but these
+    for op, av in items:
+        if op is C.NEGATE:
+            negate = True
+        elif op is C.LITERAL and av != 0xE000:
+            chars.add(chr(av))
+        elif op is C.RANGE and not av[0] <= 0xE000 <= av[1] and av[1] - av[0] <= _MAX_RANGE:
+            chars.update(map(chr, range(av[0], av[1] + 1)))
+        elif op is C.CATEGORY and av is C.CATEGORY_SPACE:
+            chars |= _category_chars(r"\s")
+        elif op is C.CATEGORY and av is C.CATEGORY_DIGIT:
+            chars |= _category_chars(r"\d")
+        elif op is C.CATEGORY and av in (C.CATEGORY_NOT_SPACE, C.CATEGORY_NOT_DIGIT) and (
+                outside is None):
+            outside = set(_category_chars(r"\s" if av is C.CATEGORY_NOT_SPACE else r"\d"))
+        else:  # \p{..}, \w, a wide range: taken as any character
+            return _LINE_ANY
+    if outside is not None:
+        if negate:
+            return _LINE_ANY  # [^\S...]: not analysed
+        return f"[^{_class_source(frozenset(outside - chars))}\\n]"
+    if negate:
+        return f"[^{_class_source(frozenset(chars))}\\n]"
+    inside = _class_source(frozenset(chars))
+    return f"[{inside}]" if inside else "(?!)"
+
+
+def _relaxed(seq) -> str:
+    """Stdlib regex source of a parsed pattern, relaxed (see above); raises
+    :class:`_Any` for syntax it does not know (backreferences, flags)."""
+    from re import _constants as C
+
+    out: list[str] = []
+    for op, av in seq:
+        if op is C.LITERAL:
+            if av == 10:
+                raise _Any  # a newline in a key: never in a line
+            out.append(_LINE_ANY if av == 0xE000 else re.escape(chr(av)))
+        elif op is C.NOT_LITERAL:
+            out.append(_LINE_ANY if av == 0xE000 else f"[^{re.escape(chr(av))}\\n]")
+        elif op is C.ANY:
+            out.append(_LINE_ANY)
+        elif op is C.IN:
+            out.append(_relaxed_class(av))
+        elif op is C.AT:
+            if av in (C.AT_BEGINNING, C.AT_BEGINNING_STRING):
+                out.append("^")
+            elif av in (C.AT_END, C.AT_END_STRING):
+                out.append("$")
+            elif av not in (C.AT_BOUNDARY, C.AT_NON_BOUNDARY):
+                raise _Any
+        elif op is C.ASSERT or op is C.ASSERT_NOT:
+            continue
+        elif op is C.SUBPATTERN:
+            if av[1] or av[2]:
+                raise _Any
+            out.append(f"(?:{_relaxed(av[3])})")
+        elif op is C.BRANCH:
+            out.append("(?:" + "|".join(_relaxed(alt) for alt in av[1]) + ")")
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            lo, hi, sub = av
+            top = "" if hi is C.MAXREPEAT else str(hi)
+            lazy = "?" if op is C.MIN_REPEAT else ""
+            out.append(f"(?:{_relaxed(sub)}){{{lo},{top}}}{lazy}")
+        else:
+            raise _Any
+    return "".join(out)
+
+
+def _leads(seq: list) -> list[list]:
+    """``seq`` as alternatives that each start with a literal character and
+    between them match wherever ``seq`` does (see above)."""
+    from re import _constants as C
+
+    if not seq:
+        raise _Any  # nothing left to start with: could match anywhere
+    (op, av), rest = seq[0], seq[1:]
+    if op is C.LITERAL and av not in (0xE000, 10):
+        return [seq]
+    if op is C.SUBPATTERN and not (av[1] or av[2]):
+        return _leads(list(av[3]) + rest)
+    if op is C.BRANCH:
+        out = [lead for alt in av[1] for lead in _leads(list(alt) + rest)]
+    elif op is C.IN and 0 < len(av) <= 8 and all(o is C.LITERAL and a not in (0xE000, 10)
+                                                  for o, a in av):
+        out = [[(C.LITERAL, a), *rest] for _, a in av]
+    elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
+        lo, hi, sub = av
+        more = [] if hi == 1 else [
+            (op, (lo - 1, hi if hi is C.MAXREPEAT else hi - 1, sub))]
+        out = _leads(list(sub) + more + rest)
+    else:  # zero width, optional, or a wide atom: the rest must still match
+        return _leads(rest)
+    if len(out) > _MAX_LEADS:
+        raise _Any
+    return out
+
+
+def _anchored_firsts(seq) -> frozenset[str] | None:
+    """For a pattern anchored with ``^``, the characters its match starts with,
+    if they are few enough to screen the line by; ``None`` otherwise (the
+    pattern is then screened like an unanchored one, by what it contains)."""
+    from re import _constants as C
+
+    if not seq or seq[0] not in ((C.AT, C.AT_BEGINNING), (C.AT, C.AT_BEGINNING_STRING)):
+        return None
+    try:
+        chars, empty = _first(seq)
+    except _Any:
+        return None
+    if empty or not chars or len(chars) > _MAX_FIRSTS:
+        return None
+    return frozenset(chars)
+
+
+#: English letters, most frequent first: a copy starting with ``e`` is tried at
+#: every ``e`` of a page, one starting with ``v`` rarely.
+_LETTERS_BY_FREQUENCY = "etaoinshrdlcumwfgypbvkjxqz"
+
+
+def _commonness(char: str) -> int:
+    """A rough guess at how often ``char`` occurs in a page's text (higher: more)."""
+    if char.isspace():
+        return 50  # between every two words
+    rank = _LETTERS_BY_FREQUENCY.find(char)
+    if rank >= 0:
+        return 40 - rank
+    return 25 if char.isascii() else 20  # digits, punctuation; other scripts
+
+
+def _rare_start(lead: list) -> tuple[str, list]:
+    """``lead`` (see :func:`_leads`) cut to start at the rarest character of its
+    leading literal: that literal, and the rest of the sequence after it.
+    Dropping leading characters only lets more lines through."""
+    from re import _constants as C
+
+    n = 0
+    while n < len(lead) and lead[n][0] is C.LITERAL and lead[n][1] not in (0xE000, 10):
+        n += 1
+    lit = "".join(chr(av) for _, av in lead[:n])
+    start = min(range(n), key=lambda j: _commonness(lit[j]))
+    return lit[start:], lead[n:]
+
+
+class LineScreen:
+    """Which lines of a document some rule could match (see above).
+
+    ``of(rules)`` is ``None`` when a pattern cannot be relaxed; then every
+    line must be tried.
+    """
+
+    def __init__(self, anchored: str, free: dict[str, list[str]], free_limit: int | None,
+                 long_free: dict[str, list[str]], long_ends: frozenset[str]) -> None:
+        # One regex each: every scan of a page costs about as much as the others.
+        self._anchored = re.compile(anchored, re.M) if anchored else None
+        self._free = _free_regex(free)
+        # Unanchored copies are only looked for in lines up to ``free_limit``
+        # characters (the longest any of their rules takes). A longer line can
+        # only match a rule without a limit: it must end in one of ``long_ends``
+        # and hold a copy of one of those rules' patterns (``long_free``).
+        self._free_limit = free_limit
+        self._long_free = _free_regex(long_free)
+        self._long_ends = long_ends
+
+    @classmethod
+    def of(cls, rules: Sequence[Rule]) -> LineScreen | None:
+        return _line_screen(tuple(rules))
+
+    @classmethod
+    def _build(cls, rules: tuple[Rule, ...]) -> LineScreen | None:
+        bands: dict[tuple[int, int | None], tuple[set[str], list[str]]] = {}
+        free: dict[str, list[str]] = {}
+        long_free: dict[str, list[str]] = {}  # the copies of rules without max_chars
+        limits: set[int] = set()
+        long_ends: set[str] = set()
+        unlimited = False  # an unanchored pattern of a rule without max_chars or ends
+        for r in rules:
+            for pattern in r.patterns:
+                seq = _parsed(pattern)
+                if seq is None:
+                    return None
+                try:
+                    firsts = _anchored_firsts(seq)
+                    if firsts is not None:
+                        chars, alts = bands.setdefault((r.min_chars or 0, r.max_chars),
+                                                       (set(), []))
+                        chars |= firsts
+                        alts.append(_relaxed(seq[1:]))
+                        continue
+                    for lead in _leads(list(seq)):
+                        lit, rest = _rare_start(lead)
+                        free.setdefault(lit, []).append(_relaxed(rest))
+                        if r.max_chars is None:
+                            long_free.setdefault(lit, []).append(_relaxed(rest))
+                except _Any:
+                    return None
+                if r.max_chars is not None:
+                    limits.add(r.max_chars)
+                elif r.ends is not None:
+                    long_ends |= r.ends
+                else:
+                    unlimited = True
+        groups = []
+        firsts_all: set[str] = set()
+        for (lo, hi), (chars, alts) in bands.items():
+            # First the line's first character, then its length (the relaxed
+            # copy of a pattern could take time on a long line), then the copies.
+            limit = "" if (lo, hi) == (0, None) else f"(?={_LINE_ANY}{{{lo},{hi or ''}}}$)"
+            groups.append(f"(?=[{_class_source(frozenset(chars))}]){limit}(?:{'|'.join(alts)})")
+            firsts_all |= chars
+        anchored = ""
+        if groups:  # most lines start with a character no anchored pattern does
+            anchored = (f"\\n(?=[{_class_source(frozenset(firsts_all))}])"
+                        f"(?:{'|'.join(groups)})")
+        free_limit = None if unlimited or not limits else max(limits)
+        return cls(anchored, free, free_limit, long_free, frozenset(long_ends))
+
+    def lines(self, keys: Sequence[str]) -> set[int] | None:
+        """Indices of the keys some rule could match; ``None`` if a key holds a
+        newline (a line is then not a key)."""
+        found: set[int] = set()
+        if not keys:
+            return found
+        joined = "\n" + "\n".join(keys)
+        if joined.count("\n") != len(keys):
+            return None
+        if self._anchored is not None:
+            found.update(_lines_found(self._anchored, joined, keys, None))
+        if self._free is not None:
+            limit = self._free_limit
+            short = None if limit is None else [
+                i for i, k in enumerate(keys) if len(k) <= limit]
+            if short is None or len(short) == len(keys):
+                found.update(_lines_found(self._free, joined, keys, None))
+            else:
+                shorts = [keys[i] for i in short]
+                found.update(_lines_found(self._free, "\n" + "\n".join(shorts), shorts, short))
+                ends = self._long_ends
+                ended = [i for i, k in enumerate(keys) if len(k) > limit and k[-1] in ends]
+                if ended and self._long_free is not None:
+                    longs = [keys[i] for i in ended]
+                    found.update(_lines_found(self._long_free, "\n" + "\n".join(longs),
+                                              longs, ended))
+        return found
+
+
+def _free_regex(copies: dict[str, list[str]]) -> re.Pattern[str] | None:
+    """One regex of the unanchored copies, by the literal they start with."""
+    if not copies:
+        return None
+    return re.compile("|".join(re.escape(lit) + "(?:" + "|".join(rests) + ")"
+                               for lit, rests in copies.items()), re.M)
+
+
+def _lines_found(pattern: re.Pattern[str], joined: str, keys: Sequence[str],
+                 index: Sequence[int] | None) -> Iterator[int]:
+    """The lines of ``joined`` (``keys``, each after a newline) holding a match of
+    ``pattern``; line ``i`` is reported as ``index[i]`` when ``index`` is given."""
+    starts = list(accumulate([len(k) + 1 for k in keys[:-1]], initial=0))
+    lines = {bisect_right(starts, m.start()) - 1 for m in pattern.finditer(joined)}
+    yield from (lines if index is None else (index[i] for i in lines))
+
+
+@lru_cache(maxsize=8)  # pipelines built again (with_rules, without) reuse it
+def _line_screen(rules: tuple[Rule, ...]) -> LineScreen | None:
+    """:meth:`LineScreen.of` (compiling the screen takes ~0.1 s)."""
+    return LineScreen._build(rules)
 
 
 def _lift(m: regex.Match[str], text: str, key: str) -> tuple[tuple[str, str], ...]:

@@ -244,3 +244,112 @@ def test_bad_rule_file_names_the_file(tmp_path):
         default_pipeline().with_rules(bad)
     with pytest.raises(scrubber.RuleError, match="Bad Id"):
         scrubber.load_rules(bad)
+
+
+# -- whole-document filters give what block-by-block filtering gives -----------
+
+
+def _block_by_block(pipeline: Pipeline, doc) -> list:
+    """``Pipeline.judge``'s filters as first written: every filter about every block."""
+    filters = [s.fn for s in pipeline.steps if s.kind == "filter"]
+    out = []
+    for block in doc.blocks:
+        verdict = None
+        for f in filters:
+            verdict = f(block, doc)
+            if verdict is not None:
+                break
+        out.append(verdict)
+    return out
+
+
+def _docs():
+    from scrubber.blocks import blocks_from_text
+    from scrubber.html import parse_page
+    from scrubber.pipeline import Document
+
+    docs = [Document(blocks=blocks_from_text(t), kind="text")
+            for t in (SEED_LIKE, MIDDLE_PROMO, SITE_DOC)]
+    docs.append(Document(blocks=blocks_from_text(SITE_DOC), kind="text", url="https://example.com/x"))
+    for path in sorted((ROOT / "fixtures").rglob("*.html"))[:12]:
+        page = parse_page(path.read_text(encoding="utf-8", errors="replace"))
+        docs.append(Document(blocks=page.blocks, kind="html"))
+    return docs
+
+
+def _short_lines_kept(block, doc):
+    """A user filter: keeps every line under six characters (so the rules never see it)."""
+    return Verdict.body("short", "user: short line") if len(block.text) < 6 else None
+
+
+def _edited_pipelines(site_rules: Path) -> list[Pipeline]:
+    p = default_pipeline()
+    return [
+        p,
+        p.with_filter(_short_lines_kept, before="rules"),
+        p.without("rules"),
+        p.without("rules").with_filter(_short_lines_kept, before="symbols"),
+        p.with_filter(_short_lines_kept, after="link_strip"),
+        p.without("promo", "symbols"),
+        p.with_rules(site_rules),
+    ]
+
+
+def test_whole_document_filters_match_block_by_block(site_rules):
+    for pipeline in _edited_pipelines(site_rules):
+        for doc in _docs():
+            assert pipeline._filter_verdicts(doc) == _block_by_block(pipeline, doc), pipeline.names
+
+
+def test_user_filter_sees_the_same_blocks_in_the_same_order():
+    seen: list[tuple[str, int]] = []
+
+    def first(block, doc):
+        seen.append(("first", block.index))
+        return None
+
+    def second(block, doc):
+        seen.append(("second", block.index))
+        return Verdict.drop("odd", "user: odd lines") if block.index % 2 else None
+
+    from scrubber.blocks import blocks_from_text
+    from scrubber.pipeline import Document
+
+    doc = Document(blocks=blocks_from_text(MIDDLE_PROMO + "\n" + SEED_LIKE), kind="text")
+    p = default_pipeline().with_filter(first, before="rules").with_filter(second, after="first")
+    got = p._filter_verdicts(doc)
+    calls, seen[:] = list(seen), []
+    assert got == _block_by_block(p, doc)
+    assert calls == seen  # the two user filters interleave per block, as before
+
+
+def test_wrapped_builtin_filter_is_called_not_bypassed():
+    """A wrapper made with functools.wraps copies ``judge_all`` from the function it
+    wraps; the pipeline must call the wrapper, not the wrapped batch."""
+    import functools
+
+    from scrubber.filters import link_strip
+
+    calls = []
+
+    @functools.wraps(link_strip)
+    def counted(block, doc):
+        calls.append(block.index)
+        return link_strip(block, doc)
+
+    p = default_pipeline().replace("link_strip", counted)
+    art = scrubber.scrub(MIDDLE_PROMO, pipeline=p)
+    assert calls and art.text == scrubber.scrub(MIDDLE_PROMO).text
+
+
+def test_rule_filter_subclass_call_is_honoured():
+    from scrubber.filters import RuleFilter
+
+    class Never(RuleFilter):
+        def __call__(self, block, doc):
+            return None
+
+    p = default_pipeline().replace("rules", Never())
+    art = scrubber.scrub(MIDDLE_PROMO, pipeline=p)
+    assert "rules" not in {v.rule for v in art.verdicts}
+    assert all(v.rule != "promo" for v in art.verdicts)

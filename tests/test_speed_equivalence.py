@@ -8,6 +8,7 @@ hand-picked edge cases.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -444,3 +445,121 @@ def test_tokens_of_matches_reference():
     assert len(values) > 300
     for value in values:
         assert tokens_of(value) == _tokens_reference(value), value
+
+
+# -- whole-document filters (Pipeline.judge's batch path) ------------------------
+
+
+def _variants(keys: list[str]) -> list[str]:
+    """Keys, their halves, and the odd neighbours a joined document puts side by side."""
+    out = list(keys)
+    for key in keys[:600]:
+        half = len(key) // 2
+        out += [key[:half], key[half:], " " + key, key + " ", key + key]
+    return out
+
+
+def test_line_screen_never_rejects_a_match_of_a_pattern():
+    """Each pattern alone: its relaxed copy is found in every key it matches."""
+    from scrubber.rules import LineScreen
+
+    checked = 0
+    keys = _variants(SAMPLE_KEYS)
+    for rule in default_rules():
+        for pattern in rule.patterns:
+            single = dataclasses.replace(rule, patterns=(pattern,), max_chars=None,
+                                         min_chars=None, ends=None,
+                                         compiled=regex.compile(pattern, regex.V0))
+            screen = LineScreen.of([single])
+            assert screen is not None, pattern  # the built-in rules are all relaxed
+            hits = [k for k in keys if single.compiled.search(k) and "\n" not in k]
+            checked += len(hits)
+            assert screen.lines(hits) == set(range(len(hits))), (rule.id, pattern)
+    assert checked > 500
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_match_lines_is_match_line_by_line(seed):
+    """Whole-document screening gives each line the match ``RuleIndex.match`` gives it,
+    whatever lines stand around it."""
+    import random
+
+    rules = tuple(r for r in default_rules() if r.action != "lift")
+    index = RuleIndex(rules)
+    texts = _variants(SAMPLE)
+    random.Random(seed).shuffle(texts)
+    for start in range(0, len(texts), 97):
+        chunk = texts[start:start + 97]
+        keys = [match_key(t) for t in chunk]
+        assert index.match_lines(chunk, keys) == [index.match(t, k)
+                                                  for t, k in zip(chunk, keys)]
+    assert index.match_lines([], []) == []
+    odd = ["a\nb", "x", "版权所有\n2024"]  # a key with a line break: no screening
+    assert index.match_lines(odd, odd) == [index.match(k, k) for k in odd]
+
+
+def test_line_screen_of_unknown_syntax_is_none():
+    from scrubber.rules import LineScreen
+
+    rules = parse_rules('[[rule]]\nid = "odd"\nreason = "r"\npatterns = ["(?i)^ABC"]\n').rules
+    assert LineScreen.of(rules) is None
+    index = RuleIndex(rules)
+    assert index.match_lines(["abc", "x"], ["abc", "x"])[0].rule.id == "odd"
+
+
+def _documents():
+    """Fixture pages and texts as documents: (doc, pipeline filters) pairs to compare."""
+    from scrubber.blocks import blocks_from_text
+    from scrubber.html import parse_page
+    from scrubber.pipeline import Document
+
+    docs = []
+    for path in sorted(FIXTURES.rglob("*")):
+        if path.suffix == ".html":
+            page = parse_page(path.read_text(encoding="utf-8", errors="replace"))
+            docs.append(Document(blocks=page.blocks, kind="html", url="https://example.com/a"))
+        elif path.suffix == ".txt":
+            text = path.read_text(encoding="utf-8", errors="replace")
+            docs.append(Document(blocks=blocks_from_text(text), kind="text"))
+    strips = ["a | b | c", "首页\u3000\u3000新闻\u3000\u3000体育", "a\u2028b\u2028c", "x / y / z",
+              "a\x85\x85b\x85\x85c", "a·b·c", "a\x1c\x1cb\x1c\x1cc", "home  news  sport  tech",
+              "关于我们 | 网站地图 | 联系我们。", "<div class=\"x\">", "<p>", "-", "| |"]
+    docs.append(Document(blocks=blocks_from_text("\n".join(SAMPLE + TRICKY + strips)),
+                         kind="text"))
+    return docs
+
+
+def test_whole_document_filters_equal_their_block_filters():
+    from scrubber.filters import default_steps
+    from scrubber.pipeline import _whole_document
+
+    docs = _documents()
+    assert len(docs) > 50
+    batched = 0
+    for step in default_steps():
+        batch = _whole_document(step.fn) if step.kind == "filter" else None
+        if batch is None:
+            continue
+        batched += 1
+        for doc in docs:
+            todo = list(range(len(doc.blocks)))
+            expected = {i: v for i in todo if (v := step.fn(doc.blocks[i], doc)) is not None}
+            assert batch(doc, todo) == expected, step.name
+            odd = todo[1::2]
+            assert batch(doc, odd) == {i: v for i, v in expected.items() if i % 2}, step.name
+    assert batched >= 4  # rules, symbols, link_strip, markup
+
+
+def test_rule_verdicts_are_built_with_the_verdict_fields_in_order():
+    """``patterns._verdict`` passes Verdict's fields by position."""
+    from dataclasses import fields
+
+    from scrubber.filters.patterns import RuleFilter
+    from scrubber.model import Verdict
+
+    assert [f.name for f in fields(Verdict)] == ["keep", "rule", "reason", "evidence", "meta",
+                                                 "marks_end"]
+    b = blocks_from_text("（责任编辑：汇率）")[0]
+    v = RuleFilter()(b, None)
+    assert (v.keep, v.rule, v.evidence, v.meta, v.marks_end) == (
+        False, "editor_credit", "(责任编辑:汇率)", (("editor", "汇率"),), True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..model import Block, Verdict
-from ..rules import RuleIndex, RuleSet, default_rules, first_match
+from ..rules import RuleIndex, RuleMatch, RuleSet, default_rules, first_match
 
 __all__ = ["RuleFilter"]
 
@@ -32,17 +34,34 @@ class RuleFilter:
                                 block.text, block.key)
         if found is None:
             found = self._index.match(block.text, block.key)
-        if found is None:
-            return None
-        rule = found.rule
-        return Verdict(
-            keep=rule.action == "keep",
-            rule=rule.id,
-            reason=rule.reason,
-            evidence=found.evidence,
-            meta=found.meta,
-            marks_end=rule.marks_end,
-        )
+        return None if found is None else _verdict(found)
+
+    def judge_all(self, doc, todo: Sequence[int]) -> dict[int, Verdict]:
+        """``self(block, doc)`` for the blocks at ``todo``, as ``{index: verdict}``
+        without the ``None`` ones: the rules are screened over the whole document
+        at once (:meth:`RuleIndex.match_lines`). Used by ``Pipeline.judge``."""
+        blocks = doc.blocks
+        if type(self).__call__ is not RuleFilter.__call__ or self._site_rules_apply(doc):
+            # A subclass judging its own way, or site rules first: block by block.
+            return {i: v for i in todo if (v := self(blocks[i], doc)) is not None}
+        texts = [blocks[i].text for i in todo]
+        keys = [blocks[i].key for i in todo]
+        return {i: _verdict(found)
+                for i, found in zip(todo, self._index.match_lines(texts, keys))
+                if found is not None}
+
+    def _site_rules_apply(self, doc) -> bool:
+        if not self._sited:
+            return False
+        host = doc.host
+        return any(r.applies_to(host) for r in self._sited)
 
     def __repr__(self) -> str:
         return f"RuleFilter({len(self.rules)} rules)"
+
+
+def _verdict(found: RuleMatch) -> Verdict:
+    rule = found.rule
+    # keep, rule, reason, evidence, meta, marks_end (positional: quicker)
+    return Verdict(rule.action == "keep", rule.id, rule.reason, found.evidence, found.meta,
+                   rule.marks_end)

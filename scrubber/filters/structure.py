@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import regex
 
 from ..model import Block, Verdict
+from ..pipeline import judges_all
 
 __all__ = ["link_strip", "markup_line", "symbols_only"]
 
@@ -16,6 +18,10 @@ _STRIP_SEP = regex.compile(r"\s*[|｜丨¦•·]\s*|\s+/\s+|\s{2,}")
 # Every separator holds one of these (stdlib ``\s`` is str whitespace, which
 # includes all of regex's ``\s``): most lines have none and need no split.
 _MAYBE_SEP = re.compile(r"[|｜丨¦•·\s]")
+# What every separator holds, unlike a single space: a bar or dot, a slash
+# after a space, or two spaces. Most lines of prose have none. (Spelled as one
+# class first, so that the engine skips to its characters.)
+_SEP_SEED = re.compile(r"[|｜丨¦•·\s](?:(?<=[|｜丨¦•·])|[\s/])")
 
 
 def symbols_only(block: Block, doc) -> Verdict | None:
@@ -59,3 +65,32 @@ def markup_line(block: Block, doc) -> Verdict | None:
     if rest != block.text and not regex.search(r"[\p{L}\p{N}]", rest):
         return Verdict.drop("markup", "HTML tags only, no text", evidence=block.text[:40])
     return None
+
+
+# -- whole-document versions (``Pipeline.judge`` calls them once per document) ----
+
+
+@judges_all(symbols_only)
+def _symbols_all(doc, todo: Sequence[int]) -> dict[int, Verdict]:
+    blocks = doc.blocks
+    return {i: v for i in todo
+            if blocks[i].features.get("alnum", 1) == 0
+            and (v := symbols_only(blocks[i], doc)) is not None}
+
+
+@judges_all(link_strip)
+def _strips_all(doc, todo: Sequence[int]) -> dict[int, Verdict]:
+    """Only lines holding a separator can be strips (most prose has single spaces
+    only): the others are passed over without a split."""
+    blocks = doc.blocks
+    seed = _SEP_SEED.search
+    return {i: v for i in todo
+            if not blocks[i].features.get("full_stop") and seed(blocks[i].text)
+            and (v := link_strip(blocks[i], doc)) is not None}
+
+
+@judges_all(markup_line)
+def _markup_all(doc, todo: Sequence[int]) -> dict[int, Verdict]:
+    blocks = doc.blocks
+    return {i: v for i in todo
+            if "<" in blocks[i].text and (v := markup_line(blocks[i], doc)) is not None}

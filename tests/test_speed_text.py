@@ -170,3 +170,113 @@ def test_with_roles_is_replace():
               for i in range(5)]
     roles = [Role.TITLE, Role.PARAGRAPH, Role.LIST_ITEM, Role.HEADING, Role.LINE]
     assert with_roles(blocks, roles) == [replace(b, role=r) for b, r in zip(blocks, roles)]
+
+
+# -- match keys -----------------------------------------------------------------------
+
+
+def _every_char() -> str:
+    return "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+
+
+def test_odd_chars_are_the_odd_spaces():
+    from scrubber.keys import _ODD_CHARS, _ODD_SPACES
+
+    assert set(_ODD_CHARS) == set("".join(_ODD_SPACES.findall(_every_char())))
+
+
+def test_nfkc_output_holds_no_other_odd_space():
+    """After NFKC only ``_ODD_AFTER_NFKC`` can be left of the odd spaces."""
+    import unicodedata
+
+    from scrubber.keys import _ODD_AFTER_NFKC, _ODD_CHARS, _nfkc_lines
+
+    folded = [c for c in _ODD_CHARS if c not in _ODD_AFTER_NFKC and c != "\r"]
+    assert folded and all(unicodedata.normalize("NFKC", c) != c for c in folded)
+    rng = random.Random(3)
+    for _ in range(200):
+        text = "".join(rng.choice(_ODD_CHARS + "a中，\u0301\u0308 \n") for _ in range(20))
+        out = _nfkc_lines(text.replace("\r", ""))
+        assert not any(c in out for c in folded), repr(text)
+
+
+TRAD_LINES = ["這個時候，我們來說說。", "深沈的回覆", "打坏了", "破釜沈舟", "英哩", "瞭解到",
+              "甦醒", "衹得", "藉口", "後來", "乾隆皇帝", "著名的書", "什么", "皇后", "𠀀𡃁",
+              "豐", "\uf900\uf901", "⼀⼆"]
+SIMP_LINES = ["这个时候，我们来说说。", "今天天气很好", "深沉", "回复", "OpenAI 发布", "ABC def",
+              "沈阳", "覆盖", "坏人", "像"]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_match_keys_equals_one_by_one_on_random_documents(seed):
+    from scrubber.keys import match_key, match_keys
+
+    rng = random.Random(seed)
+    pool = TRAD_LINES + SIMP_LINES + _random_lines(rng, 20, ALPHABET + SPACES * 3)
+    weights = [rng.random() for _ in pool]
+    texts = [t.strip() or "x" for t in rng.choices(pool, weights, k=rng.randint(1, 80))]
+    texts += [" ".join(rng.choice(SPACES) + t for t in texts[:3])]
+    assert match_keys(texts) == [match_key(t) for t in texts]
+
+
+def test_t2s_lines_equals_convert():
+    from scrubber.keys import _t2s, _t2s_lines
+
+    rng = random.Random(5)
+    docs = [TRAD_LINES, SIMP_LINES, SIMP_LINES * 9 + TRAD_LINES[:1], TRAD_LINES * 3 + SIMP_LINES,
+            [""], ["後"], ["", "後", ""], SIMP_LINES + [""]]
+    for _ in range(50):
+        docs.append(rng.choices(TRAD_LINES + SIMP_LINES * rng.randint(1, 20), k=rng.randint(1, 60)))
+    for lines in docs:
+        joined = "\n".join(lines)
+        assert _t2s_lines(joined) == _t2s().convert(joined)
+
+
+def _t2s_dictionaries(tmp_path: Path) -> list[Path]:
+    """The installed OpenCC's t2s dictionaries, dumped as text with its opencc_dict."""
+    import json
+    import subprocess
+
+    import opencc
+
+    share = Path(opencc.__file__).parent / "clib" / "share" / "opencc"
+    tool = Path(opencc.__file__).parent / "clib" / "bin" / "opencc_dict"
+    if not (share / "t2s.json").is_file() or not tool.is_file():
+        pytest.skip("this OpenCC does not ship its dictionaries and opencc_dict")
+    config = json.loads((share / "t2s.json").read_text(encoding="utf-8"))
+
+    def files(node):
+        if isinstance(node, dict):
+            if node.get("type") == "ocd2":
+                yield node["file"]
+            for v in node.values():
+                yield from files(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from files(v)
+
+    out = []
+    for name in sorted(set(files(config))):
+        dumped = tmp_path / (name + ".txt")
+        subprocess.run([str(tool), "-i", str(share / name), "-o", str(dumped), "-f", "ocd2",
+                        "-t", "text"], check=True, capture_output=True)
+        out.append(dumped)
+    return out
+
+
+def test_every_entry_t2s_changes_holds_a_finder_character(tmp_path):
+    """What lets ``_t2s_lines`` leave lines alone: each dictionary entry that t2s
+    changes (alone, as it would in a line) holds a character of ``_t2s_finder``."""
+    from scrubber.keys import _t2s, _t2s_finder
+
+    convert, finder = _t2s().convert, _t2s_finder()
+    keys = []
+    for path in _t2s_dictionaries(tmp_path):
+        keys += [line.split("\t")[0] for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(keys) > 5000
+    changed = [k for k in keys if convert(k) != k]
+    assert changed and all(finder.search(k) for k in changed)
+    # and nothing else changes: no BMP character outside the finder does
+    others = [chr(c) for c in range(0x10000)
+              if c != 10 and not 0xD800 <= c < 0xE000 and not finder.match(chr(c))]
+    assert convert("\n".join(others)) == "\n".join(others)

@@ -280,3 +280,54 @@ def test_every_entry_t2s_changes_holds_a_finder_character(tmp_path):
     others = [chr(c) for c in range(0x10000)
               if c != 10 and not 0xD800 <= c < 0xE000 and not finder.match(chr(c))]
     assert convert("\n".join(others)) == "\n".join(others)
+
+
+# -- language guess -------------------------------------------------------------------
+
+LANG_ALPHABET = (ALPHABET + "們這個來說為與會對時國還經發過當後從進問開關門實點體動裡嗎麼學長頭"
+                 "们这个来说为与会对时国还经发过当后从进问开关门实点体动里吗么学长头"
+                 "\u212a\u017fſKİı ÀéÿÆ" + "the and of to is " * 3)
+
+
+def _pattern_counts(sample: str) -> tuple[int, ...]:
+    from scrubber.core import _HAN, _HANGUL, _KANA, _LATIN, _LETTER, _SIMP, _TRAD, _count
+
+    rest = "".join(c for c in sample if not c.isascii())
+    return (_count(_HAN, rest), _count(_KANA, rest), _count(_HANGUL, rest),
+            _count(_LETTER, rest), _count(_LATIN, rest), _count(_TRAD, rest),
+            _count(_SIMP, rest))
+
+
+def test_detect_table_is_a_charmap_table():
+    from scrubber.core import _DETECT_TABLE, _HAN_RANGES
+
+    assert _DETECT_TABLE[0] == "\0" and len(_DETECT_TABLE) == len(set(_DETECT_TABLE)) <= 256
+    assert not any(c.isascii() for c in _DETECT_TABLE[1:])
+    assert _HAN_RANGES == "\u3400-\u4dbf\u4e00-\u9fff"  # the installed regex agrees
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_counts_by_table_equal_pattern_counts(seed):
+    from scrubber.core import _counts_by_table
+
+    rng = random.Random(seed)
+    weights = [rng.random() ** 3 for _ in LANG_ALPHABET]
+    sample = "".join(rng.choices(LANG_ALPHABET, weights, k=rng.randint(1, 3000)))
+    others = sum(not c.isascii() for c in sample)
+    counts = _counts_by_table(sample, others)
+    if counts is not None:
+        assert counts == _pattern_counts(sample)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_detect_language_equals_pattern_version(seed):
+    from scrubber.core import _DELETE_BUT_LETTERS, _detect_by_patterns, detect_language
+
+    rng = random.Random(seed)
+    parts = ["中文的句子。", "這個時候們", "这个时候们", "カタカナ", "ひらがな", "한국어", "the cat and ",
+             "Ωμέγα ", "Жизнь ", "café ", "😀", "\u212a", "1,000。", "\n"]
+    weights = [rng.random() ** 2 for _ in parts]
+    doc = "".join(rng.choices(parts, weights, k=rng.randint(1, 4000)))
+    sample = doc[:20000]
+    letters = len(sample.encode("ascii", "ignore").translate(None, _DELETE_BUT_LETTERS))
+    assert detect_language(doc) == _detect_by_patterns(sample, letters)

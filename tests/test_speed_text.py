@@ -331,3 +331,28 @@ def test_detect_language_equals_pattern_version(seed):
     sample = doc[:20000]
     letters = len(sample.encode("ascii", "ignore").translate(None, _DELETE_BUT_LETTERS))
     assert detect_language(doc) == _detect_by_patterns(sample, letters)
+
+
+# -- roles ----------------------------------------------------------------------------
+
+ROLE_LINES = ["1. 第一条", "１、第二", "(3) 三", "（4）四", "一、总则", "十二、附则", "• item", "- dash",
+              "-dash", "٣. arabic digit", "𝟙. math digit", "标题", "短标题：", "这是一个比较长的段落，"
+              "里面有句号。", "Title Case Line", "x", "", "中文标题", "A much longer English line, "
+              "with commas, and a full stop.", "问：", "…", "●重点", "◆ 要点"]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_assign_roles_equals_reference(seed):
+    from scrubber.core import _assign_roles_reference, assign_roles
+    from scrubber.model import Verdict
+
+    rng = random.Random(seed)
+    texts = rng.choices(ROLE_LINES + _fixture_lines()[:200], k=rng.randint(1, 50))
+    blocks = list(blocks_from_text("\n".join(t for t in texts if t.strip())))
+    for i in rng.sample(range(len(blocks)), k=len(blocks) // 4):  # some HTML-like roles
+        blocks[i] = replace(blocks[i], role=rng.choice(list(Role)))
+    keep, drop = Verdict.body("body", "kept"), Verdict.drop("x", "dropped")
+    verdicts = [keep if rng.random() < 0.7 else drop for _ in blocks]
+    assert assign_roles(tuple(blocks), verdicts) == _assign_roles_reference(tuple(blocks), verdicts)
+    no_units = tuple(replace(b, features={}) for b in blocks)
+    assert assign_roles(no_units, verdicts) == _assign_roles_reference(no_units, verdicts)

@@ -13,14 +13,16 @@ and a 12-word English one weigh about the same; no word splitting by spaces.
 
 from __future__ import annotations
 
+import codecs
 import re
 from bisect import bisect_right
-from itertools import accumulate
+from itertools import accumulate, compress, repeat
+from operator import add, sub
 
 import regex
 
 from .keys import match_keys
-from .model import Block, Role
+from .model import Block, Role, blocks_from_columns
 
 __all__ = ["blocks_from_text", "measure", "measure_lines", "text_lines"]
 
@@ -107,21 +109,74 @@ _DELETE_BUT_PUNCT = bytes(c for c in range(256) if c not in _KEEP_PUNCT)
 
 def _byte_counts(ascii_bytes: bytes, delete: bytes) -> list[int]:
     """Per line of ``ascii_bytes``, how many bytes are not in ``delete``."""
-    return [len(s) for s in ascii_bytes.translate(None, delete).split(b"\n")]
+    return list(map(len, ascii_bytes.translate(None, delete).split(b"\n")))
 
 
-def measure_lines(texts: list[str]) -> list[dict[str, float]]:
-    """``[measure(t) for t in texts]`` for stripped one-line texts, counted in a
-    few passes over the whole document instead of five regex calls per line.
+# The other characters are counted the same way, on bytes. The common ones
+# (``_COMMON``: punctuation, symbols, Latin-1, full-width forms) are encoded
+# one byte each with a charmap codec, which drops every other character (in C,
+# no Python code per character); the features of each common character are
+# looked up once, at import, with the patterns of ``measure``. Characters that
+# are neither ASCII nor common are mostly Han, kana and hangul: in the ranges
+# of ``_CJK_LIKE``, checked at import, every character is a CJK letter (CJK,
+# alphanumeric, no punctuation), so their number is what is left. Any other
+# character (Cyrillic, emoji...) is found by ``_OUTSIDER`` and counted with the
+# patterns; text with many of those takes the regex path instead.
+_COMMON = "".join((
+    "".join(map(chr, range(0xA0, 0x100))),  # Latin-1
+    "".join(map(chr, range(0x2010, 0x2028))), "‰‱′″‹›※",  # general punctuation
+    "".join(map(chr, range(0x3000, 0x3021))),  # CJK punctuation
+    "".join(map(chr, range(0xFF01, 0xFF21))), "".join(map(chr, range(0xFF3B, 0xFF41))),
+    "".join(map(chr, range(0xFF5B, 0xFF66))),  # full-width punctuation and digits
+    "ー・℃№™→←↑↓①②③④⑤⑥⑦⑧⑨⑩─│■□▲△▼▽◆○◎●★",
+    "".join(c for c in _PUNCT_CHARS if not c.isascii()),
+))
+_COMMON = "".join(dict.fromkeys(_COMMON))  # once each, in order
+# One byte per character, all 256 in use (a free byte would stand for U+FFFE).
+# Byte 10 stays the newline, so the encoded lines split as the text's do, and
+# byte 0 the NUL character: ``charmap_build`` makes its quick table (not a
+# dict lookup per character) only for tables that start with it. NUL is ASCII:
+# the per-class tables below delete it.
+if len(_COMMON) != 254:  # pragma: no cover - a slip when editing the list
+    raise AssertionError(f"_COMMON must have 254 characters, not {len(_COMMON)}")
+_TABLE = "\0" + _COMMON[:9] + "\n" + _COMMON[9:]
+_CHARMAP = codecs.charmap_build(_TABLE)
+_BYTE_OF = {c: b for b, c in enumerate(_TABLE) if c not in "\0\n"}
 
-    Joined with newlines, the lines keep their own characters, and a
-    character next to a newline has no digit neighbour there, as at the edge
-    of its own line, so the ``_PUNCT`` lookarounds see the same. Without
-    trailing whitespace the end patterns reduce to the last two characters.
-    """
-    if any(not t or "\n" in t or "\r" in t or t[-1].isspace() for t in texts):
-        return [measure(t) for t in texts]
-    return _measure_stripped(texts)
+
+def _common_bytes(chars: str) -> bytes:
+    """The bytes ``_CHARMAP`` encodes ``chars`` to (those of them in ``_COMMON``)."""
+    return bytes(_BYTE_OF[c] for c in chars if c in _BYTE_OF)
+
+
+def _delete_but(keep: bytes) -> bytes:
+    """A ``bytes.translate`` deletion table keeping ``keep`` and the newline."""
+    return bytes(b for b in range(256) if b not in keep and b != 10)
+
+
+_COMMON_DELETE = {
+    "any": _delete_but(_common_bytes(_COMMON)),
+    "cjk": _delete_but(_common_bytes("".join(_CJK.findall(_COMMON)))),
+    "alnum": _delete_but(_common_bytes("".join(_ALNUM.findall(_COMMON)))),
+    "punct": _delete_but(_common_bytes(_PUNCT_CHARS)),
+}
+
+
+def _cjk_letters_only(first: int, last: int) -> bool:
+    """Every character from ``first`` to ``last`` is CJK and alphanumeric, none punctuation."""
+    chars = "".join(map(chr, range(first, last + 1)))
+    return bool(_CJK_RUN.fullmatch(chars) and _ALNUM_RUN.fullmatch(chars)
+                and not _PUNCT.search(chars))
+
+
+# Unicode ranges of CJK letters only: kana, Han, hangul syllables (each kept if
+# the installed ``regex`` agrees).
+_CJK_LIKE = "".join(f"{chr(a)}-{chr(b)}" for a, b in (
+    (0x3041, 0x3096), (0x30A1, 0x30FA), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7A3))
+    if _cjk_letters_only(a, b))
+# One character per match: quicker to scan for than runs, and outsiders are few.
+_OUTSIDER = re.compile(f"[^\\x00-\\x7f{re.escape(_COMMON)}{_CJK_LIKE}]")
+_MANY_OUTSIDERS = 500  # per document, before the regex path is quicker
 
 
 def _measure_stripped(texts: list[str]) -> list[dict[str, float]]:
@@ -135,10 +190,7 @@ def _measure_stripped(texts: list[str]) -> list[dict[str, float]]:
     if joined.isascii():
         cjks = [0] * n
     else:
-        rest = _ASCII_RUN.sub("", joined)  # the other characters, lines kept
-        cjks = _counts(_NOT_CJK, rest)
-        alnums = [a + b for a, b in zip(alnums, _counts(_NOT_ALNUM, rest))]
-        puncts = [a + b for a, b in zip(puncts, _counts(_NOT_PUNCT_CHAR, rest))]
+        cjks, alnums, puncts = _other_counts(texts, joined, ascii_bytes, alnums, puncts)
     if _DIGIT_SEP.search(joined):  # 28.8, 1,000: not punctuation
         starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
         for m in _DIGIT_SEP.finditer(joined):
@@ -163,6 +215,50 @@ def _measure_stripped(texts: list[str]) -> list[dict[str, float]]:
     return out
 
 
+def _other_counts(texts: list[str], joined: str, ascii_bytes: bytes, alnums: list[int],
+                  puncts: list[int]) -> tuple[list[int], list[int], list[int]]:
+    """CJK, alphanumeric and punctuation counts per line: the ASCII ones given,
+    plus those of the other characters of ``joined`` (see ``_COMMON``)."""
+    outsiders = list(_OUTSIDER.finditer(joined))
+    if len(outsiders) > _MANY_OUTSIDERS:
+        rest = _ASCII_RUN.sub("", joined)  # the other characters, lines kept
+        cjks = _counts(_NOT_CJK, rest)
+        alnums = list(map(add, alnums, _counts(_NOT_ALNUM, rest)))
+        puncts = list(map(add, puncts, _counts(_NOT_PUNCT_CHAR, rest)))
+        return cjks, alnums, puncts
+    common = codecs.charmap_encode(joined, "ignore", _CHARMAP)[0]
+    # Per line: the characters neither ASCII nor common, taken as CJK letters.
+    others = map(sub, map(len, texts), map(len, ascii_bytes.split(b"\n")))
+    letters = list(map(sub, others, _byte_counts(common, _COMMON_DELETE["any"])))
+    cjks = list(map(add, letters, _byte_counts(common, _COMMON_DELETE["cjk"])))
+    alnums = list(map(add, alnums, map(add, letters,
+                                       _byte_counts(common, _COMMON_DELETE["alnum"]))))
+    puncts = list(map(add, puncts, _byte_counts(common, _COMMON_DELETE["punct"])))
+    if outsiders:  # count them as what they are, not as CJK letters
+        starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        for m in outsiders:
+            i = bisect_right(starts, m.start()) - 1
+            c = m.group()
+            cjks[i] -= _CJK.match(c) is None
+            alnums[i] -= _ALNUM.match(c) is None
+            puncts[i] += c in _PUNCT_CHARS
+    return cjks, alnums, puncts
+
+
+def measure_lines(texts: list[str]) -> list[dict[str, float]]:
+    """``[measure(t) for t in texts]`` for stripped one-line texts, counted in a
+    few passes over the whole document instead of five regex calls per line.
+
+    Joined with newlines, the lines keep their own characters, and a
+    character next to a newline has no digit neighbour there, as at the edge
+    of its own line, so the ``_PUNCT`` lookarounds see the same. Without
+    trailing whitespace the end patterns reduce to the last two characters.
+    """
+    if any(not t or "\n" in t or "\r" in t or t[-1].isspace() for t in texts):
+        return [measure(t) for t in texts]
+    return _measure_stripped(texts)
+
+
 def text_lines(text: str) -> list[str]:
     """The non-blank lines of ``text``, stripped: what the blocks partition."""
     return [s for s in (m.group(0).strip() for m in _LINE.finditer(text)) if s]
@@ -170,6 +266,18 @@ def text_lines(text: str) -> list[str]:
 
 def blocks_from_text(text: str) -> tuple[Block, ...]:
     """One block per non-blank line, keeping its span in ``text``."""
+    texts, spans, numbers = _lines(text) if "\r" in text else _lines_split(text)
+    keys = match_keys(texts)
+    features = _measure_stripped(texts)
+    n = len(texts)
+    return tuple(blocks_from_columns(n, (
+        range(n), texts, keys, repeat(Role.LINE), map("line {}".format, numbers), spans,
+        features, repeat(None), repeat(()))))
+
+
+def _lines(text: str) -> tuple[list[str], list[tuple[int, int]], list[int]]:
+    """The non-blank lines of ``text`` (lines end at ``\r`` or ``\n``), stripped,
+    with their spans in ``text`` and their line numbers (counted in ``\n``)."""
     spans: list[tuple[int, int]] = []
     texts: list[str] = []
     lines: list[int] = []
@@ -183,18 +291,28 @@ def blocks_from_text(text: str) -> tuple[Block, ...]:
         spans.append((start, start + len(stripped)))
         texts.append(stripped)
         lines.append(start)
-    keys = match_keys(texts)
-    features = _measure_stripped(texts)
     # Line numbers of each block, counted once over the input.
     numbers, line, pos = [], 1, 0
     for start in lines:
         line += text.count("\n", pos, start)
         pos = start
         numbers.append(line)
-    # Positional arguments: about twice as quick as keywords for a frozen
-    # dataclass (the speed tests check the field order).
-    line_role = Role.LINE
-    return tuple(
-        Block(i, t, k, line_role, f"line {line}", s, f)
-        for i, (t, k, s, line, f) in enumerate(zip(texts, keys, spans, numbers, features))
-    )
+    return texts, spans, numbers
+
+
+def _lines_split(text: str) -> tuple[list[str], list[tuple[int, int]], list[int]]:
+    """:func:`_lines` for text without ``\r``: the lines are ``text.split("\n")``,
+    line N the N-th of them. Each step is one ``map`` or ``compress`` over all
+    lines, instead of a regex match and a few Python statements per line."""
+    lines = text.split("\n")
+    stripped = list(map(str.strip, lines))
+    offsets = accumulate(map(_plus_one, map(len, lines)), initial=0)  # where each line starts
+    kept = list(compress(lines, stripped))  # blank lines strip to "", which is false
+    texts = list(compress(stripped, stripped))
+    leads = map(sub, map(len, kept), map(len, map(str.lstrip, kept)))
+    starts = list(map(add, compress(offsets, stripped), leads))
+    spans = list(zip(starts, map(add, starts, map(len, texts))))
+    return texts, spans, list(compress(range(1, len(lines) + 1), stripped))
+
+
+_plus_one = (1).__add__

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 import regex
 
-from .blocks import blocks_from_text
+from .blocks import _COMMON, blocks_from_text
 from .errors import ScrubberError
-from .model import Article, Block, Change, Role, Verdict, first_meta
+from .model import Article, Block, Change, Role, Verdict, first_meta, with_roles
 from .normalize import NORMALISERS
 from .pipeline import Document, Pipeline, default_pipeline
 
@@ -84,7 +86,29 @@ def detect_language(text: str) -> str | None:
     Only used to label the article and pick defaults; no rule needs it.
     """
     sample = text[:20000]
-    ascii_letters = len(sample.encode("ascii", "ignore").translate(None, _DELETE_BUT_LETTERS))
+    ascii_bytes = sample.encode("ascii", "ignore")
+    ascii_letters = len(ascii_bytes.translate(None, _DELETE_BUT_LETTERS))
+    counts = None
+    if len(ascii_bytes) < len(sample):
+        counts = _counts_by_table(sample, len(sample) - len(ascii_bytes))
+    if counts is None:  # ASCII only, or many outsiders (kana, hangul, other scripts)
+        return _detect_by_patterns(sample, ascii_letters)
+    cjk, kana, hangul, other_letters, latin, trad, simp = counts
+    letters = ascii_letters + other_letters or 1
+    if kana > 0.05 * letters:
+        return "ja"
+    if hangul > 0.2 * letters:
+        return "ko"
+    if cjk > 0.2 * letters:
+        return "zh-Hant" if trad > simp else "zh"
+    if letters > 20:
+        if ascii_letters + latin > 0.8 * letters:
+            return "en" if _ENGLISH.search(sample) else None
+    return None
+
+
+def _detect_by_patterns(sample: str, ascii_letters: int) -> str | None:
+    """:func:`detect_language` counting the non-ASCII characters with the patterns."""
     rest = _ASCII_RUN.sub("", sample)  # the non-ASCII characters
     cjk = _count(_HAN, rest)
     kana = hangul = 0
@@ -106,6 +130,64 @@ def detect_language(text: str) -> str | None:
         if latin > 0.8 * letters:
             return "en" if _ENGLISH.search(sample) else None
     return None
+
+
+# Counting the non-ASCII characters of Chinese text without a regex match per
+# run: the marker characters of ``_TRAD`` / ``_SIMP`` and the common
+# punctuation (``blocks._COMMON`` but for Latin-1's letters) are encoded one
+# byte each with a charmap codec, which drops every other character, and
+# counted per class with ``bytes.translate``. Of the rest, characters of the
+# Han ranges are Han letters (checked at import), and the few others
+# (``_DETECT_OUTSIDER``: kana, hangul, other scripts) are looked at one by one;
+# text with many of them takes the patterns.
+_TRAD_CHARS, _SIMP_CHARS = _TRAD.pattern[1:-2], _SIMP.pattern[1:-2]
+_DETECT_TABLE = "\0" + _TRAD_CHARS + _SIMP_CHARS + "·×÷©®°" + "".join(
+    c for c in _COMMON if not "\xa0" <= c <= "\xff")
+_DETECT_MAP = codecs.charmap_build(_DETECT_TABLE)
+
+
+def _delete_all_but(chars: str) -> bytes:
+    """A deletion table keeping the bytes ``_DETECT_MAP`` gives ``chars``."""
+    keep = {_DETECT_TABLE.index(c) for c in chars if c != "\0"}
+    return bytes(b for b in range(256) if b not in keep)
+
+
+_CLASSES = (_HAN, _KANA, _HANGUL, _LETTER, _LATIN)  # in the order of the counts
+_DELETE_BUT_CLASS = tuple(
+    _delete_all_but("".join(c for c in _DETECT_TABLE if p.fullmatch(c))) for p in _CLASSES)
+_DELETE_BUT_TABLE = _delete_all_but(_DETECT_TABLE)
+_DELETE_BUT_TRAD, _DELETE_BUT_SIMP = _delete_all_but(_TRAD_CHARS), _delete_all_but(_SIMP_CHARS)
+
+
+def _han_letters_only(first: int, last: int) -> bool:
+    """Every character from ``first`` to ``last`` is a Han letter (``_HAN`` and ``_LETTER``)."""
+    chars = "".join(map(chr, range(first, last + 1)))
+    return bool(_HAN.fullmatch(chars) and _LETTER.fullmatch(chars))
+
+
+_HAN_RANGES = "".join(f"{chr(a)}-{chr(b)}" for a, b in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF))
+                      if _han_letters_only(a, b))
+_DETECT_OUTSIDER = re.compile(f"[^\\x00-\\x7f{re.escape(_DETECT_TABLE)}{_HAN_RANGES}]")
+_MANY_OUTSIDERS = 200
+
+
+def _counts_by_table(sample: str, others: int) -> tuple[int, ...] | None:
+    """Han, kana, hangul, letter and [a-z] counts of the ``others`` non-ASCII
+    characters of ``sample``, then its two marker counts; ``None`` when there
+    are many outsiders (the patterns are quicker)."""
+    outsiders = _DETECT_OUTSIDER.findall(sample)
+    if len(outsiders) > _MANY_OUTSIDERS:
+        return None
+    table = codecs.charmap_encode(sample, "ignore", _DETECT_MAP)[0]
+    # Neither ASCII, in the table nor outsiders: characters of the Han ranges.
+    han = others - len(table.translate(None, _DELETE_BUT_TABLE)) - len(outsiders)
+    odd = "".join(outsiders)
+    cjk, kana, hangul, letters, latin = (
+        len(table.translate(None, delete)) + _count(pattern, odd)
+        for pattern, delete in zip(_CLASSES, _DELETE_BUT_CLASS))
+    trad = len(table.translate(None, _DELETE_BUT_TRAD))
+    simp = len(table.translate(None, _DELETE_BUT_SIMP))
+    return cjk + han, kana, hangul, letters + han, latin, trad, simp
 
 
 def _is_tree(source: Any) -> bool:
@@ -289,6 +371,37 @@ def assign_roles(blocks: tuple[Block, ...], verdicts: Sequence[Verdict]) -> tupl
     items, short unpunctuated lines before longer ones are headings (the first
     one is the title), the rest paragraphs."""
     kept = [i for i, v in enumerate(verdicts) if v.keep]
+    lines = [n for n, i in enumerate(kept) if blocks[i].role is Role.LINE]
+    if not lines:  # HTML blocks have their roles already
+        return blocks
+    units = [blocks[i].features.get("units", 0) for i in kept] + [0]  # 0: after the last
+    enumerated = _enumerated_starts()
+    roles = []
+    for n in lines:
+        b = blocks[kept[n]]
+        text, features, u = b.text, b.features, units[n]
+        if text[:1] in enumerated and _ENUMERATED.match(text):
+            role = Role.LIST_ITEM
+        elif (n == 0 and 2 <= u <= 80 and not features.get("full_stop")
+              and features.get("punct", 0) <= 3):
+            role = Role.TITLE  # the first body line, short and without a full stop
+        elif (0 < u <= 40 and units[n + 1] > u and features.get("punct", 0) <= 1
+              and not _HEADING_END.search(text)):
+            role = Role.TITLE if n == 0 else Role.HEADING
+        else:
+            role = Role.PARAGRAPH
+        roles.append(role)
+    out = list(blocks)
+    changed = [kept[n] for n in lines]
+    for i, b in zip(changed, with_roles([blocks[i] for i in changed], roles)):
+        out[i] = b
+    return tuple(out)
+
+
+def _assign_roles_reference(blocks: tuple[Block, ...],
+                            verdicts: Sequence[Verdict]) -> tuple[Block, ...]:
+    """The plain version of :func:`assign_roles` (the speed tests compare them)."""
+    kept = [i for i, v in enumerate(verdicts) if v.keep]
     out = list(blocks)
     for n, i in enumerate(kept):
         b = blocks[i]
@@ -310,6 +423,16 @@ def assign_roles(blocks: tuple[Block, ...], verdicts: Sequence[Verdict]) -> tupl
             role = Role.PARAGRAPH
         out[i] = _with_role(b, role)
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _enumerated_starts() -> frozenset[str]:
+    """Every first character of an ``_ENUMERATED`` match: a digit (regex's
+    ``\\d``, computed once for the rule screens too) or one of its marks.
+    Lines starting otherwise skip the regex."""
+    from .rules import _category_chars
+
+    return _category_chars(r"\d") | frozenset("（(一二三四五六七八九十•·●▪■◆◇○►▶-")
 
 
 def _with_role(b: Block, role: Role) -> Block:

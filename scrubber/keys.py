@@ -28,6 +28,58 @@ def _t2s():  # the converter is immutable; loading it once is not state that cha
     return opencc.OpenCC("t2s")
 
 
+# Characters t2s changes only inside some phrase of its dictionary (深沈 -> 深沉,
+# 回覆 -> 回复), never alone. The tests check on the installed OpenCC's
+# dictionaries that every entry t2s changes holds one of these or a character
+# t2s changes alone.
+_PHRASE_ONLY = "哩坏沈甦瞭藉衹覆"
+
+
+@lru_cache(maxsize=1)
+def _t2s_finder() -> re.Pattern[str]:
+    """A pattern for every character that can make t2s change a line: one that
+    it changes alone (asked of the converter once, for every BMP character),
+    one of ``_PHRASE_ONLY``, or any character beyond the BMP.
+
+    A line with none of them is left as it is: t2s replaces dictionary
+    entries, and every entry it changes holds one of them.
+    """
+    chars = [chr(c) for c in range(0x10000) if c != 10 and not 0xD800 <= c < 0xE000]
+    converted = _t2s().convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # pragma: no cover - OpenCC never touches newlines
+        return re.compile(r"[^\n]")  # every line may change
+    changing = {c for c, new in zip(chars, converted) if new != c} | set(_PHRASE_ONLY)
+    return re.compile(f"[{re.escape(''.join(sorted(changing)))}\U00010000-\U0010ffff]")
+
+
+def _t2s_lines(joined: str) -> str:
+    """``_t2s().convert(joined)`` for newline-joined lines, converting only the
+    lines that hold a character t2s might change (lines convert on their own:
+    no dictionary entry holds a newline). Simplified Chinese has few."""
+    finder = _t2s_finder()
+    found = finder.search(joined)
+    if found is None:
+        return joined
+    spans: list[tuple[int, int]] = []  # of the lines to convert
+    while found is not None:  # each such line found by one search
+        start = joined.rfind("\n", 0, found.start()) + 1
+        end = joined.find("\n", found.end())
+        end = len(joined) if end < 0 else end
+        spans.append((start, end))
+        if len(spans) % 8 == 0 and 2 * len(spans) > joined.count("\n", 0, end) + 1:
+            return _t2s().convert(joined)  # most lines so far (Traditional): convert all
+        found = finder.search(joined, end)
+    converted = _t2s().convert("\n".join([joined[a:b] for a, b in spans])).split("\n")
+    if len(converted) != len(spans):  # pragma: no cover - OpenCC never touches newlines
+        return _t2s().convert(joined)
+    pieces, done = [], 0
+    for (start, end), line in zip(spans, converted):
+        pieces += (joined[done:start], line)
+        done = end
+    pieces.append(joined[done:])
+    return "".join(pieces)
+
+
 def has_han(text: str) -> bool:
     return _HAN.search(text) is not None
 
@@ -65,17 +117,20 @@ def match_keys(texts: Sequence[str]) -> list[str]:
     joined = "\n".join(texts)
     if joined.count("\n") != len(texts) - 1 or "\r" in joined:
         return _match_keys_each(texts)  # line breaks inside a text: fold one by one
-    if not joined.isascii():
+    if joined.isascii():
+        odd = _ODD_ASCII
+    else:
         joined = _nfkc_lines(_SURROGATE.sub("\ufffd", joined))
-    if "  " in joined or _ODD_SPACES.search(joined):  # else every run is one space already
+        odd = _ODD_AFTER_NFKC
+    if "  " in joined or any(c in joined for c in odd):  # else every run is one space already
         joined = _LINE_SPACES.sub(" ", joined)
     joined = joined.casefold()
     if has_han(joined):
-        joined = _t2s().convert(joined)
+        joined = _t2s_lines(joined)
     folded = joined.split("\n")
     if len(folded) != len(texts):  # pragma: no cover - OpenCC never touches newlines
         return _match_keys_each(texts)
-    return [k.strip() for k in folded]
+    return list(map(str.strip, folded))
 
 
 # Whitespace runs as ``_SPACES`` sees them, except the newlines that join
@@ -89,6 +144,15 @@ _LINE_SPACES = re.compile(
 # collapsed their whitespace), and one scan for these finds that out without
 # a match per space.
 _ODD_SPACES = re.compile(_LINE_SPACES.pattern.replace(" ", ""))
+# Which of them a text can hold: ASCII text only the ASCII ones, and NFKC
+# folds the others but these to a space (and its result cannot hold a
+# character NFKC maps to something else). A few ``in`` tests are much
+# quicker than one scan with the class.
+_ODD_CHARS = ("\t\x0b\x0c\r\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200E)))
+              + "\u2028\u2029\u202f\u205f\u2060\u3000\ufeff")  # _ODD_SPACES (tests check)
+_ODD_ASCII = tuple(c for c in _ODD_CHARS if c.isascii() and c != "\r")
+_ODD_AFTER_NFKC = tuple(c for c in _ODD_CHARS
+                        if unicodedata.normalize("NFKC", c) == c and c != "\r")
 # Full-width punctuation in almost every Chinese line, with its NFKD form.
 # Replacing a character by its full compatibility decomposition never changes
 # the NFKC of a text (NFKC composes the full decomposition), and a few

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Mapping
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from itertools import repeat
+from operator import attrgetter
 from typing import Any
 
 __all__ = [
@@ -81,6 +84,35 @@ class Block:
     @property
     def chars(self) -> int:
         return int(self.features.get("chars", len(self.text)))
+
+
+# Building many blocks at once (``blocks_from_columns``). A frozen dataclass's
+# ``__init__`` sets each field with ``object.__setattr__``, a generic attribute
+# lookup per field; writing the slots through their descriptors, one field at
+# a time over all blocks with ``map``, does the same stores without running
+# Python code per block (about 3x quicker on the blocks of a text document).
+_FIELDS = Block.__slots__  # the field names, in field order (pinned by the speed tests)
+_SET_FIELD = tuple(getattr(Block, name).__set__ for name in _FIELDS)
+_GET_FIELD = tuple(attrgetter(name) for name in _FIELDS)
+
+
+def blocks_from_columns(count: int, columns: Sequence[Iterable[Any]]) -> list[Block]:
+    """``[Block(*row) for row in zip(*columns)]`` for ``count`` rows: one iterable
+    per field, in field order, each giving at least ``count`` values."""
+    if len(columns) != len(_FIELDS):
+        raise ValueError(f"{len(columns)} columns for {len(_FIELDS)} Block fields")
+    blocks = list(map(object.__new__, repeat(Block, count)))
+    for set_field, column in zip(_SET_FIELD, columns):
+        deque(map(set_field, blocks, column), maxlen=0)  # runs the stores, keeps nothing
+    return blocks
+
+
+def with_roles(blocks: Sequence[Block], roles: Iterable[Role]) -> list[Block]:
+    """``[dataclasses.replace(b, role=r) for b, r in zip(blocks, roles)]``, built
+    column by column (see :func:`blocks_from_columns`)."""
+    columns = [map(get, blocks) for get in _GET_FIELD]
+    columns[_FIELDS.index("role")] = roles
+    return blocks_from_columns(len(blocks), columns)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,358 @@
+"""Fast paths of plain-text mode give exactly the results of the plain ones.
+
+Lines, features, keys, language and roles of a document are computed in
+whole-document passes (``str.split``, byte tables, a charmap codec, blocks
+built column by column). Each is checked here against the straightforward
+version on varied and random input.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import fields, replace
+from pathlib import Path
+
+import pytest
+
+from scrubber.blocks import (
+    _COMMON,
+    _MANY_OUTSIDERS,
+    _OUTSIDER,
+    _lines,
+    _lines_split,
+    _measure_stripped,
+    blocks_from_text,
+    measure,
+    text_lines,
+)
+from scrubber.model import Block, Role, blocks_from_columns, with_roles
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+# Characters of every kind the fast paths tell apart: ASCII, the common table,
+# the CJK letter ranges and their edges, and outsiders (other scripts, marks,
+# symbols, astral characters, lone surrogates, white space of every kind).
+CJK_EDGES = "\u3040\u3041\u3096\u3097\u30a0\u30a1\u30fa\u30fb\u33ff\u3400\u4dbf\u4dc0" \
+            "\u4dff\u4e00\u9fff\ua000\uabff\uac00\ud7a3\ud7a4\u3005\u3006\u3007"
+OUTSIDERS = "Жжяαβ한ㄅㄆ😀𠀀𝟘\U0001d7ce١٢٣߀०१٫٬\u0301\u0308\u200b\u2028\u2029\u202f" \
+            "\u3021\u303b\u309d\u30fd\uff21\uff41\uff66\uffe5\ufffd\ud800\udfff⺀⼀ヵヶ"
+SPACES = " \t\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u200a\u3000"
+ALPHABET = ("abcXYZ019,.:;!?()'\"-/ " + _COMMON + CJK_EDGES + OUTSIDERS
+            + "中文字漢語ひらがなカタカナ한국어" * 3 + "，。：" * 5)
+
+
+def _random_lines(rng: random.Random, n: int, alphabet: str = ALPHABET) -> list[str]:
+    out = []
+    for _ in range(n):
+        line = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30))).strip()
+        if line:
+            out.append(line)
+    return out
+
+
+def _fixture_lines() -> list[str]:
+    lines: list[str] = []
+    for path in sorted(FIXTURES.rglob("*")):
+        if path.suffix in (".txt", ".html") and path.is_file():
+            lines += text_lines(path.read_text(encoding="utf-8", errors="replace"))
+    return lines
+
+
+def test_common_table_is_non_ascii_and_unique():
+    assert len(_COMMON) == len(set(_COMMON)) == 254
+    assert not any(c.isascii() for c in _COMMON)
+
+
+def test_outsider_is_everything_else():
+    """An outsider is any character neither ASCII, nor common, nor in a CJK letter range."""
+    from scrubber.blocks import _CJK_LIKE
+
+    assert _CJK_LIKE.count("-") == 5  # the installed regex agrees on every range
+    every = "".join(chr(c) for c in range(0x110000))
+    found = set(_OUTSIDER.findall(every))
+    expected = {c for c in every if not c.isascii() and c not in _COMMON
+                and not any(a <= ord(c) <= b for a, b in (
+                    (0x3041, 0x3096), (0x30A1, 0x30FA), (0x3400, 0x4DBF),
+                    (0x4E00, 0x9FFF), (0xAC00, 0xD7A3)))}
+    assert found == expected
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_measure_stripped_equals_measure_on_random_lines(seed):
+    rng = random.Random(seed)
+    lines = _random_lines(rng, rng.randint(1, 60))
+    assert _measure_stripped(lines) == [measure(t) for t in lines]
+
+
+@pytest.mark.parametrize("alphabet", [_COMMON, CJK_EDGES, OUTSIDERS, "中，。a1.2,3:4" + OUTSIDERS])
+def test_measure_stripped_on_every_kind_of_character(alphabet):
+    lines = [c for c in alphabet if c.strip()]
+    lines += [f"中{c}文" for c in alphabet] + [f"1{c}2" for c in alphabet]
+    lines += [f"a{c}." for c in alphabet] + [alphabet.replace(" ", "x")]
+    lines = [t.strip() for t in lines if t.strip()]
+    assert _measure_stripped(lines) == [measure(t) for t in lines]
+
+
+def test_measure_stripped_with_many_outsiders():
+    """Past ``_MANY_OUTSIDERS`` the regex path counts; same results."""
+    rng = random.Random(7)
+    lines = _random_lines(rng, 400, "Жжя αβ😀 中文，1.2" + OUTSIDERS)
+    assert len(_OUTSIDER.findall("\n".join(lines))) > _MANY_OUTSIDERS
+    assert _measure_stripped(lines) == [measure(t) for t in lines]
+    few = lines[:20]
+    assert len(_OUTSIDER.findall("\n".join(few))) <= _MANY_OUTSIDERS
+    assert _measure_stripped(few) == [measure(t) for t in few]
+
+
+def test_measure_stripped_on_fixtures():
+    lines = _fixture_lines()
+    assert _measure_stripped(lines) == [measure(t) for t in lines]
+
+
+# -- lines ----------------------------------------------------------------------------
+
+LINE_TEXTS = ["", "\n", "\n\n", "a", "a\n", "\na", " a \n\n b\t\n", "\u3000\u3000正文\u3000\n",
+              "x\x0by\n\x0c\n\x1cz\x1d", "a\x85b\u2028c\n", "\ufeffbom\n", " \t \n  \n",
+              "一\n\n\n二\n 三 \n\t四"]
+
+
+@pytest.mark.parametrize("text", LINE_TEXTS)
+def test_lines_split_equals_lines(text):
+    assert _lines_split(text) == _lines(text)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_lines_split_equals_lines_on_random_text(seed):
+    rng = random.Random(seed)
+    text = "".join(rng.choice("ab中 \n\n" + SPACES) for _ in range(rng.randint(0, 400)))
+    assert _lines_split(text) == _lines(text)
+
+
+def test_blocks_from_text_with_carriage_returns():
+    text = "a\r\nb\rc\n\r\nd  \r e"
+    blocks = blocks_from_text(text)
+    assert [b.text for b in blocks] == text_lines(text) == ["a", "b", "c", "d", "e"]
+    assert [b.path for b in blocks] == ["line 1", "line 2", "line 2", "line 4", "line 4"]
+    assert [text[slice(*b.span)] for b in blocks] == [b.text for b in blocks]
+
+
+@pytest.mark.parametrize("text", LINE_TEXTS + ["\n".join(_fixture_lines()[:300])])
+def test_blocks_from_text_equals_block_by_block(text):
+    """Each block as the obvious code builds it: line, span, number, key and features."""
+    from scrubber.keys import match_key
+
+    expected = []
+    texts, spans, numbers = _lines(text)
+    for i, (t, span, number) in enumerate(zip(texts, spans, numbers)):
+        expected.append(Block(index=i, text=t, key=match_key(t), role=Role.LINE,
+                              path=f"line {number}", span=span, features=measure(t)))
+    assert list(blocks_from_text(text)) == expected
+
+
+# -- blocks built column by column ----------------------------------------------------
+
+
+def test_blocks_from_columns_equals_constructor():
+    rows = [(3, "t", "k", Role.LINE, "p", (1, 2), {"units": 1.0}, "li", ("div a",)),
+            (0, "", "", Role.TITLE, None, None, {}, None, ())]
+    built = blocks_from_columns(len(rows), list(zip(*rows)))
+    assert built == [Block(*row) for row in rows]
+    assert all(type(b) is Block for b in built)
+    for b, row in zip(built, rows):
+        assert tuple(getattr(b, f.name) for f in fields(Block)) == row
+    assert blocks_from_columns(0, [()] * 9) == []
+    with pytest.raises(ValueError):
+        blocks_from_columns(1, [()] * 8)
+
+
+def test_with_roles_is_replace():
+    blocks = [Block(i, f"t{i}", "k", Role.LINE, "p", (i, i + 1), {"units": i}, "p", ("div",))
+              for i in range(5)]
+    roles = [Role.TITLE, Role.PARAGRAPH, Role.LIST_ITEM, Role.HEADING, Role.LINE]
+    assert with_roles(blocks, roles) == [replace(b, role=r) for b, r in zip(blocks, roles)]
+
+
+# -- match keys -----------------------------------------------------------------------
+
+
+def _every_char() -> str:
+    return "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+
+
+def test_odd_chars_are_the_odd_spaces():
+    from scrubber.keys import _ODD_CHARS, _ODD_SPACES
+
+    assert set(_ODD_CHARS) == set("".join(_ODD_SPACES.findall(_every_char())))
+
+
+def test_nfkc_output_holds_no_other_odd_space():
+    """After NFKC only ``_ODD_AFTER_NFKC`` can be left of the odd spaces."""
+    import unicodedata
+
+    from scrubber.keys import _ODD_AFTER_NFKC, _ODD_CHARS, _nfkc_lines
+
+    folded = [c for c in _ODD_CHARS if c not in _ODD_AFTER_NFKC and c != "\r"]
+    assert folded and all(unicodedata.normalize("NFKC", c) != c for c in folded)
+    rng = random.Random(3)
+    for _ in range(200):
+        text = "".join(rng.choice(_ODD_CHARS + "a中，\u0301\u0308 \n") for _ in range(20))
+        out = _nfkc_lines(text.replace("\r", ""))
+        assert not any(c in out for c in folded), repr(text)
+
+
+TRAD_LINES = ["這個時候，我們來說說。", "深沈的回覆", "打坏了", "破釜沈舟", "英哩", "瞭解到",
+              "甦醒", "衹得", "藉口", "後來", "乾隆皇帝", "著名的書", "什么", "皇后", "𠀀𡃁",
+              "豐", "\uf900\uf901", "⼀⼆"]
+SIMP_LINES = ["这个时候，我们来说说。", "今天天气很好", "深沉", "回复", "OpenAI 发布", "ABC def",
+              "沈阳", "覆盖", "坏人", "像"]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_match_keys_equals_one_by_one_on_random_documents(seed):
+    from scrubber.keys import match_key, match_keys
+
+    rng = random.Random(seed)
+    pool = TRAD_LINES + SIMP_LINES + _random_lines(rng, 20, ALPHABET + SPACES * 3)
+    weights = [rng.random() for _ in pool]
+    texts = [t.strip() or "x" for t in rng.choices(pool, weights, k=rng.randint(1, 80))]
+    texts += [" ".join(rng.choice(SPACES) + t for t in texts[:3])]
+    assert match_keys(texts) == [match_key(t) for t in texts]
+
+
+def test_t2s_lines_equals_convert():
+    from scrubber.keys import _t2s, _t2s_lines
+
+    rng = random.Random(5)
+    docs = [TRAD_LINES, SIMP_LINES, SIMP_LINES * 9 + TRAD_LINES[:1], TRAD_LINES * 3 + SIMP_LINES,
+            [""], ["後"], ["", "後", ""], SIMP_LINES + [""]]
+    for _ in range(50):
+        docs.append(rng.choices(TRAD_LINES + SIMP_LINES * rng.randint(1, 20), k=rng.randint(1, 60)))
+    for lines in docs:
+        joined = "\n".join(lines)
+        assert _t2s_lines(joined) == _t2s().convert(joined)
+
+
+def _t2s_dictionaries(tmp_path: Path) -> list[Path]:
+    """The installed OpenCC's t2s dictionaries, dumped as text with its opencc_dict."""
+    import json
+    import subprocess
+
+    import opencc
+
+    share = Path(opencc.__file__).parent / "clib" / "share" / "opencc"
+    tool = Path(opencc.__file__).parent / "clib" / "bin" / "opencc_dict"
+    if not (share / "t2s.json").is_file() or not tool.is_file():
+        pytest.skip("this OpenCC does not ship its dictionaries and opencc_dict")
+    config = json.loads((share / "t2s.json").read_text(encoding="utf-8"))
+
+    def files(node):
+        if isinstance(node, dict):
+            if node.get("type") == "ocd2":
+                yield node["file"]
+            for v in node.values():
+                yield from files(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from files(v)
+
+    out = []
+    for name in sorted(set(files(config))):
+        dumped = tmp_path / (name + ".txt")
+        subprocess.run([str(tool), "-i", str(share / name), "-o", str(dumped), "-f", "ocd2",
+                        "-t", "text"], check=True, capture_output=True)
+        out.append(dumped)
+    return out
+
+
+def test_every_entry_t2s_changes_holds_a_finder_character(tmp_path):
+    """What lets ``_t2s_lines`` leave lines alone: each dictionary entry that t2s
+    changes (alone, as it would in a line) holds a character of ``_t2s_finder``."""
+    from scrubber.keys import _t2s, _t2s_finder
+
+    convert, finder = _t2s().convert, _t2s_finder()
+    keys = []
+    for path in _t2s_dictionaries(tmp_path):
+        keys += [line.split("\t")[0] for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(keys) > 5000
+    changed = [k for k in keys if convert(k) != k]
+    assert changed and all(finder.search(k) for k in changed)
+    # and nothing else changes: no BMP character outside the finder does
+    others = [chr(c) for c in range(0x10000)
+              if c != 10 and not 0xD800 <= c < 0xE000 and not finder.match(chr(c))]
+    assert convert("\n".join(others)) == "\n".join(others)
+
+
+# -- language guess -------------------------------------------------------------------
+
+LANG_ALPHABET = (ALPHABET + "們這個來說為與會對時國還經發過當後從進問開關門實點體動裡嗎麼學長頭"
+                 "们这个来说为与会对时国还经发过当后从进问开关门实点体动里吗么学长头"
+                 "\u212a\u017fſKİı ÀéÿÆ" + "the and of to is " * 3)
+
+
+def _pattern_counts(sample: str) -> tuple[int, ...]:
+    from scrubber.core import _HAN, _HANGUL, _KANA, _LATIN, _LETTER, _SIMP, _TRAD, _count
+
+    rest = "".join(c for c in sample if not c.isascii())
+    return (_count(_HAN, rest), _count(_KANA, rest), _count(_HANGUL, rest),
+            _count(_LETTER, rest), _count(_LATIN, rest), _count(_TRAD, rest),
+            _count(_SIMP, rest))
+
+
+def test_detect_table_is_a_charmap_table():
+    from scrubber.core import _DETECT_TABLE, _HAN_RANGES
+
+    assert _DETECT_TABLE[0] == "\0" and len(_DETECT_TABLE) == len(set(_DETECT_TABLE)) <= 256
+    assert not any(c.isascii() for c in _DETECT_TABLE[1:])
+    assert _HAN_RANGES == "\u3400-\u4dbf\u4e00-\u9fff"  # the installed regex agrees
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_counts_by_table_equal_pattern_counts(seed):
+    from scrubber.core import _counts_by_table
+
+    rng = random.Random(seed)
+    weights = [rng.random() ** 3 for _ in LANG_ALPHABET]
+    sample = "".join(rng.choices(LANG_ALPHABET, weights, k=rng.randint(1, 3000)))
+    others = sum(not c.isascii() for c in sample)
+    counts = _counts_by_table(sample, others)
+    if counts is not None:
+        assert counts == _pattern_counts(sample)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_detect_language_equals_pattern_version(seed):
+    from scrubber.core import _DELETE_BUT_LETTERS, _detect_by_patterns, detect_language
+
+    rng = random.Random(seed)
+    parts = ["中文的句子。", "這個時候們", "这个时候们", "カタカナ", "ひらがな", "한국어", "the cat and ",
+             "Ωμέγα ", "Жизнь ", "café ", "😀", "\u212a", "1,000。", "\n"]
+    weights = [rng.random() ** 2 for _ in parts]
+    doc = "".join(rng.choices(parts, weights, k=rng.randint(1, 4000)))
+    sample = doc[:20000]
+    letters = len(sample.encode("ascii", "ignore").translate(None, _DELETE_BUT_LETTERS))
+    assert detect_language(doc) == _detect_by_patterns(sample, letters)
+
+
+# -- roles ----------------------------------------------------------------------------
+
+ROLE_LINES = ["1. 第一条", "１、第二", "(3) 三", "（4）四", "一、总则", "十二、附则", "• item", "- dash",
+              "-dash", "٣. arabic digit", "𝟙. math digit", "标题", "短标题：", "这是一个比较长的段落，"
+              "里面有句号。", "Title Case Line", "x", "", "中文标题", "A much longer English line, "
+              "with commas, and a full stop.", "问：", "…", "●重点", "◆ 要点"]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_assign_roles_equals_reference(seed):
+    from scrubber.core import _assign_roles_reference, assign_roles
+    from scrubber.model import Verdict
+
+    rng = random.Random(seed)
+    texts = rng.choices(ROLE_LINES + _fixture_lines()[:200], k=rng.randint(1, 50))
+    blocks = list(blocks_from_text("\n".join(t for t in texts if t.strip())))
+    for i in rng.sample(range(len(blocks)), k=len(blocks) // 4):  # some HTML-like roles
+        blocks[i] = replace(blocks[i], role=rng.choice(list(Role)))
+    keep, drop = Verdict.body("body", "kept"), Verdict.drop("x", "dropped")
+    verdicts = [keep if rng.random() < 0.7 else drop for _ in blocks]
+    assert assign_roles(tuple(blocks), verdicts) == _assign_roles_reference(tuple(blocks), verdicts)
+    no_units = tuple(replace(b, features={}) for b in blocks)
+    assert assign_roles(no_units, verdicts) == _assign_roles_reference(no_units, verdicts)

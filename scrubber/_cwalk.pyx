@@ -234,7 +234,6 @@ def walk(root, found, url):
     cdef list stack = [first]
     cdef _Entry entry, got
     cdef xmlNode* child
-    cdef _Frame frame
     while stack:
         entry = stack[-1]
         child = entry.child
@@ -349,45 +348,39 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
     # The naming attributes, read off the attribute list (what el.keys() and
     # el.get() would give: namespaced attributes have other names).
     has_attrs = n.properties is not NULL
+    # A value is None when the attribute is absent ("" when present and empty).
     v_class = v_id = v_role = v_itemprop = v_aria = v_style = None
-    cdef bint has_class = False, has_id = False, has_role = False, has_itemprop = False
-    cdef bint has_hidden = False, has_aria = False, has_style = False
+    cdef bint has_hidden = False
     a = n.properties
     while a is not NULL:
         if a.ns is NULL:
             if _is(a.name, "class"):
-                has_class = True
                 v_class = _attr_value(a, doc, n, b"class")
             elif _is(a.name, "id"):
-                has_id = True
                 v_id = _attr_value(a, doc, n, b"id")
             elif _is(a.name, "role"):
-                has_role = True
                 v_role = _attr_value(a, doc, n, b"role")
             elif _is(a.name, "itemprop"):
-                has_itemprop = True
                 v_itemprop = _attr_value(a, doc, n, b"itemprop")
             elif _is(a.name, "hidden"):
                 has_hidden = True
             elif _is(a.name, "aria-hidden"):
-                has_aria = True
                 v_aria = _attr_value(a, doc, n, b"aria-hidden")
             elif _is(a.name, "style"):
-                has_style = True
                 v_style = _attr_value(a, doc, n, b"style")
         a = a.next
     if has_attrs:
         hidden_here = not phidden and (
-            has_hidden or (has_aria and v_aria == "true")
-            or (has_style and bool(v_style and _hidden_style_search(v_style))))
+            has_hidden or v_aria == "true"
+            or bool(v_style and _hidden_style_search(v_style)))
         toks = [tag]
-        if has_class and v_class:
+        if v_class:
             toks.extend(_tokens(v_class, memo))
-        if has_id and v_id:
+        if v_id:
             toks.extend(_tokens(v_id, memo))
-        if has_role and v_role:
+        if v_role:
             toks.extend(_tokens(v_role, memo))
-        if has_itemprop and v_itemprop:
+        if v_itemprop:
             toks.extend(_tokens(v_itemprop, memo))
         if hidden_here:
             toks.append("@hidden")

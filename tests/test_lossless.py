@@ -231,3 +231,16 @@ else:  # pragma: no cover
 
     def test_hypothesis_missing():
         pytest.skip("hypothesis is not installed; the seeded generator ran instead")
+
+
+@pytest.mark.parametrize("source", SURROGATES)
+def test_lone_surrogates_in_markup_keep_the_text_after_them(source):
+    """HTML in a str with a lone surrogate: the surrogate becomes U+FFFD and
+    the text after it stays (libxml2 given the str itself dropped it)."""
+    from scrubber import scrub
+
+    page = f"<html><body><article><p>{source}</p></article></body></html>"
+    article = scrub(page, kind="html")
+    shown = "".join(b.text for b in article.blocks)  # kept and removed
+    expected = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in source)
+    assert expected in shown

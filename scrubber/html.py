@@ -34,6 +34,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 from urllib.parse import urljoin
 
@@ -43,7 +44,7 @@ from lxml import etree
 from .blocks import measure, measure_lines
 from .filters.dom import boilerplate_marker
 from .keys import match_keys
-from .model import Block, Role
+from .model import Block, Role, blocks_from_columns
 
 __all__ = ["Page", "parse_page", "tokens_of"]
 
@@ -773,21 +774,25 @@ def parse_page(source: Any, *, url: str | None = None) -> Page:
     ld = _jsonld_fields(found.jsonld)
     site = found.meta.get("og:site_name") or ld.get("site") or None
     title = _pick_title(found, site, ld)
-    blocks = []
+    features = measure_lines(found.texts)
+    frames = found.frames
+    tags, paths, contexts, roles = zip(*frames) if frames else ((), (), (), ())
+    roles = list(roles)
     title_done = False
-    for i, (text, key, feats, link, (tag, path, ctx, role)) in enumerate(
-        zip(found.texts, keys, measure_lines(found.texts), found.links, found.frames)
-    ):
+    for i, (feats, link, ctx, role) in enumerate(zip(features, found.links, contexts, roles)):
         feats["link_density"] = link
         feats["depth"] = float(len(ctx))
         if role is Role.HEADING:
+            tag = tags[i]
             feats["level"] = float(tag[1]) if len(tag) == 2 and tag[1].isdigit() else 2.0
             if not title_done and title and (
-                    (tag in ("h1", "h2") and _same(text, title))
-                    or (tag == "h3" and _squash(text) == _squash(title))):
-                role, title_done = Role.TITLE, True
-        # positional: cheaper than keywords (the speed tests pin Block's field order)
-        blocks.append(Block(i, text, key, role, path or "/", None, feats, tag, ctx))
+                    (tag in ("h1", "h2") and _same(found.texts[i], title))
+                    or (tag == "h3" and _squash(found.texts[i]) == _squash(title))):
+                roles[i], title_done = Role.TITLE, True
+    n = len(frames)
+    blocks = blocks_from_columns(n, (
+        range(n), found.texts, keys, roles, [p or "/" for p in paths], repeat(None),
+        features, tags, contexts))
     images = found.images
     for i, fig in found.figure_of.items():
         for img in images:

@@ -520,3 +520,80 @@ def has_control(str text):
         elif c == 0xFFFE or c == 0xFFFF:
             return True
     return False
+
+
+# -- features of stripped lines (``blocks._measure_stripped``) -----------------
+
+# Bits of ``blocks._feature_table()``: what a character counts as.
+cdef enum:
+    F_CJK = 1
+    F_ALNUM = 2
+    F_PUNCT = 4          # one of blocks._PUNCT_CHARS: always punctuation
+    F_SEP = 8            # , . : -- punctuation unless between two digits
+    F_DIGIT = 16         # regex \d
+    F_SENT_LAST = 32     # a sentence ends in it,
+    F_SENT_STOP = 64     # or in one of these before one of the closers
+    F_SENT_CLOSER = 128
+    F_FULL_LAST = 256    # the same for a full stop
+    F_FULL_STOP = 512
+    F_FULL_CLOSER = 1024
+
+
+def measure_stripped(list texts, const unsigned short[::1] table, object astral):
+    """``blocks._measure_stripped(texts)``: one pass over each text's characters,
+    each looked up in ``table`` (the feature bits of every BMP character;
+    ``astral(c)`` gives those of a character beyond it)."""
+    cdef list out = []
+    cdef str text
+    cdef int kind
+    cdef void* data
+    cdef Py_ssize_t i, n
+    cdef Py_UCS4 c
+    cdef unsigned int f, prev, last, before
+    cdef long cjk, alnum, punct
+    cdef double units
+    for text in texts:
+        kind = PyUnicode_KIND(text)
+        data = PyUnicode_DATA(text)
+        n = PyUnicode_GET_LENGTH(text)
+        cjk = alnum = punct = 0
+        prev = 0
+        sep_at = -1  # a separator waiting to see if a digit follows
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            f = table[c] if c < 0x10000 else <unsigned int>astral(<long>c)
+            if f & F_CJK:
+                cjk += 1
+            if f & F_ALNUM:
+                alnum += 1
+            if f & F_PUNCT:
+                punct += 1
+            elif f & F_SEP:
+                # counted unless a digit is on both sides
+                if not (prev & F_DIGIT) or i + 1 >= n:
+                    punct += 1
+                else:
+                    c = PyUnicode_READ(kind, data, i + 1)
+                    if not ((table[c] if c < 0x10000 else <unsigned int>astral(<long>c)) & F_DIGIT):
+                        punct += 1
+            prev = f
+        last = prev
+        if n > 1:
+            c = PyUnicode_READ(kind, data, n - 2)
+            before = table[c] if c < 0x10000 else <unsigned int>astral(<long>c)
+        else:
+            before = 0
+        units = cjk + 0.5 * (alnum - cjk)
+        out.append({
+            "chars": n,
+            "cjk": cjk,
+            "alnum": alnum,
+            "units": units,
+            "punct": punct,
+            "punct_density": punct / units if units else 0.0,
+            "ends_sentence": 1.0 if (last & F_SENT_LAST) or (
+                (last & F_SENT_CLOSER) and (before & F_SENT_STOP)) else 0.0,
+            "full_stop": 1.0 if (last & F_FULL_LAST) or (
+                (last & F_FULL_CLOSER) and (before & F_FULL_STOP)) else 0.0,
+        })
+    return out

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import codecs
 import re
+from array import array
 from bisect import bisect_right
+from functools import lru_cache
 from itertools import accumulate, compress, repeat
 from operator import add, sub
 
@@ -181,7 +183,23 @@ _MANY_OUTSIDERS = 500  # per document, before the regex path is quicker
 
 def _measure_stripped(texts: list[str]) -> list[dict[str, float]]:
     """:func:`measure_lines` for texts known to be non-empty, stripped and
-    without line breaks (the lines of :func:`blocks_from_text`)."""
+    without line breaks (the lines of :func:`blocks_from_text`): compiled
+    when ``_cwalk`` was built, else :func:`_measure_stripped_py`."""
+    global _FAST_MEASURE
+    if _FAST_MEASURE is _UNSET:
+        _FAST_MEASURE = _compiled_measure()
+    if _FAST_MEASURE is not None:
+        return _FAST_MEASURE(texts)
+    return _measure_stripped_py(texts)
+
+
+_UNSET = object()
+_FAST_MEASURE = _UNSET  # resolved on first use (html, which loads _cwalk, imports this module)
+
+
+def _measure_stripped_py(texts: list[str]) -> list[dict[str, float]]:
+    """The pure-Python :func:`_measure_stripped`, in a few passes over the whole
+    document (no Python code per character)."""
     joined = "\n".join(texts)
     n = len(texts)
     ascii_bytes = joined.encode("ascii", "ignore")  # the ASCII characters, lines kept
@@ -316,3 +334,51 @@ def _lines_split(text: str) -> tuple[list[str], list[tuple[int, int]], list[int]
 
 
 _plus_one = (1).__add__
+
+
+# -- the compiled twin of ``_measure_stripped`` ---------------------------------
+# ``_cwalk.measure_stripped`` reads each character once and looks up what it
+# counts as in a table of feature bits, built here from the patterns above
+# (so both versions share one definition of every class). The bits are those
+# of ``_cwalk.pyx``'s ``F_*`` names.
+_DIGIT = regex.compile(r"\d")  # what _PUNCT's lookarounds take for a digit
+_CLASS_BITS = ((_CJK, 1), (_ALNUM, 2), (_DIGIT, 16))
+_SET_BITS = ((_PUNCT_CHARS, 4), (",.:", 8), (_SENTENCE_LAST, 32), (_SENTENCE_STOPS, 64),
+             (_SENTENCE_CLOSERS, 128), (_FULL_LAST, 256), (_FULL_STOPS, 512),
+             (_FULL_CLOSERS, 1024))
+
+
+@lru_cache(maxsize=4096)  # a pure function of one code point; characters past the BMP are rare
+def _bits_of(code: int) -> int:
+    """The feature bits of one character."""
+    c = chr(code)
+    return (sum(bit for pattern, bit in _CLASS_BITS if pattern.match(c))
+            + sum(bit for chars, bit in _SET_BITS if c in chars))
+
+
+@lru_cache(maxsize=1)  # built once, on first use; never changes
+def _feature_table() -> array:
+    """The feature bits of every BMP character, one unsigned 16-bit entry each.
+
+    Each class is found by one scan of all the characters (the patterns are
+    single characters, so each is judged on its own), not 65,536 calls."""
+    every = "".join(map(chr, range(0x10000)))
+    table = array("H", bytes(2 * 0x10000))
+    for pattern, bit in _CLASS_BITS:
+        for m in pattern.finditer(every):
+            table[m.start()] |= bit
+    for chars, bit in _SET_BITS:
+        for c in set(chars):
+            table[ord(c)] |= bit
+    return table
+
+
+def _compiled_measure():
+    """``_cwalk.measure_stripped`` with its tables, or ``None`` (not built, or
+    ``SCRUBBER_PURE`` set)."""
+    from .html import _COMPILED  # html loads the compiled module (or not)
+
+    fn = getattr(_COMPILED, "measure_stripped", None)
+    if fn is None:
+        return None
+    return lambda texts: fn(texts, _feature_table(), _bits_of)

@@ -119,3 +119,44 @@ def test_control_characters_found_as_the_reference_finds_them() -> None:
             assert _cwalk.has_control(text) is html._has_control_chars(text), repr(text)
     pure = os.environ.get("SCRUBBER_PURE")
     assert html._has_control is (html._has_control_chars if pure else _cwalk.has_control)
+
+
+# -- features: _cwalk.measure_stripped against blocks._measure_stripped_py ----
+
+def _exact(features: list[dict]) -> list[list[tuple[str, type, float]]]:
+    """Features with their types: ``1 == 1.0``, but a JSON dump tells them apart."""
+    return [[(k, type(v), v) for k, v in f.items()] for f in features]
+
+
+def test_feature_table_is_each_characters_bits() -> None:
+    """The table built by whole-string scans holds what each character is on its own."""
+    from scrubber import blocks
+
+    table = blocks._feature_table()
+    bits_of = blocks._bits_of.__wrapped__
+    wrong = [hex(c) for c in range(0x10000) if table[c] != bits_of(c)]
+    assert not wrong
+
+
+MEASURE_POOL = [*"中文汇率，。,.:：;!?！？…)）」”』\"'A9z 0١٢٣", "𠀀", "😀", "\ud800", "Ⅻ",
+                "ﾟ", "\u3000", "1,000", "28.8", "10:23", "a.b", "1.", ".1", "。」", "?)",
+                "!」", "。)", "ー", "한국어", "カタカナ"]
+
+
+def test_compiled_measure_is_the_pure_one() -> None:
+    import random
+
+    from scrubber import blocks
+
+    rng = random.Random(11)
+    def fast(texts):
+        return _cwalk.measure_stripped(texts, blocks._feature_table(), blocks._bits_of)
+
+    for _ in range(300):
+        texts = ["".join(rng.choices(MEASURE_POOL, k=rng.randint(1, 12))).strip() or "x"
+                 for _ in range(rng.randint(1, 20))]
+        assert _exact(fast(texts)) == _exact(blocks._measure_stripped_py(texts)), texts
+    fixture = [line.strip() for p in sorted((PAGES.parent / "text").glob("*/input.txt"))
+               for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert fixture
+    assert _exact(fast(fixture)) == _exact(blocks._measure_stripped_py(fixture))

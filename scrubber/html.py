@@ -34,9 +34,10 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import repeat
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import regex
 from lxml import etree
@@ -564,6 +565,42 @@ def _link(el, found: _Found) -> None:
         found.canonical = el.get("href") or ""
 
 
+_URL_PATH_CHARS = r"[!$&'()*+,\-0-9:=@A-Z_a-z~%]"
+_URL_QUERY = r"(?:\?[!$&'()*+,\-./0-9:;=?@A-Z_a-z~%]+)?"
+#: a root-relative path (``/img/a.jpg``) that urljoin puts under the base's origin
+#: unchanged: no ``//``, ``;``, ``#``, empty query, whitespace, controls or
+#: non-ASCII, and no segment starting with a dot (``.``/``..`` would be resolved)
+_PLAIN_PATH = re.compile(rf"/(?![/.])(?:{_URL_PATH_CHARS}|\.|/(?![/.]))*{_URL_QUERY}\Z")
+#: an absolute http(s) URL that urljoin gives back as it is, whatever the base
+#: (it parses it and puts the same parts together again)
+_PLAIN_ABSOLUTE = re.compile(
+    rf"https?://[A-Za-z0-9.\-]+(?::[0-9]*)?(?:/(?:{_URL_PATH_CHARS}|[./])*)?{_URL_QUERY}\Z")
+
+
+@lru_cache(maxsize=64)  # a pure function of the page URL; bounded
+def _origin(base: str) -> str | None:
+    """``scheme://netloc`` of an http(s) base URL, else ``None``."""
+    parts = urlsplit(base)  # (raises ValueError as urljoin would)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return None
+
+
+def join_url(base: str, src: str) -> str:
+    """``urllib.parse.urljoin(base, src)``, without parsing both URLs again for the
+    usual image sources, plain absolute URLs and root-relative paths (a page has
+    dozens)."""
+    if base and src:
+        if _PLAIN_ABSOLUTE.match(src):
+            _origin(base)  # a base urljoin cannot parse raises here too
+            return src
+        if _PLAIN_PATH.match(src):
+            origin = _origin(base)
+            if origin is not None:
+                return origin + src
+    return urljoin(base, src)
+
+
 def _image(el, found: _Found, url: str | None, path: str, fig: str) -> None:
     if len(found.images) >= _MAX_IMAGES:
         return
@@ -574,7 +611,7 @@ def _image(el, found: _Found, url: str | None, path: str, fig: str) -> None:
         return
     if url:
         try:
-            src = urljoin(url, src)
+            src = join_url(url, src)
         except ValueError:
             pass
     img = {"src": src, "alt": " ".join((el.get("alt") or "").split()), "path": path}

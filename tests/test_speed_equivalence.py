@@ -563,3 +563,58 @@ def test_rule_verdicts_are_built_with_the_verdict_fields_in_order():
     v = RuleFilter()(b, None)
     assert (v.keep, v.rule, v.evidence, v.meta, v.marks_end) == (
         False, "editor_credit", "(责任编辑:汇率)", (("editor", "汇率"),), True)
+
+
+# -- image URLs: join_url is urljoin -------------------------------------------------
+
+_BASES = ["https://news.example.com/a/b/story.html", "http://example.com", "https://ex.com/",
+          "https://user@ex.com:8080/p?q=1#f", "HTTPS://Ex.COM/x", "ftp://ex.com/a/",
+          "//ex.com/a", "/local/path", "https:///nohost", "mailto:x@y", " https://ex.com/a\t",
+          "https://ex.com/a;p", "https://[::1]/a", "https://例子.中国/新闻/"]
+_SOURCES = ["/img/a.jpg", "/a.b/c-d_e~f%20g.png", "/", "/a/", "//cdn.ex.com/a.jpg", "/./a",
+            "/a/../b", "/a/.b", "/a//b", "/a;b", "/a?x=1", "/a#top", "/a b", "/a\tb", "/a\n",
+            "img/a.jpg", "../a.jpg", "./a.jpg", "https://cdn.ex.com/a.jpg", "/a:b",
+            "/图片/一.jpg", "/a/b.", "/a.", "/.", "/..", "/@x/(1)/'q'", "?x", "#f", "/a%2F..%2Fb",
+            "/a?", "/a?w=1&h=2", "/a?x?y;z", "http://ex.com", "https://ex.com:", "https://ex.com:8080/a",
+            "https://ex.com/a/../b", "https://ex.com//a", "https://ex.com/a;b", "https://ex.com/a?",
+            "https://ex.com/a?q=1", "https://ex.com/a#f", "HTTPS://ex.com/a", "https://[::1]/a",
+            "https://[::1/a", "https://例子.中国/a", "https://ex.com/a b", "http:/a", "http:a"]
+
+
+@pytest.mark.parametrize("base", _BASES)
+def test_join_url_is_urljoin(base):
+    from urllib.parse import urljoin
+
+    from scrubber.html import join_url
+
+    for src in _SOURCES:
+        try:
+            want = urljoin(base, src)
+        except ValueError:
+            with pytest.raises(ValueError):
+                join_url(base, src)
+            continue
+        assert join_url(base, src) == want, (base, src)
+
+
+def test_join_url_is_urljoin_on_random_paths():
+    import random
+    from urllib.parse import urljoin
+
+    from scrubber.html import _PLAIN_ABSOLUTE, _PLAIN_PATH, join_url
+
+    rnd = random.Random(4)
+    alphabet = "/./..;?#%: \t\n@a-Z9_~'图[]"
+    starts = ["/", "http://", "https://", "https://ex.com", "HTTP://", "//", ""]
+    fast = 0
+    for _ in range(40000):
+        src = rnd.choice(starts) + "".join(
+            rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
+        fast += bool(_PLAIN_PATH.match(src) or _PLAIN_ABSOLUTE.match(src))
+        base = rnd.choice(_BASES)
+        try:
+            want = urljoin(base, src)
+        except ValueError:
+            continue
+        assert join_url(base, src) == want, (base, src)
+    assert fast > 2000  # the fast paths were tried

@@ -45,6 +45,9 @@ class Document:
     url: str | None = None
     language: str | None = None
     stats: dict[str, float] = field(default_factory=dict)
+    #: scratch space of the passes for this document only (a pass that asks
+    #: another for the same reading twice reuses it); dies with the document
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def host(self) -> str | None:

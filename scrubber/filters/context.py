@@ -135,6 +135,23 @@ class MainRegion:
     def __call__(self, doc, verdicts: list[Verdict | None]) -> list[Verdict | None]:
         if not doc.blocks:
             return verdicts
+        # dom_main reads the page this way too, often with the very verdicts this
+        # pass then gets: the reading is a function of the document, the verdicts
+        # and these settings, so the document's memo keeps the last one
+        memo = getattr(doc, "memo", None)
+        key = ("main_region", self)
+        try:
+            last = memo.get(key) if memo is not None else None
+        except TypeError:  # a subclass with unhashable settings: no memo
+            memo = last = None
+        if last is not None and last[0] == verdicts:
+            return list(last[1])
+        out = self._read(doc, verdicts)
+        if memo is not None:
+            memo[key] = (list(verdicts), list(out))
+        return out
+
+    def _read(self, doc, verdicts: list[Verdict | None]) -> list[Verdict | None]:
         scores = [self.score(b, v) for b, v in zip(doc.blocks, verdicts)]
         start, end = best_run(scores)
         if end < start:  # nothing body-like anywhere: no basis to cut, keep it all

@@ -34,6 +34,8 @@ _LATIN = regex.compile(r"[a-z]+", regex.I)
 _ENGLISH = regex.compile(r"\b(?:the|and|of|to|is)\b", regex.I)
 _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]+")
 _HANGUL = regex.compile(r"\p{Hangul}+")
+#: characters of a text that ``detect_language`` reads (the first ones)
+_SAMPLE_CHARS = 20000
 _KANA_OR_HANGUL = regex.compile(r"[\p{Hiragana}\p{Katakana}\p{Hangul}]")
 # Characters that only Traditional Chinese uses, among the most frequent.
 _TRAD = regex.compile(r"[們這個來說為與會對時國還經發過當後從進問開關門實點體動裡嗎麼學長頭]+")
@@ -69,7 +71,7 @@ def looks_like_html(text: str) -> bool:
     head = text[:2000]
     if _HTML_START.match(head):
         return True
-    sample = text[:20000]
+    sample = text[:_SAMPLE_CHARS]
     tags = len(_TAG.findall(sample))
     if tags < 3:
         return False
@@ -290,10 +292,22 @@ def _scrub_html(source: Any, *, url, lang, pipeline, normalize, encoding) -> Art
     from .html import parse_page
 
     page = parse_page(source, url=url)
-    language = lang or page.meta.get("language") or detect_language(
-        "\n".join(b.text for b in page.blocks))
+    language = lang or page.meta.get("language") or detect_language(_opening(page.blocks))
     return _assemble(page.blocks, kind="html", url=url, language=language, pipeline=pipeline,
                      normalize=normalize, encoding=encoding, meta=page.meta, extra=page.extra)
+
+
+def _opening(blocks: Sequence[Block], limit: int = _SAMPLE_CHARS) -> str:
+    """The blocks' texts joined by newlines, as far as ``detect_language`` reads them
+    (its first ``limit`` characters are those of the whole join)."""
+    parts: list[str] = []
+    n = 0
+    for b in blocks:
+        parts.append(b.text)
+        n += len(b.text) + 1
+        if n > limit:  # the join so far is at least ``limit`` long
+            break
+    return "\n".join(parts)
 
 
 def _default() -> Pipeline:

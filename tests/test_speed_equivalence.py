@@ -618,3 +618,19 @@ def test_join_url_is_urljoin_on_random_paths():
             continue
         assert join_url(base, src) == want, (base, src)
     assert fast > 2000  # the fast paths were tried
+
+
+def test_the_opening_of_a_page_is_what_detect_language_reads_of_all_of_it():
+    from scrubber.core import _SAMPLE_CHARS, _opening, detect_language
+    from scrubber.model import Block
+
+    def blocks(texts):
+        return [Block(index=i, text=t, key=t) for i, t in enumerate(texts)]
+
+    for texts in ([], [""], ["a" * 19999], ["a" * 19999, "b"], ["a" * 20000, "中"],
+                  ["x" * 9999, "y" * 9999, "z"], ["港口" * 6000], ["ab"] * 7000,
+                  ["第一段。"] * 5000 + ["The end of the story is English."] * 10):
+        full = "\n".join(texts)
+        got = _opening(blocks(texts))
+        assert full.startswith(got) and got[:_SAMPLE_CHARS] == full[:_SAMPLE_CHARS]
+        assert detect_language(got) == detect_language(full)

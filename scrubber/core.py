@@ -71,7 +71,7 @@ def looks_like_html(text: str) -> bool:
     head = text[:2000]
     if _HTML_START.match(head):
         return True
-    sample = text[:_SAMPLE_CHARS]
+    sample = text[:20000]
     tags = len(_TAG.findall(sample))
     if tags < 3:
         return False
@@ -87,7 +87,7 @@ def detect_language(text: str) -> str | None:
 
     Only used to label the article and pick defaults; no rule needs it.
     """
-    sample = text[:20000]
+    sample = text[:_SAMPLE_CHARS]
     ascii_bytes = sample.encode("ascii", "ignore")
     ascii_letters = len(ascii_bytes.translate(None, _DELETE_BUT_LETTERS))
     counts = None

@@ -4,26 +4,16 @@ reading must be the one the pass would compute, and only for equal verdicts."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from test_speed_equivalence import _documents
 
 from scrubber.blocks import blocks_from_text
 from scrubber.filters import MainRegion
-from scrubber.html import parse_page
 from scrubber.model import Verdict
 from scrubber.pipeline import Document
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-
 
 def _docs() -> list[Document]:
-    docs = []
-    for page in sorted((FIXTURES / "pages").glob("*/input.*")):
-        blocks = parse_page(page.read_bytes().decode("utf-8", "replace")).blocks
-        docs.append(Document(blocks=blocks, kind="html"))
-    for text in sorted((FIXTURES / "text").glob("*/input.txt")):
-        docs.append(Document(blocks=blocks_from_text(text.read_text(encoding="utf-8")),
-                             kind="text"))
-    return [d for d in docs if len(d.blocks) >= 4]
+    return [d for d in _documents() if len(d.blocks) >= 4]  # fixture pages and texts
 
 
 class _Counting(MainRegion):

@@ -597,3 +597,136 @@ def measure_stripped(list texts, const unsigned short[::1] table, object astral)
                 (last & F_FULL_CLOSER) and (before & F_FULL_STOP)) else 0.0,
         })
     return out
+
+
+# -- ancestor paths of blocks (``filters.dom._ancestry_py``) --------------------
+
+cdef extern from "Python.h":
+    Py_ssize_t PyUnicode_FindChar(object, Py_UCS4, Py_ssize_t, Py_ssize_t, int) except -2
+    object PyUnicode_Substring(object, Py_ssize_t, Py_ssize_t)
+
+
+cdef inline str _parent_path(str path):
+    """``path.rpartition("/")[0]``."""
+    cdef Py_ssize_t at = PyUnicode_FindChar(path, 0x2F, 0, PyUnicode_GET_LENGTH(path), -1)
+    return <str>PyUnicode_Substring(path, 0, at) if at > 0 else ""
+
+
+cdef inline object _descriptor_at(object ctx, Py_ssize_t k):
+    """``ctx[k] if k < len(ctx) else None``."""
+    return ctx[k] if k < len(ctx) else None
+
+
+cdef inline void _child(dict children, str parent, str path) except *:
+    sibs = children.get(parent)
+    if sibs is None:
+        children[parent] = [path]
+    else:
+        (<list>sibs).append(path)
+
+
+def ancestry(list blocks, dict children):
+    """``filters.dom._ancestry_py(blocks, children)``, the same steps in C; ``None``
+    (and ``children`` untouched) when a block's path is neither a str nor ``None``."""
+    cdef dict memo = {}
+    cdef dict elements = {}
+    cdef list out = []
+    cdef list missing
+    cdef tuple line, up, known
+    cdef str path, parent, p
+    cdef Py_ssize_t j
+    for b in blocks:
+        got = b.path
+        if got is not None and type(got) is not str:
+            return None
+    for b in blocks:
+        got = b.path
+        path = <str>got if got is not None else ""
+        cached = memo.get(path)
+        if cached is not None:
+            out.append(cached)
+            continue
+        if PyUnicode_GET_LENGTH(path) == 0 or PyUnicode_READ(
+                PyUnicode_KIND(path), PyUnicode_DATA(path), 0) != 0x2F:
+            line = ()
+        else:
+            parent = _parent_path(path)
+            cached = memo.get(parent)
+            if cached is not None:  # the usual case: a new element under a known parent
+                up = <tuple>cached
+                elements[path] = (parent, _descriptor_at(b.context, len(up)))
+                line = up + (path,)
+                memo[path] = line
+                _child(children, parent, path)
+            else:  # more than one new element: walk up to a known one
+                missing = []
+                p = path
+                known = ()
+                while PyUnicode_GET_LENGTH(p):
+                    cached = memo.get(p)
+                    if cached is not None:
+                        known = <tuple>cached
+                        break
+                    missing.append(p)
+                    p = _parent_path(p)
+                parent = p
+                ctx = b.context
+                for j in range(len(missing) - 1, -1, -1):
+                    p = <str>missing[j]
+                    elements[p] = (parent, _descriptor_at(ctx, len(known)))
+                    known = known + (p,)
+                    memo[p] = known
+                    _child(children, parent, p)
+                    parent = p
+                line = known
+        out.append(line)
+    return out, elements
+
+
+# -- container totals (the block loop of ``filters.dom.DomMain.scores``) --------
+
+cdef inline double _feature(object f, str name) except? -1.0:
+    """``float(f.get(name, 0.0))``, as the reference's arithmetic converts it."""
+    got = f.get(name, 0.0)
+    return <double>got if type(got) is float else float(got)
+
+
+def add_scores(list blocks, list verdicts, list lines, list body, dict rule_of,
+               dict good, dict bad, double short_cost, double marked_weight):
+    """The block loop of ``DomMain.scores`` when every element has started (its
+    ``early`` case): add each block's good and bad units to every element on its
+    line, in block order, with the reference's arithmetic."""
+    cdef Py_ssize_t i, n = len(blocks)
+    cdef double units, ld, g, bd
+    cdef tuple line
+    if len(verdicts) != n or len(lines) != n or len(body) != n:
+        raise ValueError("blocks, verdicts, lines and body differ in length")
+    for i in range(n):
+        line = <tuple>lines[i]
+        if not line:
+            continue
+        rule = rule_of[line[-1]]
+        if rule == "hidden":
+            continue
+        f = (<object>blocks[i]).features
+        units = _feature(f, "units")
+        ld = _feature(f, "link_density")
+        if body[i]:
+            g = units * (1.0 - ld)
+            bd = units * ld
+        else:
+            g = 0.0
+            bd = units * ld + (short_cost if ld < 1 else 0.0)
+        if rule and rule != "comment" and rule != "header":
+            bd = bd + g * marked_weight
+            g = 0.0
+        v = verdicts[i]
+        if v is not None and not v.keep:
+            bd = bd + g * marked_weight
+            g = 0.0
+        if g:
+            for p in line:
+                good[p] = <double>good[p] + g
+        if bd:
+            for p in line:
+                bad[p] = <double>bad[p] + bd

@@ -376,7 +376,7 @@ def _feature_table() -> array:
 def _compiled_measure():
     """``_cwalk.measure_stripped`` with its tables, or ``None`` (not built, or
     ``SCRUBBER_PURE`` set)."""
-    from .html import _COMPILED  # html loads the compiled module (or not)
+    from ._accel import COMPILED as _COMPILED
 
     fn = getattr(_COMPILED, "measure_stripped", None)
     if fn is None:

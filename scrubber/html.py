@@ -31,7 +31,6 @@ to ``Page.extra["images"]`` as data, never as text.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -42,6 +41,7 @@ from urllib.parse import urljoin, urlsplit
 import regex
 from lxml import etree
 
+from ._accel import COMPILED
 from .blocks import measure, measure_lines
 from .filters.dom import boilerplate_marker
 from .keys import match_keys
@@ -510,23 +510,12 @@ def _walk(root, found: _Found, url: str | None) -> None:
     _emit(top, found)
 
 
-def _load_compiled():
-    """The compiled module, or ``None`` when it was not built (or ``SCRUBBER_PURE`` is set)."""
-    if os.environ.get("SCRUBBER_PURE"):
-        return None
-    try:
-        from . import _cwalk
-    except Exception:  # not built, or built against an lxml whose layout differs
-        return None
-    return _cwalk
-
-
 def _has_control_chars(text: str) -> bool:
     """Does ``text`` hold a character lxml refuses? (``_cwalk.has_control`` in one pass.)"""
     return any(c in text for c in _CONTROL_CHARS)
 
 
-_COMPILED = _load_compiled()
+_COMPILED = COMPILED  # (the compiled module, or None: see _accel)
 _COMPILED_WALK = _COMPILED.walk if _COMPILED is not None else None
 _has_control = _COMPILED.has_control if _COMPILED is not None else _has_control_chars
 

@@ -160,3 +160,108 @@ def test_compiled_measure_is_the_pure_one() -> None:
                for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert fixture
     assert _exact(fast(fixture)) == _exact(blocks._measure_stripped_py(fixture))
+
+
+# -- ancestor paths (``dom._ancestry_py``) ---------------------------------------
+
+PATH_STEPS = ["html", "body", "div[1]", "div[2]", "p[3]", "", "中文[1]", "a b", "x/"]
+
+
+def _ancestry_both(blocks):
+    from scrubber.filters import dom
+
+    got = []
+    for fn in (dom._ancestry_py, _cwalk.ancestry):
+        children: dict = {}
+        lines, elements = fn(list(blocks), children)
+        got.append((lines, list(elements.items()), list(children.items())))
+    return got
+
+
+def test_compiled_ancestry_is_the_pure_one_on_fixture_pages() -> None:
+    from scrubber.model import Block
+
+    pages = sorted(PAGES.glob("*/input.html"))
+    assert pages
+    for page in pages:
+        blocks = html.parse_page(page.read_bytes()).blocks
+        ref, compiled = _ancestry_both(blocks)
+        assert compiled == ref, page.parent.name
+    # a document's blocks given twice (the second time every path is known)
+    blocks = html.parse_page(pages[0].read_bytes()).blocks
+    ref, compiled = _ancestry_both([*blocks, *blocks, Block(index=0, text="x", key="x")])
+    assert compiled == ref
+
+
+def test_compiled_ancestry_is_the_pure_one_on_random_paths() -> None:
+    import random
+
+    from scrubber.model import Block
+
+    rng = random.Random(5)
+    for _ in range(400):
+        blocks = []
+        for i in range(rng.randint(1, 12)):
+            kind = rng.random()
+            if kind < 0.1:
+                path = rng.choice([None, "", "line 3", "/", "//", "a/b"])
+            else:
+                path = "/" + "/".join(rng.choices(PATH_STEPS, k=rng.randint(1, 6)))
+            ctx = tuple(rng.choices(["div", "div main", "p", "ul nav"], k=rng.randint(0, 7)))
+            blocks.append(Block(index=i, text="x", key="x", path=path, context=ctx))
+        ref, compiled = _ancestry_both(blocks)
+        assert compiled == ref, [b.path for b in blocks]
+
+
+def test_compiled_ancestry_leaves_odd_paths_to_the_reference() -> None:
+    from scrubber.filters import dom
+    from scrubber.model import Block
+
+    blocks = [Block(index=0, text="x", key="x", path="/html/body"),
+              Block(index=1, text="y", key="y", path=3)]  # type: ignore[arg-type]
+    children: dict = {}
+    assert _cwalk.ancestry(blocks, children) is None
+    assert children == {}  # untouched: the reference starts from scratch
+    with pytest.raises(AttributeError):  # the reference's own error for such a path
+        dom._ancestry(blocks)
+
+
+def test_compiled_scores_are_the_pure_ones(monkeypatch) -> None:
+    """``DomMain.scores`` with the compiled block loop and with the Python one:
+    the same totals to the last bit, on every fixture page, with the verdicts
+    of no filter, of the default filters, and random drops and keeps."""
+    import random
+
+    from test_dom_speed import _doc
+
+    from scrubber.filters import dom
+    from scrubber.model import Verdict
+
+    rng = random.Random(3)
+    dm = dom.DomMain()
+    pages = sorted(PAGES.glob("*/input.html"))
+    assert pages
+    compared = 0
+    for page in pages:
+        doc, judged = _doc(page)
+        blocks = list(doc.blocks)
+        if not blocks:
+            continue
+        shuffled = [rng.choice([None, Verdict.drop("x", "r"), Verdict.body("y", "r")])
+                    for _ in blocks]
+        for verdicts in (None, judged, shuffled):
+            layout = dm._layout(blocks)
+            for body in (layout.body, [not x for x in layout.body]):
+                lay = dom.replace(layout, body=body)
+                roots = dm._marked_roots(lay.blocks, lay)
+                fast = dm.scores(blocks, verdicts, roots, lay)
+                monkeypatch.setattr(dom, "_COMPILED_SCORES", None)
+                ref = dm.scores(blocks, verdicts, roots, lay)
+                monkeypatch.undo()
+                assert [*map(float.hex, fast.good.values())] == [
+                    *map(float.hex, ref.good.values())], page.parent.name
+                assert [*map(float.hex, fast.bad.values())] == [
+                    *map(float.hex, ref.bad.values())], page.parent.name
+                assert fast == ref
+                compared += 1
+    assert compared >= 3 * len(pages)

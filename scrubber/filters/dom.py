@@ -16,8 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from .._accel import COMPILED
 from ..model import Block, Role, Verdict
 from .context import ArticleEnd, MainRegion
+
+#: the compiled twin of :func:`_ancestry_py` (``None`` when not built)
+_COMPILED_ANCESTRY = getattr(COMPILED, "ancestry", None)
+#: the compiled twin of the block loop of :meth:`DomMain.scores` (``None`` when not built)
+_COMPILED_SCORES = getattr(COMPILED, "add_scores", None)
 
 __all__ = ["ContainerScores", "DomMain", "boilerplate_marker", "hidden_block"]
 
@@ -110,6 +116,19 @@ def _markers_of(descriptor: str) -> str | None:
 
 def _ancestry(blocks: Iterable[Block], children: dict[str, list[str]] | None = None,
               ) -> tuple[list[tuple[str, ...]], dict[str, tuple[str, str | None]]]:
+    """:func:`_ancestry_py`, by its compiled twin ``_cwalk.ancestry`` when that was built."""
+    if children is None:
+        children = {}
+    blocks = blocks if isinstance(blocks, list) else list(blocks)
+    if _COMPILED_ANCESTRY is not None:
+        got = _COMPILED_ANCESTRY(blocks, children)
+        if got is not None:  # (None: a path that is not a str, left to the reference)
+            return got
+    return _ancestry_py(blocks, children)
+
+
+def _ancestry_py(blocks: Iterable[Block], children: dict[str, list[str]] | None = None,
+                 ) -> tuple[list[tuple[str, ...]], dict[str, tuple[str, str | None]]]:
     """Per block, the paths of its element and of every ancestor, root first; and the elements.
 
     ``/html/body/p[2]`` gives ``("/html", "/html/body", "/html/body/p[2]")``;
@@ -455,6 +474,10 @@ class DomMain:
             good = dict.fromkeys(desc, 0.0)
             bad = dict.fromkeys(desc, 0.0)
         short_cost, marked_weight = self.short_cost, self.marked_weight
+        if early and _COMPILED_SCORES is not None:  # the loop below, compiled
+            _COMPILED_SCORES(blocks, verdicts, layout.lines, layout.body, rule_of, good, bad,
+                             short_cost, marked_weight)
+            return ContainerScores(good, bad, desc, banned)
         for b, v, line, body in zip(blocks, verdicts, layout.lines, layout.body):
             if not line:
                 continue

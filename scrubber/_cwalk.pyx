@@ -730,3 +730,47 @@ def add_scores(list blocks, list verdicts, list lines, list body, dict rule_of,
         if bd:
             for p in line:
                 bad[p] = <double>bad[p] + bd
+
+
+# -- lines holding a literal and its rest (``rules.LineScreen``) ----------------
+
+cdef extern from "Python.h":
+    Py_ssize_t PyUnicode_Tailmatch(object, object, Py_ssize_t, Py_ssize_t, int) except -1
+
+
+def literal_lines(list keys, const unsigned char[::1] table, dict by_first):
+    """Indices of the ``keys`` holding, at some position, one of the literals of
+    ``by_first[code point of the character there]`` followed by a match of that
+    literal's rest (``rest(key, end of the literal)``; ``None``: the literal is
+    enough). ``table[c]`` is nonzero for the BMP characters some literal starts
+    with. What ``rules._lines_found`` finds with the regex of the same copies."""
+    cdef list out = []
+    cdef Py_ssize_t i, j, n
+    cdef int kind
+    cdef void* data
+    cdef Py_UCS4 c
+    cdef bint found
+    cdef str key
+    for i in range(len(keys)):
+        key = <str>keys[i]
+        kind = PyUnicode_KIND(key)
+        data = PyUnicode_DATA(key)
+        n = PyUnicode_GET_LENGTH(key)
+        found = False
+        for j in range(n):
+            c = PyUnicode_READ(kind, data, j)
+            if c < 0x10000 and not table[c]:
+                continue
+            cands = by_first.get(<long>c)
+            if cands is None:
+                continue
+            for lit, rest in <list>cands:
+                if PyUnicode_Tailmatch(key, lit, j, n, -1) and (
+                        rest is None or rest(key, j + PyUnicode_GET_LENGTH(lit)) is not None):
+                    found = True
+                    break
+            if found:
+                break
+        if found:
+            out.append(i)
+    return out

@@ -38,6 +38,7 @@ from typing import Any
 
 import regex
 
+from ._accel import COMPILED
 from .errors import RuleError
 from .keys import match_key
 from .model import META_FIELDS
@@ -855,18 +856,23 @@ def _commonness(char: str) -> int:
     return 25 if char.isascii() else 20  # digits, punctuation; other scripts
 
 
-def _rare_start(lead: list) -> tuple[str, list]:
-    """``lead`` (see :func:`_leads`) cut to start at the rarest character of its
-    leading literal: that literal, and the rest of the sequence after it.
-    Dropping leading characters only lets more lines through."""
+def _leading_literal(lead: list) -> tuple[str, list]:
+    """``lead`` (see :func:`_leads`) as its leading literal and the rest of the sequence."""
     from re import _constants as C
 
     n = 0
     while n < len(lead) and lead[n][0] is C.LITERAL and lead[n][1] not in (0xE000, 10):
         n += 1
-    lit = "".join(chr(av) for _, av in lead[:n])
-    start = min(range(n), key=lambda j: _commonness(lit[j]))
-    return lit[start:], lead[n:]
+    return "".join(chr(av) for _, av in lead[:n]), lead[n:]
+
+
+def _rare_start(lead: list) -> tuple[str, list]:
+    """``lead`` (see :func:`_leads`) cut to start at the rarest character of its
+    leading literal: that literal, and the rest of the sequence after it.
+    Dropping leading characters only lets more lines through."""
+    lit, rest = _leading_literal(lead)
+    start = min(range(len(lit)), key=lambda j: _commonness(lit[j]))
+    return lit[start:], rest
 
 
 class LineScreen:
@@ -877,7 +883,9 @@ class LineScreen:
     """
 
     def __init__(self, anchored: str, free: dict[str, list[str]], free_limit: int | None,
-                 long_free: dict[str, list[str]], long_ends: frozenset[str]) -> None:
+                 long_free: dict[str, list[str]], long_ends: frozenset[str],
+                 whole: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None,
+                 ) -> None:
         # One regex each: every scan of a page costs about as much as the others.
         self._anchored = re.compile(anchored, re.M) if anchored else None
         self._free = _free_regex(free)
@@ -888,6 +896,14 @@ class LineScreen:
         self._free_limit = free_limit
         self._long_free = _free_regex(long_free)
         self._long_ends = long_ends
+        # The copies for the compiled scan (``_cwalk.literal_lines``), which tries
+        # a literal's rest only where the literal is: ``None`` without it. It
+        # takes each whole leading literal (``whole``: "icp" rather than the "p"
+        # the regex starts at), which occurs in far fewer places.
+        whole_free, whole_long = whole if whole is not None else (free, long_free)
+        self._whole = (whole_free, whole_long)  # (the tests compare the scan with their regex)
+        self._free_scan = _literal_scan(whole_free)
+        self._long_scan = _literal_scan(whole_long)
 
     @classmethod
     def of(cls, rules: Sequence[Rule]) -> LineScreen | None:
@@ -898,6 +914,8 @@ class LineScreen:
         bands: dict[tuple[int, int | None], tuple[set[str], list[str]]] = {}
         free: dict[str, list[str]] = {}
         long_free: dict[str, list[str]] = {}  # the copies of rules without max_chars
+        whole_free: dict[str, list[str]] = {}  # the same copies by whole leading literal
+        whole_long: dict[str, list[str]] = {}
         limits: set[int] = set()
         long_ends: set[str] = set()
         unlimited = False  # an unanchored pattern of a rule without max_chars or ends
@@ -917,8 +935,11 @@ class LineScreen:
                     for lead in _leads(list(seq)):
                         lit, rest = _rare_start(lead)
                         free.setdefault(lit, []).append(_relaxed(rest))
+                        whole, tail = _leading_literal(lead)
+                        whole_free.setdefault(whole, []).append(_relaxed(tail))
                         if r.max_chars is None:
                             long_free.setdefault(lit, []).append(_relaxed(rest))
+                            whole_long.setdefault(whole, []).append(_relaxed(tail))
                 except _Any:
                     return None
                 if r.max_chars is not None:
@@ -940,7 +961,8 @@ class LineScreen:
             anchored = (f"\\n(?=[{_class_source(frozenset(firsts_all))}])"
                         f"(?:{'|'.join(groups)})")
         free_limit = None if unlimited or not limits else max(limits)
-        return cls(anchored, free, free_limit, long_free, frozenset(long_ends))
+        return cls(anchored, free, free_limit, long_free, frozenset(long_ends),
+                   (whole_free, whole_long))
 
     def lines(self, keys: Sequence[str]) -> set[int] | None:
         """Indices of the keys some rule could match; ``None`` if a key holds a
@@ -958,16 +980,15 @@ class LineScreen:
             short = None if limit is None else [
                 i for i, k in enumerate(keys) if len(k) <= limit]
             if short is None or len(short) == len(keys):
-                found.update(_lines_found(self._free, joined, keys, None))
+                found.update(_holding(self._free, self._free_scan, keys, None, joined))
             else:
                 shorts = [keys[i] for i in short]
-                found.update(_lines_found(self._free, "\n" + "\n".join(shorts), shorts, short))
+                found.update(_holding(self._free, self._free_scan, shorts, short))
                 ends = self._long_ends
                 ended = [i for i, k in enumerate(keys) if len(k) > limit and k[-1] in ends]
                 if ended and self._long_free is not None:
                     longs = [keys[i] for i in ended]
-                    found.update(_lines_found(self._long_free, "\n" + "\n".join(longs),
-                                              longs, ended))
+                    found.update(_holding(self._long_free, self._long_scan, longs, ended))
         return found
 
 
@@ -977,6 +998,48 @@ def _free_regex(copies: dict[str, list[str]]) -> re.Pattern[str] | None:
         return None
     return re.compile("|".join(re.escape(lit) + "(?:" + "|".join(rests) + ")"
                                for lit, rests in copies.items()), re.M)
+
+
+#: the compiled scan of :func:`_holding` (``None`` when ``_cwalk`` was not built)
+_LITERAL_LINES = getattr(COMPILED, "literal_lines", None)
+
+_LiteralScan = tuple[bytes, dict[int, list[tuple[str, Any]]]]
+
+
+def _literal_scan(copies: dict[str, list[str]]) -> _LiteralScan | None:
+    """The unanchored copies (literal -> rests, as :func:`_free_regex` takes
+    them) for ``_cwalk.literal_lines``: which BMP characters a literal starts
+    with, and per first character its literals, each with the ``match`` of a
+    regex of its rests (``None`` when one rest is empty: the literal is enough).
+    ``None`` when the scan is not compiled or there are no copies."""
+    if _LITERAL_LINES is None or not copies or not all(copies):
+        return None
+    table = bytearray(0x10000)
+    by_first: dict[int, list[tuple[str, Any]]] = {}
+    for lit, rests in copies.items():
+        rest = None if "" in rests else re.compile("(?:" + "|".join(rests) + ")", re.M).match
+        first = ord(lit[0])
+        if first < 0x10000:
+            table[first] = 1
+        by_first.setdefault(first, []).append((lit, rest))
+    return bytes(table), by_first
+
+
+def _holding(pattern: re.Pattern[str], scan: _LiteralScan | None, keys: Sequence[str],
+             index: Sequence[int] | None, joined: str | None = None) -> Iterable[int]:
+    """The keys holding a match of ``pattern`` (an unanchored screen regex;
+    key ``i`` reported as ``index[i]`` when given): by the compiled scan of the
+    same copies when there is one, else by the regex over the joined keys.
+
+    The two agree: a copy never matches a newline, and with ``re.M`` its
+    ``^``/``$`` match at a key's ends as at a line's (tests/test_cwalk.py).
+    """
+    if scan is not None:
+        lines = _LITERAL_LINES(keys if isinstance(keys, list) else list(keys), *scan)
+        return lines if index is None else [index[i] for i in lines]
+    if joined is None:
+        joined = "\n" + "\n".join(keys)
+    return _lines_found(pattern, joined, keys, index)
 
 
 def _lines_found(pattern: re.Pattern[str], joined: str, keys: Sequence[str],

@@ -265,3 +265,71 @@ def test_compiled_scores_are_the_pure_ones(monkeypatch) -> None:
                 assert fast == ref
                 compared += 1
     assert compared >= 3 * len(pages)
+
+
+# -- the compiled screen of unanchored copies (``rules._holding``) ---------------
+
+def _screen_keys() -> list[list[str]]:
+    """The keys of every fixture page and text, one list per document."""
+    from scrubber.keys import match_keys
+
+    docs = [[b.key for b in html.parse_page(p.read_bytes()).blocks]
+            for p in sorted(PAGES.glob("*/input.html"))]
+    docs += [match_keys([line.strip() for line in p.read_text(encoding="utf-8").splitlines()
+                         if line.strip()])
+             for p in sorted((PAGES.parent / "text").glob("*/input.txt"))]
+    return [d for d in docs if d]
+
+
+def test_compiled_screen_finds_what_the_regex_of_its_copies_finds() -> None:
+    """``_cwalk.literal_lines`` over the default rules' copies gives the lines
+    the stdlib regex of the same copies finds in the joined keys; and those lie
+    within the lines of the regex screen (cut at the rarest character), which
+    lets through more, never less."""
+    import random
+
+    from scrubber import rules
+
+    screen = rules.LineScreen.of(rules.default_rules().rules)
+    assert screen is not None and screen._free_scan is not None
+    docs = _screen_keys()
+    # random lines made of the literals and what often follows them
+    whole_free, whole_long = screen._whole
+    pool = [*whole_free, *"0123456789 :.-/()[]年月日…»>", "详细", "更多", "2024", "\t"]
+    rng = random.Random(8)
+    docs += [["".join(rng.choices(pool, k=rng.randint(1, 8))) for _ in range(30)]
+             for _ in range(200)]
+    assert len(docs) > 200
+    for copies, scan, cut in ((whole_free, screen._free_scan, screen._free),
+                              (whole_long, screen._long_scan, screen._long_free)):
+        regex_of_copies = rules._free_regex(copies)
+        found = 0
+        for keys in docs:
+            joined = "\n" + "\n".join(keys)
+            fast = set(rules._holding(regex_of_copies, scan, keys, None))
+            assert fast == set(rules._lines_found(regex_of_copies, joined, keys, None)), keys
+            assert fast <= set(rules._lines_found(cut, joined, keys, None)), keys
+            found += len(fast)
+        assert found > (100 if copies is whole_free else 10)  # the copies do match
+
+
+def test_screen_without_the_compiled_scan_lets_through_the_same_rule_matches(
+        monkeypatch) -> None:
+    """Every line a rule matches is let through by both screens."""
+    from scrubber import rules
+
+    rule_set = rules.default_rules()
+    screen = rules.LineScreen.of(rule_set.rules)
+    matches = 0
+    for keys in _screen_keys():
+        fast = screen.lines(keys)
+        monkeypatch.setattr(screen, "_free_scan", None)
+        monkeypatch.setattr(screen, "_long_scan", None)
+        plain = screen.lines(keys)
+        monkeypatch.undo()
+        assert fast is not None and plain is not None
+        assert fast <= plain
+        matched = {i for i, k in enumerate(keys) if rule_set.match(k, k) is not None}
+        assert matched <= fast
+        matches += len(matched)
+    assert matches > 50  # (fixture pages are full of editor credits, promos, teasers)

@@ -136,7 +136,7 @@ def test_blocks_from_text_with_carriage_returns():
     assert [text[slice(*b.span)] for b in blocks] == [b.text for b in blocks]
 
 
-@pytest.mark.parametrize("text", LINE_TEXTS + ["\n".join(_fixture_lines()[:300])])
+@pytest.mark.parametrize("text", [*LINE_TEXTS, "\n".join(_fixture_lines()[:300])])
 def test_blocks_from_text_equals_block_by_block(text):
     """Each block as the obvious code builds it: line, span, number, key and features."""
     from scrubber.keys import match_key
@@ -224,7 +224,7 @@ def test_t2s_lines_equals_convert():
 
     rng = random.Random(5)
     docs = [TRAD_LINES, SIMP_LINES, SIMP_LINES * 9 + TRAD_LINES[:1], TRAD_LINES * 3 + SIMP_LINES,
-            [""], ["後"], ["", "後", ""], SIMP_LINES + [""]]
+            [""], ["後"], ["", "後", ""], [*SIMP_LINES, ""]]
     for _ in range(50):
         docs.append(rng.choices(TRAD_LINES + SIMP_LINES * rng.randint(1, 20), k=rng.randint(1, 60)))
     for lines in docs:

@@ -54,3 +54,54 @@ def test_no_memo_without_one_on_the_document():
     blocks = blocks_from_text("首页\n新闻\n" + "这是一段正文，讲的是港口的事情。" * 4 + "\n登录")
     v = [None] * len(blocks)
     assert MainRegion()(Bare(blocks), v) == MainRegion()._read(Bare(blocks), v)
+
+
+def _reference_scores(region: MainRegion, blocks, verdicts) -> list[float]:
+    return [region.score(b, v) for b, v in zip(blocks, verdicts)]
+
+
+def test_batch_scores_equal_score_block_by_block_on_fixture_documents():
+    region = MainRegion()
+    keep, drop = Verdict.body("k", "kept"), Verdict.drop("d", "dropped")
+    checked = 0
+    for doc in _docs():
+        n = len(doc.blocks)
+        for verdicts in ([None] * n, [(None, keep, drop)[i % 3] for i in range(n)]):
+            got = region.scores(doc.blocks, verdicts)
+            assert got == _reference_scores(region, doc.blocks, verdicts)
+            checked += n
+    assert checked > 1000
+
+
+def test_batch_scores_equal_score_on_made_up_features():
+    # every branch of score, at and around its thresholds, with and without each feature
+    import itertools
+
+    from scrubber.model import Block
+
+    region = MainRegion()
+    values = {
+        "units": [None, 0.0, 3.9, 4.0, 9.99, 10.0, 19.9, 20.0, 39.9, 40.0, 41.5, 300.0],
+        "link_density": [None, 0.0, 0.19, 0.2, 0.5, 0.67, 0.89, 0.9, 1.0],
+        "full_stop": [None, False, True],
+        "ends_sentence": [None, True],
+        "punct": [None, 0, 1, 2, 3],
+    }
+    blocks = []
+    for combo in itertools.product(*values.values()):
+        f = {k: x for k, x in zip(values, combo) if x is not None}
+        blocks.append(Block(index=len(blocks), text="x", key="x", features=f))
+    verdicts = [None] * len(blocks)
+    assert region.scores(blocks, verdicts) == _reference_scores(region, blocks, verdicts)
+    tuned = MainRegion(short_units=5.0, long_units=25.0, short_cost=2.0, unit_cost=0.5,
+                       plain_link_density=0.6, prose_link_density=0.7)
+    assert tuned.scores(blocks, verdicts) == _reference_scores(tuned, blocks, verdicts)
+
+
+def test_a_subclass_overriding_score_gets_its_own_score_in_the_batch():
+    class Flat(MainRegion):
+        def score(self, block, verdict):
+            return 1.0
+
+    blocks = blocks_from_text("首页\n" + "这是一段正文，讲的是港口的事情。" * 4)
+    assert Flat().scores(blocks, [None] * len(blocks)) == [1.0] * len(blocks)

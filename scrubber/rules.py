@@ -885,9 +885,22 @@ class LineScreen:
     def __init__(self, anchored: str, free: dict[str, list[str]], free_limit: int | None,
                  long_free: dict[str, list[str]], long_ends: frozenset[str],
                  whole: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None,
+                 by_first: dict[str, dict[tuple[int, int | None], list[str]]] | None = None,
                  ) -> None:
-        # One regex each: every scan of a page costs about as much as the others.
-        self._anchored = re.compile(anchored, re.M) if anchored else None
+        # The anchored copies by the first character of a line: per character
+        # a regex of only the copies that can start with it (``by_first``:
+        # character -> length band -> copies), so a line is tried against a few
+        # copies instead of all of them. ``anchored``, one regex of every copy
+        # over the joined keys, is the reference the tests compare it with (it
+        # takes a line whose first character any copy of its band starts with,
+        # so it lets through at least as many lines), and the scan when no
+        # ``by_first`` is given. Each regex is compiled the first time a line
+        # needs it: compiling all ~130 would triple the time to build the screen.
+        self._anchored_source = anchored
+        self._anchored = (re.compile(anchored, re.M)
+                          if anchored and by_first is None else None)
+        self._by_first, self._first_sources = _first_dispatch(by_first or {})
+        self._first_matches: list[Any] = [None] * len(self._first_sources)
         self._free = _free_regex(free)
         # Unanchored copies are only looked for in lines up to ``free_limit``
         # characters (the longest any of their rules takes). A longer line can
@@ -916,6 +929,7 @@ class LineScreen:
         long_free: dict[str, list[str]] = {}  # the copies of rules without max_chars
         whole_free: dict[str, list[str]] = {}  # the same copies by whole leading literal
         whole_long: dict[str, list[str]] = {}
+        by_first: dict[str, dict[tuple[int, int | None], list[str]]] = {}
         limits: set[int] = set()
         long_ends: set[str] = set()
         unlimited = False  # an unanchored pattern of a rule without max_chars or ends
@@ -930,7 +944,11 @@ class LineScreen:
                         chars, alts = bands.setdefault((r.min_chars or 0, r.max_chars),
                                                        (set(), []))
                         chars |= firsts
-                        alts.append(_relaxed(seq[1:]))
+                        alt = _relaxed(seq[1:])
+                        alts.append(alt)
+                        for ch in firsts:
+                            by_first.setdefault(ch, {}).setdefault(
+                                (r.min_chars or 0, r.max_chars), []).append(alt)
                         continue
                     for lead in _leads(list(seq)):
                         lit, rest = _rare_start(lead)
@@ -950,11 +968,9 @@ class LineScreen:
                     unlimited = True
         groups = []
         firsts_all: set[str] = set()
-        for (lo, hi), (chars, alts) in bands.items():
-            # First the line's first character, then its length (the relaxed
-            # copy of a pattern could take time on a long line), then the copies.
-            limit = "" if (lo, hi) == (0, None) else f"(?={_LINE_ANY}{{{lo},{hi or ''}}}$)"
-            groups.append(f"(?=[{_class_source(frozenset(chars))}]){limit}(?:{'|'.join(alts)})")
+        for band, (chars, alts) in bands.items():
+            # First the line's first character, then its length, then the copies.
+            groups.append(f"(?=[{_class_source(frozenset(chars))}]){_band_source(band, alts)}")
             firsts_all |= chars
         anchored = ""
         if groups:  # most lines start with a character no anchored pattern does
@@ -962,7 +978,22 @@ class LineScreen:
                         f"(?:{'|'.join(groups)})")
         free_limit = None if unlimited or not limits else max(limits)
         return cls(anchored, free, free_limit, long_free, frozenset(long_ends),
-                   (whole_free, whole_long))
+                   (whole_free, whole_long), by_first)
+
+    def _anchored_lines(self, keys: Sequence[str]) -> list[int]:
+        """The keys (none holding a newline) an anchored copy matches, tried by
+        their first character."""
+        get, matches, sources = self._by_first.get, self._first_matches, self._first_sources
+        out = []
+        for i, k in enumerate(keys):
+            j = get(k[:1])
+            if j is not None:
+                match = matches[j]
+                if match is None:
+                    match = matches[j] = re.compile(sources[j], re.M).match
+                if match(k):
+                    out.append(i)
+        return out
 
     def lines(self, keys: Sequence[str]) -> set[int] | None:
         """Indices of the keys some rule could match; ``None`` if a key holds a
@@ -973,7 +1004,9 @@ class LineScreen:
         joined = "\n" + "\n".join(keys)
         if joined.count("\n") != len(keys):
             return None
-        if self._anchored is not None:
+        if self._by_first:
+            found.update(self._anchored_lines(keys))
+        elif self._anchored is not None:
             found.update(_lines_found(self._anchored, joined, keys, None))
         if self._free is not None:
             limit = self._free_limit
@@ -990,6 +1023,30 @@ class LineScreen:
                     longs = [keys[i] for i in ended]
                     found.update(_holding(self._long_free, self._long_scan, longs, ended))
         return found
+
+
+def _band_source(band: tuple[int, int | None], alts: list[str]) -> str:
+    """Regex source of the anchored copies of one length band (min_chars,
+    max_chars), without the leading newline: first the line's length (the
+    relaxed copy of a pattern could take time on a long line), then the copies."""
+    lo, hi = band
+    limit = "" if band == (0, None) else f"(?={_LINE_ANY}{{{lo},{hi or ''}}}$)"
+    return f"{limit}(?:{'|'.join(alts)})"
+
+
+def _first_dispatch(
+    by_first: dict[str, dict[tuple[int, int | None], list[str]]],
+) -> tuple[dict[str, int], list[str]]:
+    """First character -> the index of the regex source of the anchored copies
+    that can start with it, and those sources (compiled with ``re.M`` and tried
+    on a whole key: ``$`` is the key's end, as it is the line's in the joined
+    keys). Characters with the same copies share one source."""
+    index: dict[str, int] = {}
+    out = {}
+    for ch, bands in by_first.items():
+        source = "|".join(_band_source(band, alts) for band, alts in bands.items())
+        out[ch] = index.setdefault(source, len(index))
+    return out, list(index)
 
 
 def _free_regex(copies: dict[str, list[str]]) -> re.Pattern[str] | None:

@@ -634,3 +634,46 @@ def test_the_opening_of_a_page_is_what_detect_language_reads_of_all_of_it():
         got = _opening(blocks(texts))
         assert full.startswith(got) and got[:_SAMPLE_CHARS] == full[:_SAMPLE_CHARS]
         assert detect_language(got) == detect_language(full)
+
+
+def test_anchored_screen_by_first_character_within_the_joined_regex_and_every_match():
+    """The anchored copies tried by a line's first character find a subset of
+    what the one regex of all of them finds over the joined keys (that regex
+    takes any first character of a copy of the band), and every line a rule
+    matches is among them."""
+    import random
+    import re
+
+    from test_cwalk import _screen_keys
+
+    from scrubber.rules import LineScreen, _lines_found
+
+    rule_set = default_rules()
+    screen = LineScreen.of(rule_set.rules)
+    assert screen is not None and screen._by_first
+    joined_regex = re.compile(screen._anchored_source, re.M)
+    docs = [*_screen_keys(), [k for k in SAMPLE_KEYS if "\n" not in k]]
+    firsts = sorted(c for c in screen._by_first if c != "\n")  # (keys hold no newline)
+    pool = [*"0123456789 :：.-/()（）[]【】年月日…»>", "责任编辑", "来源", "原标题", "详细",
+            "编辑", "记者", "分享到", "©", "copyright", "by ", "\t", "👍"]
+    rng = random.Random(4)
+    docs += [[rng.choice(firsts) + "".join(rng.choices(pool, k=rng.randint(0, 6)))
+              for _ in range(40)] for _ in range(200)]
+    found = matched = 0
+    for keys in docs:
+        fast = set(screen._anchored_lines(keys))
+        joined = "\n" + "\n".join(keys)
+        assert fast <= set(_lines_found(joined_regex, joined, keys, None)), keys
+        hits = {i for i, k in enumerate(keys) if rule_set.match(k, k) is not None}
+        assert hits <= screen.lines(keys), keys
+        found += len(fast)
+        matched += len(hits)
+    assert found > 500 and matched > 200
+
+
+def test_screen_without_first_character_dispatch_uses_the_joined_regex():
+    from scrubber.rules import LineScreen
+
+    screen = LineScreen(r"\n(?=[责])(?:责任编辑)", {}, None, {}, frozenset())
+    assert screen._anchored is not None and not screen._by_first
+    assert screen.lines(["正文。", "责任编辑：王", "又一段"]) == {1}

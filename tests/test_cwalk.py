@@ -241,7 +241,7 @@ def test_compiled_scores_are_the_pure_ones(monkeypatch) -> None:
     dm = dom.DomMain()
     pages = sorted(PAGES.glob("*/input.html"))
     assert pages
-    compared = 0
+    compared = started = 0
     for page in pages:
         doc, judged = _doc(page)
         blocks = list(doc.blocks)
@@ -253,18 +253,28 @@ def test_compiled_scores_are_the_pure_ones(monkeypatch) -> None:
             layout = dm._layout(blocks)
             for body in (layout.body, [not x for x in layout.body]):
                 lay = dom.replace(layout, body=body)
-                roots = dm._marked_roots(lay.blocks, lay)
-                fast = dm.scores(blocks, verdicts, roots, lay)
-                monkeypatch.setattr(dom, "_COMPILED_SCORES", None)
-                ref = dm.scores(blocks, verdicts, roots, lay)
-                monkeypatch.undo()
-                assert [*map(float.hex, fast.good.values())] == [
-                    *map(float.hex, ref.good.values())], page.parent.name
-                assert [*map(float.hex, fast.bad.values())] == [
-                    *map(float.hex, ref.bad.values())], page.parent.name
-                assert fast == ref
-                compared += 1
-    assert compared >= 3 * len(pages)
+                marked = dm._marked_roots(lay.blocks, lay)
+                # and with some elements hidden: the elements then start in the
+                # order of their first visible block (the case without ``early``)
+                hidden = dict(marked)
+                for p in rng.sample(sorted(lay.elements), min(3, len(lay.elements))):
+                    hidden[p] = "hidden"
+                for roots in (marked, hidden):
+                    fast = dm.scores(blocks, verdicts, roots, lay)
+                    monkeypatch.setattr(dom, "_COMPILED_SCORES", None)
+                    ref = dm.scores(blocks, verdicts, roots, lay)
+                    monkeypatch.undo()
+                    assert [*map(float.hex, fast.good.values())] == [
+                        *map(float.hex, ref.good.values())], page.parent.name
+                    assert [*map(float.hex, fast.bad.values())] == [
+                        *map(float.hex, ref.bad.values())], page.parent.name
+                    assert list(fast.good) == list(ref.good)  # the same order of elements
+                    assert list(fast.descriptor) == list(ref.descriptor)
+                    assert fast == ref
+                    compared += 1
+                    started += roots is hidden and len(ref.good) < len(lay.elements)
+    assert compared >= 6 * len(pages)
+    assert started > len(pages)  # hidden elements were left out: the late starts ran
 
 
 # -- the compiled screen of unanchored copies (``rules._holding``) ---------------

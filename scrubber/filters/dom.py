@@ -223,7 +223,6 @@ def _children(paths: Iterable[str]) -> dict[str, list[str]]:
     return kids
 
 
-@lru_cache(maxsize=4096)  # a pure function of the string, asked again for every block
 @lru_cache(maxsize=4096)  # a pure function of the string; bounded, so memory stays flat
 def _shape(descriptor: str) -> str:
     """A descriptor without numbered tokens (``post12345``), for spotting repeated siblings."""
@@ -474,7 +473,15 @@ class DomMain:
             good = dict.fromkeys(desc, 0.0)
             bad = dict.fromkeys(desc, 0.0)
         short_cost, marked_weight = self.short_cost, self.marked_weight
-        if early and _COMPILED_SCORES is not None:  # the loop below, compiled
+        if _COMPILED_SCORES is not None and len(verdicts) == len(blocks):
+            if not early:
+                # Start the elements first, in the order the loop below starts
+                # them (a block adds only to elements it or an earlier block
+                # started, so starting them all before adding is the same).
+                for b, line in zip(blocks, layout.lines):
+                    if line and line[-1] not in good and rule_of[line[-1]] != "hidden":
+                        self._register(b, line, roots, good, bad, desc, banned)
+            # the loop below, compiled
             _COMPILED_SCORES(blocks, verdicts, layout.lines, layout.body, rule_of, good, bad,
                              short_cost, marked_weight)
             return ContainerScores(good, bad, desc, banned)

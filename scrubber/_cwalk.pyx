@@ -170,8 +170,48 @@ cdef inline list _tokens(str value, dict memo):
     """``html.tokens_of(value)``, remembered for the page (the reference's memo)."""
     got = memo.get(value)
     if got is None:
-        got = memo[value] = _tokens_of(value)
+        got = memo[value] = _ascii_tokens(value) if value.isascii() else _tokens_of(value)
     return <list>got
+
+
+cdef inline bint _lower_ascii(Py_UCS4 c) noexcept:
+    return c >= 97 and c <= 122  # a-z
+
+
+cdef inline bint _upper_ascii(Py_UCS4 c) noexcept:
+    return c >= 65 and c <= 90  # A-Z
+
+
+cdef list _ascii_tokens(str value):
+    """``html.tokens_of`` for an ASCII value, without regexes: the runs of
+    [A-Za-z0-9], split where a lower-case letter meets an upper-case one,
+    lower-cased."""
+    cdef Py_ssize_t n = len(value), i, start = -1
+    cdef Py_UCS4 c, prev = 0
+    cdef list out = []
+    for i in range(n):
+        c = value[i]
+        if _lower_ascii(c) or _upper_ascii(c) or (c >= 48 and c <= 57):
+            if start < 0:
+                start = i
+            elif _upper_ascii(c) and _lower_ascii(prev):
+                out.append(value[start:i].lower())
+                start = i
+        elif start >= 0:
+            out.append(value[start:i].lower())
+            start = -1
+        prev = c
+    if start >= 0:
+        out.append(value[start:n].lower())
+    return out
+
+
+def ascii_tokens(str value):
+    """``html.tokens_of(value)`` for an ASCII ``value`` (what the walk uses; the tests
+    compare the two)."""
+    if not value.isascii():
+        raise ValueError("ascii_tokens takes ASCII values only")
+    return _ascii_tokens(value)
 
 
 cdef inline _Frame _new_frame(str tag, str path, tuple context, object role):

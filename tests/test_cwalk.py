@@ -277,6 +277,36 @@ def test_compiled_scores_are_the_pure_ones(monkeypatch) -> None:
     assert started > len(pages)  # hidden elements were left out: the late starts ran
 
 
+# -- class and id tokens (``html.tokens_of``) -------------------------------------
+
+def test_compiled_ascii_tokens_are_tokens_of() -> None:
+    """The walk's regex-free tokens of ASCII class/id values are ``tokens_of``'s:
+    on every class, id, role and itemprop value of the fixture pages, and on
+    random values of letters of both cases, digits and separators."""
+    import random
+
+    from lxml import etree
+
+    values = set()
+    for page in sorted(PAGES.glob("*/input.html")):
+        tree = etree.HTML(page.read_bytes())
+        if tree is None:
+            continue
+        for el in tree.iter():
+            for name in ("class", "id", "role", "itemprop"):
+                v = el.get(name) if isinstance(el.tag, str) else None
+                if v and v.isascii():
+                    values.add(v)
+    assert len(values) > 100
+    rng = random.Random(5)
+    pool = "aAbBzZqQ09 5-_ .:\t/" + "abcdefghijklmnopqrstuvwxyz" + "ABCXYZ" + "\x00\x7f"
+    values |= {"".join(rng.choices(pool, k=rng.randint(0, 14))) for _ in range(5000)}
+    for v in sorted(values):
+        assert _cwalk.ascii_tokens(v) == html.tokens_of(v), v
+    with pytest.raises(ValueError):
+        _cwalk.ascii_tokens("文章")
+
+
 # -- the compiled screen of unanchored copies (``rules._holding``) ---------------
 
 def _screen_keys() -> list[list[str]]:

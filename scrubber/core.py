@@ -228,8 +228,11 @@ def _unwrap_response(source: Any) -> tuple[bytes, str | None, dict[str, str]] | 
 
 
 def _to_text(source: Any, *, encoding: str | None, headers: Mapping[str, str] | None):
+    """The text of ``source``, how its bytes were decoded (``None`` for a str), and
+    the bytes themselves when they are exactly ``text.encode("utf-8")`` (UTF-8
+    without a BOM or a fault), else ``None``."""
     if isinstance(source, str):
-        return source, None
+        return source, None, None
     if isinstance(source, (bytes, bytearray, memoryview)):
         from .decode import decode
 
@@ -238,7 +241,8 @@ def _to_text(source: Any, *, encoding: str | None, headers: Mapping[str, str] | 
         d = decode(data, encoding=encoding, headers=headers, html=looks_like_html(sniff))
         info = {"encoding": d.encoding, "source": d.source, "declared": d.declared,
                 "replacements": d.replacements, "note": d.note}
-        return d.text, info
+        same = d.encoding == "utf-8" and not d.replacements and d.source != "bom"
+        return d.text, info, (data if same else None)
     raise ScrubberError(
         f"scrub() takes str or bytes (or a parsed HTML tree), not {type(source).__name__}"
     )
@@ -278,20 +282,21 @@ def scrub(
     if _is_tree(source):
         return _scrub_html(source, url=url, lang=lang, pipeline=pipeline,
                            normalize=normalize, encoding=None)
-    text, enc = _to_text(source, encoding=encoding, headers=headers)
+    text, enc, encoded = _to_text(source, encoding=encoding, headers=headers)
     if kind == "html" or (kind == "auto" and looks_like_html(text)):
         return _scrub_html(text, url=url, lang=lang, pipeline=pipeline,
-                           normalize=normalize, encoding=enc)
+                           normalize=normalize, encoding=enc, encoded=encoded)
     blocks = blocks_from_text(text)
     language = lang or detect_language(text)
     return _assemble(blocks, kind="text", url=url, language=language, pipeline=pipeline,
                      normalize=normalize, encoding=enc)
 
 
-def _scrub_html(source: Any, *, url, lang, pipeline, normalize, encoding) -> Article:
-    from .html import parse_page
+def _scrub_html(source: Any, *, url, lang, pipeline, normalize, encoding,
+                encoded: bytes | None = None) -> Article:
+    from .html import _parse_page
 
-    page = parse_page(source, url=url)
+    page = _parse_page(source, url=url, encoded=encoded)
     language = lang or page.meta.get("language") or detect_language(_opening(page.blocks))
     return _assemble(page.blocks, kind="html", url=url, language=language, pipeline=pipeline,
                      normalize=normalize, encoding=encoding, meta=page.meta, extra=page.extra)

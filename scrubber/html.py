@@ -162,8 +162,12 @@ def _utf8(text: str) -> bytes:
         return _SURROGATE.sub("\ufffd", text).encode("utf-8")
 
 
-def _root_of(source: Any):
-    """An lxml root element for ``source``, or ``None`` for empty/garbage input."""
+def _root_of(source: Any, encoded: bytes | None = None):
+    """An lxml root element for ``source``, or ``None`` for empty/garbage input.
+
+    ``encoded``, when given, is ``source.encode("utf-8")`` (the page's own bytes,
+    when they decoded as UTF-8 without a fault): libxml2 then parses those
+    instead of a new copy, unless the text has to be rewritten first."""
     mod = type(source).__module__ or ""
     if mod.startswith("bs4"):
         source = str(source)
@@ -174,12 +178,15 @@ def _root_of(source: Any):
         first = text.find("<")
         if first >= 0 and text.startswith("?", first + 1):  # else _XML_DECL cannot match
             text = _XML_DECL.sub("", text, count=1)
+            encoded = encoded if len(text) == len(source) else None  # (nothing removed)
         if _has_control(text):  # rare: only then pay for a rewrite
             text = _CONTROL.sub("", text)
-        if not text.strip():
+            encoded = None
+        if not text or text.isspace():  # (what ``not text.strip()`` says, without a copy)
             return None
         try:
-            root = etree.fromstring(_utf8(text), _UTF8_PARSER)
+            root = etree.fromstring(encoded if encoded is not None else _utf8(text),
+                                    _UTF8_PARSER)
         except (etree.ParserError, ValueError, TypeError):
             return None
         return root  # None when libxml2 found no document
@@ -788,7 +795,13 @@ def parse_page(source: Any, *, url: str | None = None) -> Page:
     BeautifulSoup object (converted to markup and parsed with lxml). Empty or
     unparseable input gives an empty :class:`Page`, never an exception.
     """
-    root = _root_of(source)
+    return _parse_page(source, url=url)
+
+
+def _parse_page(source: Any, *, url: str | None = None, encoded: bytes | None = None) -> Page:
+    """:func:`parse_page`; ``encoded`` is ``source.encode("utf-8")`` if the caller
+    has it (see :func:`_root_of`)."""
+    root = _root_of(source, encoded)
     if root is None:
         return Page(blocks=())
     found = _Found()

@@ -56,7 +56,7 @@ def _assert_same(markup: str) -> None:
 @pytest.mark.parametrize("name", sorted(p.name for p in PAGES.iterdir()
                                         if (p / "input.html").exists()))
 def test_fixture_pages(name: str) -> None:
-    text, _ = _to_text((PAGES / name / "input.html").read_bytes(), encoding=None, headers=None)
+    text, _, _ = _to_text((PAGES / name / "input.html").read_bytes(), encoding=None, headers=None)
     if html._root_of(text) is None:
         pytest.skip("no tree")
     ref, compiled = _both(text)

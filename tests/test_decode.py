@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import importlib.util
 import random
 import time
@@ -423,3 +424,39 @@ def test_a_few_stray_bytes_do_not_switch_a_labelled_big5_page():
     assert "臺北市政府" in got.text
     assert got.replacements >= 1
     assert "kept" in got.note
+
+
+def _page_bytes() -> list[bytes]:
+    from pathlib import Path
+
+    pages = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
+    out = [p.read_bytes() for p in sorted(pages.glob("*/input.html"))]
+    out += [
+        b"\xef\xbb\xbf<html><body><p>BOM first.</p></body></html>",
+        b'<?xml version="1.0" encoding="utf-8"?><html><body><p>A declaration.</p></body></html>',
+        b"<html><body><p>A control \x01 character.</p></body></html>",
+        b"<html><body><p>Bad \xff byte, \xe6\x96\x87 good.</p></body></html>",
+        "<html><body><p>中文正文。</p></body></html>".encode(),
+        "<html><body><p>中文正文。</p></body></html>".encode("gbk"),
+        b"   \n\t ",
+    ]
+    return out
+
+
+def test_bytes_handed_on_to_the_parser_are_the_texts_utf8():
+    """``_to_text`` gives the page's own bytes for libxml2 only when they are
+    exactly the decoded text in UTF-8; scrub() of the bytes then cleans as
+    scrub() of the decoded text does."""
+    from scrubber import scrub
+    from scrubber.core import _to_text
+
+    handed = 0
+    for data in _page_bytes():
+        text, info, encoded = _to_text(data, encoding=None, headers=None)
+        if encoded is not None:
+            handed += 1
+            assert encoded == text.encode("utf-8")
+        from_bytes, from_text = scrub(data), scrub(text)
+        assert from_bytes.encoding == info
+        assert dataclasses.replace(from_bytes, encoding=None) == from_text
+    assert handed > 10

@@ -543,6 +543,40 @@ cdef extern from "Python.h":
     void* PyUnicode_DATA(object)
     Py_ssize_t PyUnicode_GET_LENGTH(object)
     Py_UCS4 PyUnicode_READ(int kind, void* data, Py_ssize_t index)
+    ctypedef unsigned char Py_UCS1
+    ctypedef unsigned short Py_UCS2
+    enum:
+        PyUnicode_1BYTE_KIND
+        PyUnicode_2BYTE_KIND
+
+
+cdef extern from *:
+    """
+    /* Runs of 256 characters are tested without a branch per character, which
+       the compiler turns into vector instructions; the flag is looked at after
+       each run. C0 controls other than tab, newline and CR; U+FFFE, U+FFFF. */
+    #define SCRUBBER_ANY_CONTROL(NAME, T, WIDE)                                  \
+    static int NAME(const T* d, Py_ssize_t n) {                                \
+        Py_ssize_t s, i, e;                                                    \
+        for (s = 0; s < n; s += 256) {                                         \
+            T bad = 0;                                                         \
+            e = s + 256 < n ? s + 256 : n;                                     \
+            for (i = s; i < e; i++) {                                          \
+                T c = d[i];                                                    \
+                bad |= (T)((c < 0x20) & (c != 0x09) & (c != 0x0A) & (c != 0x0D)); \
+                if (WIDE) bad |= (T)((c == 0xFFFE) | (c == 0xFFFF));           \
+            }                                                                  \
+            if (bad) return 1;                                                 \
+        }                                                                      \
+        return 0;                                                              \
+    }
+    SCRUBBER_ANY_CONTROL(scrubber_control_ucs1, Py_UCS1, 0)
+    SCRUBBER_ANY_CONTROL(scrubber_control_ucs2, Py_UCS2, 1)
+    SCRUBBER_ANY_CONTROL(scrubber_control_ucs4, Py_UCS4, 1)
+    """
+    int scrubber_control_ucs1(const Py_UCS1* d, Py_ssize_t n) noexcept nogil
+    int scrubber_control_ucs2(const Py_UCS2* d, Py_ssize_t n) noexcept nogil
+    int scrubber_control_ucs4(const Py_UCS4* d, Py_ssize_t n) noexcept nogil
 
 
 def has_control(str text):
@@ -550,16 +584,12 @@ def has_control(str text):
     other than tab, newline and CR, and U+FFFE/U+FFFF."""
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
-    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(text)
-    cdef Py_UCS4 c
-    for i in range(n):
-        c = PyUnicode_READ(kind, data, i)
-        if c < 0x20:
-            if c != 0x09 and c != 0x0A and c != 0x0D:
-                return True
-        elif c == 0xFFFE or c == 0xFFFF:
-            return True
-    return False
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    if kind == PyUnicode_1BYTE_KIND:
+        return scrubber_control_ucs1(<const Py_UCS1*>data, n) != 0
+    if kind == PyUnicode_2BYTE_KIND:
+        return scrubber_control_ucs2(<const Py_UCS2*>data, n) != 0
+    return scrubber_control_ucs4(<const Py_UCS4*>data, n) != 0
 
 
 # -- features of stripped lines (``blocks._measure_stripped``) -----------------

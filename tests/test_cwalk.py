@@ -121,6 +121,22 @@ def test_control_characters_found_as_the_reference_finds_them() -> None:
     assert html._has_control is (html._has_control_chars if pure else _cwalk.has_control)
 
 
+def test_control_characters_found_anywhere_in_long_texts() -> None:
+    """The compiled test looks at runs of 256 characters: a control character at
+    either end of a run, or at the end of the text, in texts of one, two and
+    four bytes a character (Latin, Chinese, emoji)."""
+    for fill in ("a", "é", "中", "，", "😀"):
+        for n in (1, 255, 256, 257, 511, 512, 1000):
+            clean = (fill + "\n") * (n // 2) + fill * (n % 2)
+            assert _cwalk.has_control(clean) is False
+            for at in sorted({0, 254, 255, 256, 257, len(clean) - 1, len(clean)}):
+                if at > len(clean):
+                    continue
+                for c in ("\x00", "\x08", "\x0b", "\x1f", "\ufffe", "\uffff"):
+                    text = clean[:at] + c + clean[at:]
+                    assert _cwalk.has_control(text) is html._has_control_chars(text) is True
+
+
 # -- features: _cwalk.measure_stripped against blocks._measure_stripped_py ----
 
 def _exact(features: list[dict]) -> list[list[tuple[str, type, float]]]:

@@ -887,19 +887,22 @@ class LineScreen:
                  whole: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None,
                  by_first: dict[str, dict[tuple[int, int | None], list[str]]] | None = None,
                  ) -> None:
-        # The anchored copies by the first character of a line: per character
-        # a regex of only the copies that can start with it (``by_first``:
+        # The anchored copies by the first character and the length of a line:
+        # per character and length class a regex of only the copies that can
+        # start with it, of the rules taking lines of that length (``by_first``:
         # character -> length band -> copies), so a line is tried against a few
-        # copies instead of all of them. ``anchored``, one regex of every copy
+        # copies instead of all of them, and without testing its length in the
+        # regex. ``anchored``, one regex of every copy
         # over the joined keys, is the reference the tests compare it with (it
         # takes a line whose first character any copy of its band starts with,
         # so it lets through at least as many lines), and the scan when no
         # ``by_first`` is given. Each regex is compiled the first time a line
-        # needs it: compiling all ~130 would triple the time to build the screen.
+        # needs it: compiling them all would triple the time to build the screen.
         self._anchored_source = anchored
         self._anchored = (re.compile(anchored, re.M)
                           if anchored and by_first is None else None)
-        self._by_first, self._first_sources = _first_dispatch(by_first or {})
+        self._by_first, self._first_sources, self._length_cuts = _first_dispatch(
+            by_first or {})
         self._first_matches: list[Any] = [None] * len(self._first_sources)
         self._free = _free_regex(free)
         # Unanchored copies are only looked for in lines up to ``free_limit``
@@ -982,12 +985,16 @@ class LineScreen:
 
     def _anchored_lines(self, keys: Sequence[str]) -> list[int]:
         """The keys (none holding a newline) an anchored copy matches, tried by
-        their first character."""
+        their first character and length."""
         get, matches, sources = self._by_first.get, self._first_matches, self._first_sources
+        cuts = self._length_cuts
         out = []
         for i, k in enumerate(keys):
-            j = get(k[:1])
-            if j is not None:
+            row = get(k[:1])
+            if row is None:
+                continue
+            j = row[bisect_right(cuts, len(k))]
+            if j >= 0:
                 match = matches[j]
                 if match is None:
                     match = matches[j] = re.compile(sources[j], re.M).match
@@ -1036,17 +1043,36 @@ def _band_source(band: tuple[int, int | None], alts: list[str]) -> str:
 
 def _first_dispatch(
     by_first: dict[str, dict[tuple[int, int | None], list[str]]],
-) -> tuple[dict[str, int], list[str]]:
-    """First character -> the index of the regex source of the anchored copies
-    that can start with it, and those sources (compiled with ``re.M`` and tried
-    on a whole key: ``$`` is the key's end, as it is the line's in the joined
-    keys). Characters with the same copies share one source."""
+) -> tuple[dict[str, tuple[int, ...]], list[str], tuple[int, ...]]:
+    """The anchored copies by first character and length class.
+
+    The bands' ends cut lengths into classes: ``bisect_right(cuts, len(key))``
+    is a key's class, and every band holds all lengths of a class or none.
+    Gives first character -> per class the index of the regex source of the
+    copies that can start with it in bands holding that class (-1: none),
+    those sources (compiled with ``re.M`` and tried on a whole key: ``$`` is
+    the key's end, as it is the line's in the joined keys; the class stands in
+    for the length test), and the cuts. Rows with the same copies share one
+    source."""
+    ends = {0}
+    for bands in by_first.values():
+        for lo, hi in bands:
+            ends.add(lo)
+            if hi is not None:
+                ends.add(hi + 1)
+    cuts = tuple(sorted(ends))
+    # a representative length per class: class c holds lengths cuts[c-1] .. cuts[c]-1
+    lengths = [-1, *cuts]
     index: dict[str, int] = {}
     out = {}
     for ch, bands in by_first.items():
-        source = "|".join(_band_source(band, alts) for band, alts in bands.items())
-        out[ch] = index.setdefault(source, len(index))
-    return out, list(index)
+        row = []
+        for n in lengths:
+            alts = [a for (lo, hi), band_alts in bands.items()
+                    if lo <= n and (hi is None or n <= hi) for a in band_alts]
+            row.append(index.setdefault("|".join(alts), len(index)) if alts else -1)
+        out[ch] = tuple(row)
+    return out, list(index), cuts
 
 
 def _free_regex(copies: dict[str, list[str]]) -> re.Pattern[str] | None:

@@ -508,3 +508,37 @@ def test_layout_children_match_the_split_paths(path):
     assert layout.children == _children(layout.elements)  # same lists, same order
     sc = dom.scores(doc.blocks, verdicts, None, layout)
     assert dom._kids(sc, layout) == _children(sc.good)
+
+
+def test_body_flags_are_body_like_block_by_block():
+    """``DomMain.body_flags`` (``body_like`` inlined) on fixture pages and on
+    made-up features at and around every threshold, NaN included."""
+    import itertools
+
+    from scrubber.filters.dom import DomMain
+    from scrubber.model import Block
+
+    dm = DomMain()
+    values = {
+        "units": [None, 0.0, 4.9, 5.0, 9.9, 10.0, 10.5, 20.0, 200.0],
+        "link_density": [None, 0.0, 0.05, 0.49, 0.5, 0.51, 1.0, float("nan")],
+        "punct": [None, 0, 1, 2],
+        "full_stop": [None, 0, 1, True, False],
+    }
+    blocks = []
+    for combo in itertools.product(*values.values()):
+        f = {k: x for k, x in zip(values, combo) if x is not None}
+        blocks.append(Block(index=len(blocks), text="x", key="x", features=f))
+    for page in PAGES:
+        blocks += _doc(page)[0].blocks
+    assert len(blocks) > 1440 + 400  # the made-up blocks and the pages' own
+    for region in (dm, DomMain(min_units=6.0, link_list_density=0.3)):
+        flags = region.body_flags(blocks)
+        assert flags == [region.body_like(b) for b in blocks]
+        assert all(type(x) is bool for x in flags)
+
+    class Strict(DomMain):
+        def body_like(self, block):
+            return False
+
+    assert Strict().body_flags(blocks[:5]) == [False] * 5

@@ -441,7 +441,24 @@ class DomMain:
         blocks = list(blocks)
         children: dict[str, list[str]] = {}
         lines, elements = _ancestry(blocks, children)
-        return _Layout(blocks, lines, elements, [self.body_like(b) for b in blocks], children)
+        return _Layout(blocks, lines, elements, self.body_flags(blocks), children)
+
+    def body_flags(self, blocks: Iterable[Block]) -> list[bool]:
+        """``[self.body_like(b) for b in blocks]``: the same flags, with ``body_like``
+        inlined (it runs for every block of every page). A subclass overriding
+        ``body_like`` gets its own."""
+        if type(self).body_like is not DomMain.body_like:
+            return [self.body_like(b) for b in blocks]
+        dense, min_units, half = self.link_list_density, self.min_units, self.min_units / 2
+        out = []
+        append = out.append
+        for b in blocks:
+            get = b.features.get
+            ld = get("link_density", 0.0)
+            units = get("units", 0.0) * (1.0 - ld)
+            append(not ld >= dense and ((units >= min_units and get("punct", 0) >= 1)
+                                        or (units >= half and get("full_stop", 0) > 0)))
+        return out
 
     def scores(self, blocks: Iterable[Block],
                verdicts: Iterable[Verdict | None] | None = None,

@@ -547,7 +547,7 @@ def test_whole_document_filters_equal_their_block_filters():
             assert batch(doc, todo) == expected, step.name
             odd = todo[1::2]
             assert batch(doc, odd) == {i: v for i, v in expected.items() if i % 2}, step.name
-    assert batched >= 4  # rules, symbols, link_strip, markup
+    assert batched >= 5  # rules, hidden, symbols, link_strip, markup
 
 
 def test_rule_verdicts_are_built_with_the_verdict_fields_in_order():

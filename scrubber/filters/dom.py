@@ -12,12 +12,13 @@ Rule ids they emit: ``hidden``, ``nav``, ``footer``, ``aside``, ``header``,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .._accel import COMPILED
 from ..model import Block, Role, Verdict
+from ..pipeline import judges_all
 from .context import ArticleEnd, MainRegion
 
 #: the compiled twin of :func:`_ancestry_py` (``None`` when not built)
@@ -303,6 +304,25 @@ def hidden_block(block: Block, doc) -> Verdict | None:
     if "@hidden" not in "".join(block.context):  # (as in _hidden: most blocks end here)
         return None
     return _hidden(block) if doc.kind == "html" else None
+
+
+@judges_all(hidden_block)
+def _hidden_all(doc, todo: Sequence[int]) -> dict[int, Verdict]:
+    """``hidden_block`` over a document: nothing in plain text (its blocks have
+    no elements); in HTML, each distinct context is looked at once."""
+    if doc.kind != "html":
+        return {}
+    blocks = doc.blocks
+    seen: dict[tuple[str, ...], Verdict | None] = {}
+    out = {}
+    for i in todo:
+        ctx = blocks[i].context
+        v = seen.get(ctx, False)
+        if v is False:
+            v = seen[ctx] = hidden_block(blocks[i], doc)
+        if v is not None:
+            out[i] = v
+    return out
 
 
 @dataclass

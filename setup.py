@@ -46,7 +46,11 @@ def extensions() -> list[Extension]:
     except ImportError as exc:
         print(f"scrubber: not building the compiled walk ({exc})", file=sys.stderr)
         return []
-    ext = Extension("scrubber._cwalk", ["scrubber/_cwalk.pyx"], include_dirs=lxml.get_include())
+    # The compiled twins must round as Python does: no fused multiply-adds
+    # (GCC contracts a * b + c by default where the machine has them, as on ARM).
+    flags = [] if os.name == "nt" else ["-ffp-contract=off"]
+    ext = Extension("scrubber._cwalk", ["scrubber/_cwalk.pyx"], include_dirs=lxml.get_include(),
+                    extra_compile_args=flags)
     try:
         return cythonize([ext], quiet=True)
     except Exception as exc:

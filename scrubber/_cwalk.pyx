@@ -761,6 +761,51 @@ cdef inline double _feature(object f, str name) except? -1.0:
     return <double>got if type(got) is float else float(got)
 
 
+cdef inline bint _flag(object f, str name) except -1:
+    """``bool(f.get(name))``."""
+    got = f.get(name)
+    return got is not None and bool(got)
+
+
+def region_scores(list blocks, list verdicts, double sentence, double exclaim,
+                  double long_units, double prose_density, double plain_density,
+                  double dropped, double prose_units, double label, double short_cost,
+                  double unit_cost):
+    """``MainRegion.scores`` (``score`` for every block) with the reference's
+    arithmetic: the thresholds come in as the reference's locals."""
+    cdef Py_ssize_t i, n = len(blocks)
+    cdef double units, linked, weighed, punct, share
+    cdef bint full_stop
+    cdef list out = []
+    if len(verdicts) != n:
+        raise ValueError("blocks and verdicts differ in length")
+    for i in range(n):
+        f = (<object>blocks[i]).features
+        units = _feature(f, "units")
+        v = verdicts[i]
+        if v is not None:
+            out.append(units + 5 if v.keep else dropped)
+            continue
+        linked = _feature(f, "link_density")
+        share = linked * 1.5
+        weighed = units * (1.0 - (share if share < 1.0 else 1.0))
+        full_stop = _flag(f, "full_stop")
+        punct = _feature(f, "punct")
+        if ((full_stop and weighed >= sentence)
+                or (_flag(f, "ends_sentence") and weighed >= exclaim)
+                or (weighed >= long_units and punct >= 2)):
+            out.append(units)  # body-like
+        elif full_stop and punct >= 2 and linked < prose_density and units >= prose_units:
+            out.append(units * (1.0 - linked))
+        elif punct >= 1 and units < long_units:
+            out.append(label)
+        elif units >= long_units and "link_density" in f and linked < plain_density:
+            out.append(label)
+        else:
+            out.append(-(short_cost + unit_cost * units))
+    return out
+
+
 def add_scores(list blocks, list verdicts, list lines, list body, dict rule_of,
                dict good, dict bad, double short_cost, double marked_weight):
     """The block loop of ``DomMain.scores`` when every element has started (its

@@ -4,6 +4,7 @@ reading must be the one the pass would compute, and only for equal verdicts."""
 
 from __future__ import annotations
 
+import pytest
 from test_speed_equivalence import _documents
 
 from scrubber.blocks import blocks_from_text
@@ -60,7 +61,19 @@ def _reference_scores(region: MainRegion, blocks, verdicts) -> list[float]:
     return [region.score(b, v) for b, v in zip(blocks, verdicts)]
 
 
-def test_batch_scores_equal_score_block_by_block_on_fixture_documents():
+@pytest.fixture(params=["compiled", "python"])
+def loop(request, monkeypatch):
+    """MainRegion.scores with its compiled loop (when built) and with the Python one."""
+    from scrubber.filters import context
+
+    if request.param == "python":
+        monkeypatch.setattr(context, "_COMPILED_SCORES", None)
+    elif context._COMPILED_SCORES is None:
+        pytest.skip("the compiled module is not built")
+    return request.param
+
+
+def test_batch_scores_equal_score_block_by_block_on_fixture_documents(loop):
     region = MainRegion()
     keep, drop = Verdict.body("k", "kept"), Verdict.drop("d", "dropped")
     checked = 0
@@ -68,12 +81,13 @@ def test_batch_scores_equal_score_block_by_block_on_fixture_documents():
         n = len(doc.blocks)
         for verdicts in ([None] * n, [(None, keep, drop)[i % 3] for i in range(n)]):
             got = region.scores(doc.blocks, verdicts)
-            assert got == _reference_scores(region, doc.blocks, verdicts)
+            want = _reference_scores(region, doc.blocks, verdicts)
+            assert [*map(float.hex, map(float, got))] == [*map(float.hex, map(float, want))]
             checked += n
     assert checked > 1000
 
 
-def test_batch_scores_equal_score_on_made_up_features():
+def test_batch_scores_equal_score_on_made_up_features(loop):
     # every branch of score, at and around its thresholds, with and without each feature
     import itertools
 
@@ -81,21 +95,23 @@ def test_batch_scores_equal_score_on_made_up_features():
 
     region = MainRegion()
     values = {
-        "units": [None, 0.0, 3.9, 4.0, 9.99, 10.0, 19.9, 20.0, 39.9, 40.0, 41.5, 300.0],
-        "link_density": [None, 0.0, 0.19, 0.2, 0.5, 0.67, 0.89, 0.9, 1.0],
-        "full_stop": [None, False, True],
-        "ends_sentence": [None, True],
-        "punct": [None, 0, 1, 2, 3],
+        "units": [None, 0.0, 3.9, 4.0, 9.99, 10.0, 19.9, 20.0, 39.9, 40, 41.5, 300.0, 1e-9],
+        "link_density": [None, 0.0, 0.19, 0.2, 0.5, 0.67, 0.89, 0.9, 1.0, 1, 0.1 + 0.2],
+        "full_stop": [None, False, True, 0, 1.0],
+        "ends_sentence": [None, True, 0],
+        "punct": [None, 0, 1, 2, 3, 1.5],
     }
     blocks = []
     for combo in itertools.product(*values.values()):
         f = {k: x for k, x in zip(values, combo) if x is not None}
         blocks.append(Block(index=len(blocks), text="x", key="x", features=f))
-    verdicts = [None] * len(blocks)
-    assert region.scores(blocks, verdicts) == _reference_scores(region, blocks, verdicts)
-    tuned = MainRegion(short_units=5.0, long_units=25.0, short_cost=2.0, unit_cost=0.5,
-                       plain_link_density=0.6, prose_link_density=0.7)
-    assert tuned.scores(blocks, verdicts) == _reference_scores(tuned, blocks, verdicts)
+    keep, drop = Verdict.body("k", "kept"), Verdict.drop("d", "dropped")
+    tuned = MainRegion(short_units=5.0, long_units=25.0, short_cost=2.0, unit_cost=0.3,
+                       plain_link_density=0.6, prose_link_density=0.7, dropped_cost=3)
+    for verdicts in ([None] * len(blocks), [(None, keep, drop)[i % 3] for i in range(len(blocks))]):
+        for r in (region, tuned):
+            got, want = r.scores(blocks, verdicts), _reference_scores(r, blocks, verdicts)
+            assert [*map(float.hex, map(float, got))] == [*map(float.hex, map(float, want))]
 
 
 def test_a_subclass_overriding_score_gets_its_own_score_in_the_batch():

@@ -11,9 +11,13 @@ from dataclasses import dataclass
 
 import regex
 
+from .._accel import COMPILED
 from ..model import Block, Role, Verdict
 
 __all__ = ["ArticleEnd", "MainRegion"]
+
+#: the compiled twin of the loop of :meth:`MainRegion.scores` (``None`` when not built)
+_COMPILED_SCORES = getattr(COMPILED, "region_scores", None)
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,10 @@ class MainRegion:
         dropped, short_units = -self.dropped_cost, 2 * self.short_units
         label = -self.short_cost / 3
         short_cost, unit_cost = self.short_cost, self.unit_cost
+        if _COMPILED_SCORES is not None and len(blocks) == len(verdicts):  # the loop below
+            return _COMPILED_SCORES(list(blocks), list(verdicts), sentence, exclaim, long_,
+                                    prose, plain, dropped, short_units, label, short_cost,
+                                    unit_cost)
         out = []
         append = out.append
         for b, v in zip(blocks, verdicts):

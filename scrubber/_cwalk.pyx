@@ -889,3 +889,64 @@ def literal_lines(list keys, const unsigned char[::1] table, dict by_first):
         if found:
             out.append(i)
     return out
+
+
+# -- Block objects built column by column (``model.blocks_from_columns``) -------
+
+cdef extern from *:
+    """
+    #include "structmember.h"
+    /* The instance offset of a slot (a member descriptor holding any object,
+       writable), or -1. */
+    static Py_ssize_t scrubber_slot_offset(PyObject* d) {
+        PyMemberDef* m;
+        if (!Py_IS_TYPE(d, &PyMemberDescr_Type)) return -1;
+        m = ((PyMemberDescrObject*)d)->d_member;
+        if (m->type != T_OBJECT_EX || (m->flags & READONLY)) return -1;
+        return m->offset;
+    }
+    static PyObject* scrubber_alloc(PyTypeObject* t) { return t->tp_alloc(t, 0); }
+    /* What the slot's descriptor does on assignment: store a new reference. */
+    static void scrubber_set_slot(PyObject* o, Py_ssize_t offset, PyObject* v) {
+        PyObject** p = (PyObject**)((char*)o + offset);
+        PyObject* old = *p;
+        Py_INCREF(v);
+        *p = v;
+        Py_XDECREF(old);
+    }
+    """
+    Py_ssize_t scrubber_slot_offset(object d)
+    object scrubber_alloc(type t)
+    void scrubber_set_slot(object o, Py_ssize_t offset, object v)
+
+
+def slot_offsets(type cls, tuple names):
+    """The offsets of the slots ``names`` of ``cls`` (``None`` if one is not a
+    plain object slot: then the Python path builds the blocks)."""
+    out = []
+    for name in names:
+        offset = scrubber_slot_offset(cls.__dict__.get(name))
+        if offset < 0:
+            return None
+        out.append(offset)
+    return tuple(out)
+
+
+def fill_objects(type cls, tuple offsets, Py_ssize_t count, list columns):
+    """``count`` new instances of ``cls`` (allocated as ``object.__new__`` does),
+    slot ``offsets[j]`` of each set from ``columns[j]`` in turn, column by column
+    as ``model.blocks_from_columns`` sets them."""
+    cdef Py_ssize_t i, j
+    cdef list out = [scrubber_alloc(cls) for i in range(count)]
+    if len(columns) != len(offsets):
+        raise ValueError("one column per slot")
+    for j in range(len(offsets)):
+        it = iter(columns[j])
+        offset = <Py_ssize_t>offsets[j]
+        for i in range(count):
+            try:
+                v = next(it)
+            except StopIteration:
+                raise ValueError(f"column {j} gives {i} values for {count} rows") from None
+            scrubber_set_slot(out[i], offset, v)
+    return out

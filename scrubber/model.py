@@ -18,6 +18,8 @@ from itertools import repeat
 from operator import attrgetter
 from typing import Any
 
+from ._accel import COMPILED
+
 __all__ = [
     "META_FIELDS",
     "Article",
@@ -94,6 +96,10 @@ class Block:
 _FIELDS = Block.__slots__  # the field names, in field order (pinned by the speed tests)
 _SET_FIELD = tuple(getattr(Block, name).__set__ for name in _FIELDS)
 _GET_FIELD = tuple(attrgetter(name) for name in _FIELDS)
+# The compiled twin writes the slots at their offsets in the instance, as their
+# descriptors do (``None``: the module is not built, or a slot is not a plain one).
+_OFFSETS = COMPILED.slot_offsets(Block, _FIELDS) if COMPILED is not None else None
+_FILL = COMPILED.fill_objects if _OFFSETS is not None else None
 
 
 def blocks_from_columns(count: int, columns: Sequence[Iterable[Any]]) -> list[Block]:
@@ -101,6 +107,13 @@ def blocks_from_columns(count: int, columns: Sequence[Iterable[Any]]) -> list[Bl
     per field, in field order, each giving at least ``count`` values."""
     if len(columns) != len(_FIELDS):
         raise ValueError(f"{len(columns)} columns for {len(_FIELDS)} Block fields")
+    if _FILL is not None:  # the same stores, from C (no call per field of a block)
+        return _FILL(Block, _OFFSETS, count, list(columns))
+    return _blocks_from_columns_py(count, columns)
+
+
+def _blocks_from_columns_py(count: int, columns: Sequence[Iterable[Any]]) -> list[Block]:
+    """:func:`blocks_from_columns` in Python (the reference of ``_cwalk.fill_objects``)."""
     blocks = list(map(object.__new__, repeat(Block, count)))
     for set_field, column in zip(_SET_FIELD, columns):
         deque(map(set_field, blocks, column), maxlen=0)  # runs the stores, keeps nothing

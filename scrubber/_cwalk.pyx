@@ -950,3 +950,39 @@ def fill_objects(type cls, tuple offsets, Py_ssize_t count, list columns):
                 raise ValueError(f"column {j} gives {i} values for {count} rows") from None
             scrubber_set_slot(out[i], offset, v)
     return out
+
+
+# -- anchored copies by first character and length (``rules.LineScreen``) -------
+
+def anchored_lines(list keys, dict by_first, tuple cuts, list matches, object compile_at):
+    """``LineScreen._anchored_lines``: the indices of the ``keys`` whose regex (by
+    first character, ``by_first``, and length class, ``bisect_right(cuts,
+    len(key))``) matches; ``compile_at(j)`` gives the ``match`` of regex ``j``
+    when ``matches[j]`` is still ``None``."""
+    cdef list out = []
+    cdef Py_ssize_t i, n, lo, hi, mid, ncuts = len(cuts)
+    cdef Py_ssize_t j
+    for i in range(len(keys)):
+        k = keys[i]
+        if not k:
+            continue
+        row = by_first.get(k[:1])
+        if row is None:
+            continue
+        n = len(k)
+        lo, hi = 0, ncuts
+        while lo < hi:  # bisect_right
+            mid = (lo + hi) >> 1
+            if n < <Py_ssize_t>cuts[mid]:
+                hi = mid
+            else:
+                lo = mid + 1
+        j = <Py_ssize_t>(<tuple>row)[lo]
+        if j < 0:
+            continue
+        match = matches[j]
+        if match is None:
+            match = compile_at(j)
+        if match(k) is not None:
+            out.append(i)
+    return out

@@ -983,11 +983,19 @@ class LineScreen:
         return cls(anchored, free, free_limit, long_free, frozenset(long_ends),
                    (whole_free, whole_long), by_first)
 
+    def _compile_first(self, j: int) -> Any:
+        """The ``match`` of anchored regex ``j``, compiled and kept."""
+        match = self._first_matches[j] = re.compile(self._first_sources[j], re.M).match
+        return match
+
     def _anchored_lines(self, keys: Sequence[str]) -> list[int]:
         """The keys (none holding a newline) an anchored copy matches, tried by
         their first character and length."""
-        get, matches, sources = self._by_first.get, self._first_matches, self._first_sources
-        cuts = self._length_cuts
+        if _ANCHORED_LINES is not None:  # the loop below, compiled
+            return _ANCHORED_LINES(keys if isinstance(keys, list) else list(keys),
+                                   self._by_first, self._length_cuts, self._first_matches,
+                                   self._compile_first)
+        get, matches, cuts = self._by_first.get, self._first_matches, self._length_cuts
         out = []
         for i, k in enumerate(keys):
             row = get(k[:1])
@@ -997,7 +1005,7 @@ class LineScreen:
             if j >= 0:
                 match = matches[j]
                 if match is None:
-                    match = matches[j] = re.compile(sources[j], re.M).match
+                    match = self._compile_first(j)
                 if match(k):
                     out.append(i)
         return out
@@ -1085,6 +1093,8 @@ def _free_regex(copies: dict[str, list[str]]) -> re.Pattern[str] | None:
 
 #: the compiled scan of :func:`_holding` (``None`` when ``_cwalk`` was not built)
 _LITERAL_LINES = getattr(COMPILED, "literal_lines", None)
+#: the compiled loop of :meth:`LineScreen._anchored_lines` (likewise)
+_ANCHORED_LINES = getattr(COMPILED, "anchored_lines", None)
 
 _LiteralScan = tuple[bytes, dict[int, list[tuple[str, Any]]]]
 

@@ -636,17 +636,26 @@ def test_the_opening_of_a_page_is_what_detect_language_reads_of_all_of_it():
         assert detect_language(got) == detect_language(full)
 
 
-def test_anchored_screen_by_first_character_within_the_joined_regex_and_every_match():
+@pytest.mark.parametrize("loop", ["compiled", "python"])
+def test_anchored_screen_by_first_character_within_the_joined_regex_and_every_match(
+        loop, monkeypatch):
     """The anchored copies tried by a line's first character find a subset of
     what the one regex of all of them finds over the joined keys (that regex
     takes any first character of a copy of the band), and every line a rule
-    matches is among them."""
+    matches is among them; the compiled loop finds what the Python one finds."""
     import random
     import re
 
     from test_cwalk import _screen_keys
 
+    from scrubber import rules
     from scrubber.rules import LineScreen, _lines_found
+
+    compiled = rules._ANCHORED_LINES
+    if loop == "python":
+        monkeypatch.setattr(rules, "_ANCHORED_LINES", None)
+    elif compiled is None:
+        pytest.skip("the compiled module is not built")
 
     rule_set = default_rules()
     screen = LineScreen.of(rule_set.rules)
@@ -662,6 +671,10 @@ def test_anchored_screen_by_first_character_within_the_joined_regex_and_every_ma
     found = matched = 0
     for keys in docs:
         fast = set(screen._anchored_lines(keys))
+        if compiled is not None:
+            with monkeypatch.context() as m:
+                m.setattr(rules, "_ANCHORED_LINES", None if loop == "compiled" else compiled)
+                assert set(screen._anchored_lines(keys)) == fast  # the other loop
         joined = "\n" + "\n".join(keys)
         assert fast <= set(_lines_found(joined_regex, joined, keys, None)), keys
         hits = {i for i, k in enumerate(keys) if rule_set.match(k, k) is not None}
@@ -677,3 +690,20 @@ def test_screen_without_first_character_dispatch_uses_the_joined_regex():
     screen = LineScreen(r"\n(?=[责])(?:责任编辑)", {}, None, {}, frozenset())
     assert screen._anchored is not None and not screen._by_first
     assert screen.lines(["正文。", "责任编辑：王", "又一段"]) == {1}
+
+
+@pytest.mark.parametrize("loop", ["compiled", "python"])
+def test_anchored_screen_length_classes_at_their_ends(loop, monkeypatch):
+    """A line is tried only against the copies of rules taking its length: at
+    each end of each band, in both loops."""
+    from scrubber import rules
+    from scrubber.rules import LineScreen
+
+    if loop == "python":
+        monkeypatch.setattr(rules, "_ANCHORED_LINES", None)
+    elif rules._ANCHORED_LINES is None:
+        pytest.skip("the compiled module is not built")
+    screen = LineScreen("", {}, None, {}, frozenset(),
+                        by_first={"a": {(0, 3): ["a"], (5, 6): ["a+$"], (9, None): ["a"]}})
+    keys = ["a" * n for n in range(12)] + ["b", "ab", "ba"]
+    assert screen._anchored_lines(keys) == [1, 2, 3, 5, 6, 9, 10, 11, 13]

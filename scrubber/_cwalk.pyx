@@ -763,16 +763,15 @@ cdef inline double _feature(object f, str name) except? -1.0:
 
 cdef inline bint _flag(object f, str name) except -1:
     """``bool(f.get(name))``."""
-    got = f.get(name)
-    return got is not None and bool(got)
+    return bool(f.get(name))
 
 
 def region_scores(list blocks, list verdicts, double sentence, double exclaim,
                   double long_units, double prose_density, double plain_density,
                   double dropped, double prose_units, double label, double short_cost,
                   double unit_cost):
-    """``MainRegion.scores`` (``score`` for every block) with the reference's
-    arithmetic: the thresholds come in as the reference's locals."""
+    """``MainRegion.score`` for every block, with its arithmetic; the settings come
+    in as ``MainRegion.scores`` passes them (costs negated, ``2 * short_units``)."""
     cdef Py_ssize_t i, n = len(blocks)
     cdef double units, linked, weighed, punct, share
     cdef bint full_stop
@@ -936,13 +935,13 @@ def fill_objects(type cls, tuple offsets, Py_ssize_t count, list columns):
     """``count`` new instances of ``cls`` (allocated as ``object.__new__`` does),
     slot ``offsets[j]`` of each set from ``columns[j]`` in turn, column by column
     as ``model.blocks_from_columns`` sets them."""
-    cdef Py_ssize_t i, j
+    cdef Py_ssize_t i, j, offset
     cdef list out = [scrubber_alloc(cls) for i in range(count)]
     if len(columns) != len(offsets):
         raise ValueError("one column per slot")
     for j in range(len(offsets)):
         it = iter(columns[j])
-        offset = <Py_ssize_t>offsets[j]
+        offset = offsets[j]
         for i in range(count):
             try:
                 v = next(it)

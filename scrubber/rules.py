@@ -892,12 +892,12 @@ class LineScreen:
         # start with it, of the rules taking lines of that length (``by_first``:
         # character -> length band -> copies), so a line is tried against a few
         # copies instead of all of them, and without testing its length in the
-        # regex. ``anchored``, one regex of every copy
-        # over the joined keys, is the reference the tests compare it with (it
-        # takes a line whose first character any copy of its band starts with,
-        # so it lets through at least as many lines), and the scan when no
-        # ``by_first`` is given. Each regex is compiled the first time a line
-        # needs it: compiling them all would triple the time to build the screen.
+        # regex. ``anchored``, one regex of every copy over the joined keys, is
+        # the reference the tests compare it with (it takes a line whose first
+        # character any copy of its band starts with, so it lets through at
+        # least as many lines), and the scan when no ``by_first`` is given. Each
+        # regex is compiled the first time a line needs it: compiling them all
+        # would triple the time to build the screen.
         self._anchored_source = anchored
         self._anchored = (re.compile(anchored, re.M)
                           if anchored and by_first is None else None)

@@ -61,16 +61,15 @@ def _reference_scores(region: MainRegion, blocks, verdicts) -> list[float]:
     return [region.score(b, v) for b, v in zip(blocks, verdicts)]
 
 
-@pytest.fixture(params=["compiled", "python"])
-def loop(request, monkeypatch):
-    """MainRegion.scores with its compiled loop (when built) and with the Python one."""
+@pytest.fixture
+def loop():
+    """MainRegion.scores runs the compiled loop (without it, it is ``score`` block
+    by block, the reference these tests compare with)."""
     from scrubber.filters import context
 
-    if request.param == "python":
-        monkeypatch.setattr(context, "_COMPILED_SCORES", None)
-    elif context._COMPILED_SCORES is None:
+    if context._COMPILED_SCORES is None:
         pytest.skip("the compiled module is not built")
-    return request.param
+    return "compiled"
 
 
 def test_batch_scores_equal_score_block_by_block_on_fixture_documents(loop):

@@ -158,48 +158,20 @@ class MainRegion:
     def scores(self, blocks, verdicts: list[Verdict | None]) -> list[float]:
         """``[self.score(b, v) for b, v in zip(blocks, verdicts)]``, the same floats.
 
-        The loop runs once per block of every document (a few hundred calls a
-        page): this is ``score`` and ``body_like`` inlined with the thresholds in
-        locals. A subclass that overrides either method gets its own methods.
+        The loop runs once per block of every document: when the compiled module
+        is built, ``_cwalk.region_scores`` runs it (``score`` and ``body_like``
+        with these settings, the same arithmetic). A subclass overriding either
+        method gets its own methods, block by block.
         """
         cls = type(self)
-        if cls.score is not MainRegion.score or cls.body_like is not MainRegion.body_like:
+        if (_COMPILED_SCORES is None or len(blocks) != len(verdicts)
+                or cls.score is not MainRegion.score or cls.body_like is not MainRegion.body_like):
             return [self.score(b, v) for b, v in zip(blocks, verdicts)]
-        sentence, exclaim, long_ = self.sentence_units, self.exclaim_units, self.long_units
-        prose, plain = self.prose_link_density, self.plain_link_density
-        dropped, short_units = -self.dropped_cost, 2 * self.short_units
-        label = -self.short_cost / 3
-        short_cost, unit_cost = self.short_cost, self.unit_cost
-        if _COMPILED_SCORES is not None and len(blocks) == len(verdicts):  # the loop below
-            return _COMPILED_SCORES(list(blocks), list(verdicts), sentence, exclaim, long_,
-                                    prose, plain, dropped, short_units, label, short_cost,
-                                    unit_cost)
-        out = []
-        append = out.append
-        for b, v in zip(blocks, verdicts):
-            f = b.features
-            get = f.get
-            units = get("units", 0.0)
-            if v is not None:
-                append(units + 5 if v.keep else dropped)
-                continue
-            linked = get("link_density", 0.0)
-            weighed = units * (1.0 - min(1.0, linked * 1.5))
-            full_stop = get("full_stop")
-            punct = get("punct", 0)
-            if ((full_stop and weighed >= sentence)
-                    or (get("ends_sentence") and weighed >= exclaim)
-                    or (weighed >= long_ and punct >= 2)):
-                append(units)  # body-like
-            elif full_stop and punct >= 2 and linked < prose and units >= short_units:
-                append(units * (1.0 - linked))
-            elif punct >= 1 and units < long_:
-                append(label)
-            elif units >= long_ and get("link_density", 1.0) < plain:
-                append(label)
-            else:
-                append(-(short_cost + unit_cost * units))
-        return out
+        return _COMPILED_SCORES(
+            list(blocks), list(verdicts), self.sentence_units, self.exclaim_units,
+            self.long_units, self.prose_link_density, self.plain_link_density,
+            -self.dropped_cost, 2 * self.short_units, -self.short_cost / 3, self.short_cost,
+            self.unit_cost)
 
     def _read(self, doc, verdicts: list[Verdict | None]) -> list[Verdict | None]:
         scores = self.scores(doc.blocks, verdicts)

@@ -846,6 +846,38 @@ def add_scores(list blocks, list verdicts, list lines, list body, dict rule_of,
                 bad[p] = <double>bad[p] + bd
 
 
+
+def start_elements(list blocks, list lines, dict rule_of, dict roots, dict good, dict bad,
+                   dict desc, set banned):
+    """The starts that ``DomMain.scores`` makes in its block loop when some
+    elements are hidden (no ``early``): the elements on the line of each block
+    outside a hidden region, in the order those blocks first reach them, each
+    as ``DomMain._register`` starts it."""
+    cdef Py_ssize_t i, j, k, m, n = len(blocks)
+    cdef tuple line
+    cdef bint under
+    if len(lines) != n:
+        raise ValueError("blocks and lines differ in length")
+    for i in range(n):
+        line = <tuple>lines[i]
+        m = len(line)
+        if not m or line[m - 1] in good or rule_of[line[m - 1]] == "hidden":
+            continue
+        ctx = (<object>blocks[i]).context
+        k = m  # elements start with their ancestors: all after the first new one are new
+        while k and line[k - 1] not in desc:
+            k -= 1
+        under = k > 0 and line[k - 1] in banned
+        for j in range(k, m):
+            p = line[j]
+            desc[p] = ctx[j] if j < len(ctx) else (<str>p).rpartition("/")[2]
+            good[p] = 0.0
+            bad[p] = 0.0
+            mark = roots.get(p)
+            if under or (mark and mark != "header" and mark != "comment"):
+                banned.add(p)
+                under = True
+
 # -- lines holding a literal and its rest (``rules.LineScreen``) ----------------
 
 cdef extern from "Python.h":

@@ -25,6 +25,8 @@ from .context import ArticleEnd, MainRegion
 _COMPILED_ANCESTRY = getattr(COMPILED, "ancestry", None)
 #: the compiled twin of the block loop of :meth:`DomMain.scores` (``None`` when not built)
 _COMPILED_SCORES = getattr(COMPILED, "add_scores", None)
+#: ... and of the starts that loop makes through :meth:`DomMain._register` (built with it)
+_COMPILED_STARTS = getattr(COMPILED, "start_elements", None)
 
 __all__ = ["ContainerScores", "DomMain", "boilerplate_marker", "hidden_block"]
 
@@ -510,14 +512,13 @@ class DomMain:
             good = dict.fromkeys(desc, 0.0)
             bad = dict.fromkeys(desc, 0.0)
         short_cost, marked_weight = self.short_cost, self.marked_weight
-        if _COMPILED_SCORES is not None and len(verdicts) == len(blocks):
+        if (_COMPILED_SCORES is not None and _COMPILED_STARTS is not None
+                and len(verdicts) == len(blocks)):
             if not early:
                 # Start the elements first, in the order the loop below starts
                 # them (a block adds only to elements it or an earlier block
                 # started, so starting them all before adding is the same).
-                for b, line in zip(blocks, layout.lines):
-                    if line and line[-1] not in good and rule_of[line[-1]] != "hidden":
-                        self._register(b, line, roots, good, bad, desc, banned)
+                _COMPILED_STARTS(blocks, layout.lines, rule_of, roots, good, bad, desc, banned)
             # the loop below, compiled
             _COMPILED_SCORES(blocks, verdicts, layout.lines, layout.body, rule_of, good, bad,
                              short_cost, marked_weight)

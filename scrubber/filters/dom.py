@@ -630,7 +630,9 @@ class DomMain:
         blocks = layout.blocks
         sc = self.scores(blocks, verdicts, roots, layout)
         best, best_path = 0.0, None
-        articles = [p for p in sc.good if sc.descriptor[p].partition(" ")[0] == "article"]
+        desc = sc.descriptor  # (a descriptor is its tag, then a space and its tokens)
+        articles = [p for p in sc.good
+                    if desc[p].startswith("article") and desc[p][7:8] in ("", " ")]
         only = articles[0] if len(articles) == 1 else None
         for path in sc.good:
             if sc.good[path] < self.min_good:

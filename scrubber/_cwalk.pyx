@@ -241,6 +241,17 @@ cdef object _attr_value(xmlAttr* a, object doc, xmlNode* owner, bytes name):
     return cetree.elementFactory(doc, owner).get(name.decode())
 
 
+cdef object _get(xmlNode* n, object doc, const char* name, bytes pyname):
+    """lxml's ``el.get(name)`` for a name without a namespace, read off the
+    attribute list without making ``el``: the value, or ``None``."""
+    cdef xmlAttr* a = n.properties
+    while a is not NULL:
+        if a.ns is NULL and _is(a.name, name):
+            return _attr_value(a, doc, n, pyname)
+        a = a.next
+    return None
+
+
 def walk(root, found, url):
     """``html._walk(root, found, url)`` for a plain lxml element ``root``."""
     if H is None:
@@ -369,9 +380,10 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
     if kind == _INLINE_K and leaf:
         in_link = parent.in_link
         if tag == "a":
-            if el is None:
-                el = cetree.elementFactory(doc, n)
-            if el.get("rel") == "author" and not found.author_link:
+            # (the attribute is read off the node: most links need no element object)
+            if not found.author_link and _get(n, doc, "rel", b"rel") == "author":
+                if el is None:
+                    el = cetree.elementFactory(doc, n)
                 found.author_link = " ".join(H._text_content(el).split())
             if frame.after_link:
                 frame.parts.append(" ")
@@ -445,9 +457,10 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
     own = False
     if kind == _INLINE_K:
         if tag == "a":
-            if el is None:
-                el = cetree.elementFactory(doc, n)
-            if el.get("rel") == "author" and not found.author_link:
+            # (the attribute is read off the node: most links need no element object)
+            if not found.author_link and _get(n, doc, "rel", b"rel") == "author":
+                if el is None:
+                    el = cetree.elementFactory(doc, n)
                 found.author_link = " ".join(H._text_content(el).split())
             if frame.after_link:
                 frame.parts.append(" ")

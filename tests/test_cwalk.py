@@ -80,6 +80,10 @@ TRICKY = {
              "href='/me'>Ann <b>Lee</b></a> wrote <a href='/3'><span>nested</span> link</a>"
              "<a href='/4'><b>Sports</b></a><a href='/5'>Weather</a></p>"
              "<time datetime='2024-05-01'>May</time></body></html>",
+    "author_leaf": "<html><body><p><a rel='nofollow' href='/n'>x</a> By <a href='/a' "
+                   "REL='author'>Cy  Dee</a> <a rel='author'>second</a></p></body></html>",
+    "author_entity": "<html><body><p><a rel=''>e</a><a rel='Author'>case</a><a rel="
+                     "'auth&#111;r'>Bo <i>Ek</i></a><a rel='author'>later</a></p></body></html>",
     "tables": "<html><body><table><tr><td>a</td><td>b</td></tr><tr><td><p>layout</p>"
               "</td><td>x</td></tr><tr><th>h</th></tr></table></body></html>",
     "br_and_images": "<html><body><div>line one<br>line two<br/>三行<img src='/i.png' "

@@ -338,7 +338,7 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
     cdef _Frame frame = parent.frame
     cdef xmlAttr* a
     cdef bint hidden_here, in_link, cell_mode, own, has_attrs
-    cdef Py_ssize_t k
+    cdef Py_ssize_t k, nth
     if n.type != tree.XML_ELEMENT_NODE:  # comment, PI, entity: only the tail counts
         _add(frame, _collect_text(n.next), parent.in_link)
         return None
@@ -371,7 +371,8 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
         _add(frame, _collect_text(n.next), parent.in_link)
         return None
     counters = parent.counters
-    nth = counters[tag] = counters.get(tag, 0) + 1
+    nth = <Py_ssize_t>counters.get(tag, 0) + 1  # (a C integer: formatted without a Python int)
+    counters[tag] = nth
     if kind == _BR_K:
         _emit(frame, texts, links, frames)
         _add(frame, _collect_text(n.next), parent.in_link)
@@ -444,7 +445,7 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
         path = f"{parent.path}/{tag}[{nth}]"
     else:
         path = f"{parent.path}/{tag}"
-    ctx = (*parent.ctx, desc)
+    ctx = parent.ctx + (desc,)  # (one new tuple: star-unpacking builds a list first)
     fig = parent.fig
     if kind == _IMG_K:
         if el is None:

@@ -145,6 +145,48 @@ cdef inline void _add(_Frame frame, object text, bint in_link) except *:
             frame.link += len(text.strip())
 
 
+cdef extern from *:
+    """
+    /* " ".join(s.split()): the runs of whitespace (str.isspace) between words
+       as one space, none at the ends. A string that is so already comes back
+       as it is; otherwise the words are copied once, in the string's own
+       width, and PyUnicode_FromKindAndData narrows the result as str does. */
+    static PyObject* scrubber_squash(PyObject* s) {
+        Py_ssize_t n = PyUnicode_GET_LENGTH(s), i, j = 0;
+        int kind = PyUnicode_KIND(s), gap = 1, clean = 1;
+        const void* d = PyUnicode_DATA(s);
+        void* out;
+        PyObject* r;
+        for (i = 0; i < n; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, d, i);
+            if (Py_UNICODE_ISSPACE(c)) {
+                if (c != ' ' || gap) { clean = 0; break; }
+                gap = 1;
+            } else gap = 0;
+        }
+        if (clean && (n == 0 || !gap)) { Py_INCREF(s); return s; }
+        out = PyMem_Malloc(n ? n * kind : 1);
+        if (out == NULL) return PyErr_NoMemory();
+        gap = 0;
+        for (i = 0; i < n; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, d, i);
+            if (Py_UNICODE_ISSPACE(c)) { gap = j > 0; continue; }
+            if (gap) { PyUnicode_WRITE(kind, out, j, ' '); j++; gap = 0; }
+            PyUnicode_WRITE(kind, out, j, c); j++;
+        }
+        r = PyUnicode_FromKindAndData(kind, out, j);
+        PyMem_Free(out);
+        return r;
+    }
+    """
+    str scrubber_squash(str s)
+
+
+def squash(str text):
+    """``" ".join(text.split())``, in one pass (``_emit`` runs it on every block)."""
+    return scrubber_squash(text)
+
+
 cdef void _emit(_Frame frame, list texts, list links, list frames) except *:
     if not frame.parts:
         return
@@ -154,7 +196,7 @@ cdef void _emit(_Frame frame, list texts, list links, list frames) except *:
     frame.link = 0
     if "\n" in text and not text.isascii():
         text = _cjk_break_sub("", text)
-    text = " ".join(text.split())
+    text = scrubber_squash(text)  # (" ".join(text.split()) without a list of words)
     if not text:
         return
     texts.append(text)

@@ -297,6 +297,26 @@ def test_compiled_scores_are_the_pure_ones(monkeypatch) -> None:
     assert started > len(pages)  # hidden elements were left out: the late starts ran
 
 
+
+def test_squash_is_the_join_of_the_split() -> None:
+    """``_cwalk.squash`` (the walk's whitespace step) is ``" ".join(s.split())``
+    for every whitespace character Python knows, in the same narrowest width,
+    and gives a string that needs no change back as it is."""
+    import random
+    import sys
+
+    spaces = [c for c in map(chr, range(0x110000)) if c.isspace()]
+    assert len(spaces) > 20
+    rng = random.Random(5)
+    alphabet = ["a", "Z", "中", "é", "\U0001F600", "ÿ", "あ", " ", " ", "\x00", *spaces]
+    for _ in range(20000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        got, want = _cwalk.squash(s), " ".join(s.split())
+        assert got == want, repr(s)
+        assert sys.getsizeof(got) == sys.getsizeof(want), repr(s)  # the same width
+    clean = "already one space between words 中文"
+    assert _cwalk.squash(clean) is clean
+
 # -- class and id tokens (``html.tokens_of``) -------------------------------------
 
 def test_compiled_ascii_tokens_are_tokens_of() -> None:

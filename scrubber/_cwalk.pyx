@@ -300,8 +300,7 @@ def walk(root, found, url):
         _setup()
     cdef list texts = found.texts, links = found.links, frames = found.frames
     cdef dict memo = {}
-    kind_of = H._KIND.get
-    role_of = H._ROLE_OF.get
+    cdef dict kind_of = H._KIND, role_of = H._ROLE_OF  # (read with dict.get, inlined)
     cdef _Frame top = _new_frame("body", "", (), _ROLE_PARAGRAPH)
     cdef _Entry sentinel = _Entry.__new__(_Entry)
     sentinel.node = NULL
@@ -374,7 +373,7 @@ cdef str _tag_of(xmlNode* n, dict names, object doc):
 
 
 cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found, object url,
-                  dict memo, object kind_of, object role_of, list texts,
+                  dict memo, dict kind_of, dict role_of, list texts,
                   list links, list frames):
     """The reference's ``open_el``: a new entry if ``n`` has children to visit."""
     cdef _Frame frame = parent.frame
@@ -385,12 +384,12 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
         _add(frame, _collect_text(n.next), parent.in_link)
         return None
     tag = _tag_of(n, parent.names, doc)
-    kind = kind_of(tag)
+    kind = kind_of.get(tag)
     if kind is None:
         if "}" in tag:
             tag = tag.rpartition("}")[2]
         tag = tag.lower()
-        kind = kind_of(tag, _INLINE_K)
+        kind = kind_of.get(tag, _INLINE_K)
     if kind == _SKIP_K:
         if el is None:
             el = cetree.elementFactory(doc, n)
@@ -524,7 +523,7 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
         elif tag == "figure":
             fig = path
         prole = frame.role
-        role = role_of(tag) or (prole if (prole is _ROLE_LIST_ITEM or prole is _ROLE_QUOTE
+        role = role_of.get(tag) or (prole if (prole is _ROLE_LIST_ITEM or prole is _ROLE_QUOTE
                                           or prole is _ROLE_CAPTION) else _ROLE_PARAGRAPH)
         if tag == "tr":
             if el is None:

@@ -294,6 +294,15 @@ cdef object _get(xmlNode* n, object doc, const char* name, bytes pyname):
     return None
 
 
+cdef inline void _author_link(object el, xmlNode* n, object doc, object found) except *:
+    """The reference's author link: the text of the first ``<a rel="author">``.
+    The attribute is read off the node, so most links need no element object."""
+    if _get(n, doc, "rel", b"rel") == "author":
+        if el is None:
+            el = cetree.elementFactory(doc, n)
+        found.author_link = " ".join(H._text_content(el).split())
+
+
 def walk(root, found, url):
     """``html._walk(root, found, url)`` for a plain lxml element ``root``."""
     if H is None:
@@ -422,11 +431,8 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
     if kind == _INLINE_K and leaf:
         in_link = parent.in_link
         if tag == "a":
-            # (the attribute is read off the node: most links need no element object)
-            if not found.author_link and _get(n, doc, "rel", b"rel") == "author":
-                if el is None:
-                    el = cetree.elementFactory(doc, n)
-                found.author_link = " ".join(H._text_content(el).split())
+            if not found.author_link:
+                _author_link(el, n, doc, found)
             if frame.after_link:
                 frame.parts.append(" ")
         elif tag == "time" and not found.time:
@@ -499,11 +505,8 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
     own = False
     if kind == _INLINE_K:
         if tag == "a":
-            # (the attribute is read off the node: most links need no element object)
-            if not found.author_link and _get(n, doc, "rel", b"rel") == "author":
-                if el is None:
-                    el = cetree.elementFactory(doc, n)
-                found.author_link = " ".join(H._text_content(el).split())
+            if not found.author_link:
+                _author_link(el, n, doc, found)
             if frame.after_link:
                 frame.parts.append(" ")
             in_link = True

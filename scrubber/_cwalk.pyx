@@ -906,11 +906,13 @@ def add_scores(list blocks, list verdicts, list lines, list body, dict rule_of,
 
 
 def start_elements(list blocks, list lines, dict rule_of, dict roots, dict good, dict bad,
-                   dict desc, set banned):
+                   dict desc, set banned, dict children):
     """The starts that ``DomMain.scores`` makes in its block loop when some
     elements are hidden (no ``early``): the elements on the line of each block
     outside a hidden region, in the order those blocks first reach them, each
-    as ``DomMain._register`` starts it."""
+    as ``DomMain._register`` starts it. Each started element is also added to
+    its parent's list in ``children`` (what ``filters.dom._children(good)``
+    gives afterwards: a line's paths are each other's ``rpartition`` prefixes)."""
     cdef Py_ssize_t i, j, k, m, n = len(blocks)
     cdef tuple line
     cdef bint under
@@ -931,10 +933,69 @@ def start_elements(list blocks, list lines, dict rule_of, dict roots, dict good,
             desc[p] = ctx[j] if j < len(ctx) else (<str>p).rpartition("/")[2]
             good[p] = 0.0
             bad[p] = 0.0
+            _child(children, <str>line[j - 1] if j else "", <str>p)
             mark = roots.get(p)
             if under or (mark and mark != "header" and mark != "comment"):
                 banned.add(p)
                 under = True
+
+
+cdef inline bint _is_article(object d) except -1:
+    """``d.startswith("article") and d[7:8] in ("", " ")`` for a str ``d``."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(d), i
+    cdef int kind = PyUnicode_KIND(d)
+    cdef void* data = PyUnicode_DATA(d)
+    cdef const char* word = b"article"
+    if n < 7:
+        return False
+    for i in range(7):
+        if PyUnicode_READ(kind, data, i) != <Py_UCS4>word[i]:
+            return False
+    return n == 7 or PyUnicode_READ(kind, data, 7) == 0x20
+
+
+def best_container(dict good, dict bad, dict desc, set banned, double min_good,
+                   double bad_weight, double positive_boost, double only_article_boost,
+                   object kind_of):
+    """The loop of ``DomMain.choose`` with ``DomMain.container_score`` inlined: the
+    path of the highest score above 0 (the first of equal ones), or ``None``.
+    ``kind_of(descriptor)`` is ``filters.dom._score_kind``. ``False`` when a
+    descriptor is not a str: that page is left to the reference."""
+    cdef Py_ssize_t articles = 0
+    cdef double best = 0.0, s, base, g
+    cdef long kind
+    only = None
+    for p in good:
+        d = desc[p]
+        if type(d) is not str:
+            return False
+        if _is_article(d):
+            articles += 1
+            only = p
+    if articles != 1:
+        only = None
+    best_path = None
+    for p, gv in good.items():
+        g = <double>gv if type(gv) is float else float(gv)
+        if g < min_good:
+            continue
+        base = g - bad_weight * float(bad[p])
+        if p in banned:
+            s = float("-inf")
+        else:
+            kind = kind_of(desc[p])
+            if kind == 2:  # hidden
+                s = float("-inf")
+            elif kind == 1:  # <article>, <main> or an article-ish token
+                s = base * positive_boost if base > 0 else base
+            else:
+                s = base
+        if only is not None and s > 0 and p == only:
+            s *= only_article_boost
+        if s > best:
+            best = s
+            best_path = p
+    return best_path
 
 # -- lines holding a literal and its rest (``rules.LineScreen``) ----------------
 

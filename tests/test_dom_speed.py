@@ -11,6 +11,7 @@ cases.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -542,3 +543,77 @@ def test_body_flags_are_body_like_block_by_block():
             return False
 
     assert Strict().body_flags(blocks[:5]) == [False] * 5
+
+
+def _plain_choose_loop(dom: DomMain, sc: ContainerScores) -> str | None:
+    """The loop of ``DomMain.choose`` as it reads without its compiled twin."""
+    articles = [p for p in sc.good if sc.descriptor[p].split(" ")[0] == "article"]
+    only = articles[0] if len(articles) == 1 else None
+    best, best_path = 0.0, None
+    for path in sc.good:
+        if sc.good[path] < dom.min_good:
+            continue
+        s = dom.container_score(path, sc)
+        if path == only and s > 0:
+            s *= dom.only_article_boost
+        if s > best:
+            best, best_path = s, path
+    return best_path
+
+
+def _best(dom: DomMain, sc: ContainerScores):
+    from scrubber.filters import dom as dom_module
+
+    compiled = dom_module._COMPILED_BEST
+    if compiled is None:
+        pytest.skip("the compiled module is not built")
+    return compiled(sc.good, sc.bad, sc.descriptor, sc.banned, dom.min_good, dom.bad_weight,
+                    dom.positive_boost, dom.only_article_boost, dom_module._score_kind)
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_compiled_choose_loop_matches_the_plain_one(path):
+    """Every fixture page, with the body flags of both readings (sentences, and the
+    plain lines of the second reading) and with settings that move the choice."""
+    doc, verdicts = _doc(path)
+    for dom in (DomMain(), DomMain(min_good=5.0, bad_weight=3.0, positive_boost=2.0),
+                DomMain(only_article_boost=50.0, min_good=0.0)):
+        layout = dom._layout(doc.blocks)
+        plain = replace(layout, body=[dom.plain_like(b) for b in layout.blocks])
+        for lay in (layout, plain):
+            roots = dom._marked_roots(lay.blocks, lay)
+            sc = dom.scores(lay.blocks, verdicts, roots, lay)
+            assert _best(dom, sc) == _plain_choose_loop(dom, sc)
+
+
+def test_compiled_choose_loop_on_made_up_scores():
+    """Ties, the one <article>, hidden and banned elements, boosts of negative
+    scores, and a descriptor that is not a str (handed back to the reference)."""
+    dom = DomMain()
+
+    def sc(rows, banned=()):
+        good = {p: g for p, g, _, _ in rows}
+        bad = {p: b for p, _, b, _ in rows}
+        desc = {p: d for p, _, _, d in rows}
+        return ContainerScores(good, bad, desc, set(banned))
+
+    cases = [
+        [("/a", 30.0, 0.0, "div"), ("/b", 30.0, 0.0, "div")],  # a tie: the first wins
+        [("/a", 30.0, 0.0, "div"), ("/b", 26.0, 0.0, "article")],  # the one article
+        [("/a", 30.0, 0.0, "div"), ("/b", 26.0, 0.0, "article"), ("/c", 1.0, 0.0, "article x")],
+        [("/a", 30.0, 0.0, "div"), ("/b", 26.0, 0.0, "articles")],  # not <article>
+        [("/a", 30.0, 0.0, "div"), ("/b", 26.0, 0.0, "div content")],  # token boost
+        [("/a", 30.0, 40.0, "main"), ("/b", 21.0, 0.0, "div")],  # negative base, boosted
+        [("/a", 90.0, 0.0, "div @hidden"), ("/b", 21.0, 0.0, "div")],  # hidden
+        [("/a", 19.9, 0.0, "article"), ("/b", 20.0, 0.0, "p")],  # under min_good
+        [("/a", 30.0, 30.0, "div")],  # a score of 0 is no container
+        [("/a", float("nan"), 0.0, "div"), ("/b", 25.0, 0.0, "div")],
+    ]
+    for rows in cases:
+        s = sc(rows)
+        assert _best(dom, s) == _plain_choose_loop(dom, s), rows
+    banned = sc([("/a", 90.0, 0.0, "article"), ("/b", 21.0, 0.0, "div")], banned=["/a"])
+    assert _best(dom, banned) == _plain_choose_loop(dom, banned) == "/b"
+    assert _best(dom, sc(cases[1])) == "/b"  # (26 * 1.25 * 1.25 > 30)
+    odd = sc([("/a", 30.0, 0.0, ("div",))])
+    assert _best(dom, odd) is False

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .._accel import COMPILED
@@ -27,6 +27,8 @@ _COMPILED_ANCESTRY = getattr(COMPILED, "ancestry", None)
 _COMPILED_SCORES = getattr(COMPILED, "add_scores", None)
 #: ... and of the starts that loop makes through :meth:`DomMain._register` (built with it)
 _COMPILED_STARTS = getattr(COMPILED, "start_elements", None)
+#: the compiled twin of the loop of :meth:`DomMain.choose` (``None`` when not built)
+_COMPILED_BEST = getattr(COMPILED, "best_container", None)
 
 __all__ = ["ContainerScores", "DomMain", "boilerplate_marker", "hidden_block"]
 
@@ -218,6 +220,19 @@ def _names_thread(descriptor: str) -> bool:
     return any(t in THREAD for t in toks) and _markers_of(descriptor) is None
 
 
+@lru_cache(maxsize=4096)  # a pure function of the string; bounded, so memory stays flat
+def _score_kind(descriptor: str) -> int:
+    """What :meth:`DomMain.container_score` reads off a descriptor: 2 for a hidden
+    element (never the container), 1 for ``<article>``, ``<main>`` or an
+    article-ish token (boosted), else 0."""
+    if _markers_of(descriptor) == "hidden":
+        return 2
+    tag, _, rest = descriptor.partition(" ")
+    if tag in ("article", "main") or any(t in POSITIVE for t in rest.split(" ") if t):
+        return 1
+    return 0
+
+
 def _children(paths: Iterable[str]) -> dict[str, list[str]]:
     """Parent path -> its children among ``paths``, in the order given."""
     kids: dict[str, list[str]] = {}
@@ -335,6 +350,9 @@ class ContainerScores:
     bad: dict[str, float]
     descriptor: dict[str, str]
     banned: set[str]  # inside a nav/footer/sidebar/...: never the container
+    #: parent path -> its children among ``good``, in that order (what
+    #: ``_children(good)`` gives), when the scores kept it; else ``None``
+    children: dict[str, list[str]] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -514,15 +532,19 @@ class DomMain:
         short_cost, marked_weight = self.short_cost, self.marked_weight
         if (_COMPILED_SCORES is not None and _COMPILED_STARTS is not None
                 and len(verdicts) == len(blocks)):
-            if not early:
+            if early:  # every element started, in the layout's order
+                children = layout.children
+            else:
                 # Start the elements first, in the order the loop below starts
                 # them (a block adds only to elements it or an earlier block
                 # started, so starting them all before adding is the same).
-                _COMPILED_STARTS(blocks, layout.lines, rule_of, roots, good, bad, desc, banned)
+                children = {}
+                _COMPILED_STARTS(blocks, layout.lines, rule_of, roots, good, bad, desc, banned,
+                                 children)
             # the loop below, compiled
             _COMPILED_SCORES(blocks, verdicts, layout.lines, layout.body, rule_of, good, bad,
                              short_cost, marked_weight)
-            return ContainerScores(good, bad, desc, banned)
+            return ContainerScores(good, bad, desc, banned, children)
         for b, v, line, body in zip(blocks, verdicts, layout.lines, layout.body):
             if not line:
                 continue
@@ -551,7 +573,7 @@ class DomMain:
             if bd:
                 for p in line:
                     bad[p] += bd
-        return ContainerScores(good, bad, desc, banned)
+        return ContainerScores(good, bad, desc, banned, layout.children if early else None)
 
     @staticmethod
     def _register(b: Block, line: tuple[str, ...], roots: dict[str, str],
@@ -612,6 +634,7 @@ class DomMain:
                 if m in ("hidden", "consent", "dialog") or good[p] < self.marked_share * total}
 
     def container_score(self, path: str, sc: ContainerScores) -> float:
+        # (the compiled twin of choose inlines this with _score_kind: keep them together)
         d = sc.descriptor[path]
         base = sc.good[path] - self.bad_weight * sc.bad[path]
         if path in sc.banned or _markers_of(d) == "hidden":
@@ -629,6 +652,12 @@ class DomMain:
             layout = self._layout(blocks)
         blocks = layout.blocks
         sc = self.scores(blocks, verdicts, roots, layout)
+        if _COMPILED_BEST is not None and type(self).container_score is DomMain.container_score:
+            got = _COMPILED_BEST(sc.good, sc.bad, sc.descriptor, sc.banned, self.min_good,
+                                 self.bad_weight, self.positive_boost, self.only_article_boost,
+                                 _score_kind)
+            if got is not False:  # (False: a descriptor that is not a str)
+                return self._thread(got, sc, layout) if got else None
         best, best_path = 0.0, None
         desc = sc.descriptor  # (a descriptor is its tag, then a space and its tokens)
         articles = [p for p in sc.good
@@ -675,8 +704,10 @@ class DomMain:
 
     @staticmethod
     def _kids(sc: ContainerScores, layout: _Layout | None) -> dict[str, list[str]]:
-        """``_children(sc.good)``: taken from the layout when the scores started
-        every element in its order (pages without hidden regions), else built."""
+        """``_children(sc.good)``: the scores' own when they kept it, the layout's
+        when the scores started every element in its order, else built."""
+        if sc.children is not None:
+            return sc.children
         if layout is not None and list(sc.good) == list(layout.elements):
             return layout.children
         return _children(sc.good)

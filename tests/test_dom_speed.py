@@ -511,6 +511,24 @@ def test_layout_children_match_the_split_paths(path):
     assert dom._kids(sc, layout) == _children(sc.good)
 
 
+def test_scores_keep_the_children_they_start():
+    """``ContainerScores.children`` is ``_children(good)`` on every fixture page:
+    the layout's own without hidden regions, filled by the compiled starts with them."""
+    from scrubber.filters.dom import _COMPILED_STARTS, _children
+
+    if _COMPILED_STARTS is None:
+        pytest.skip("the compiled module is not built")
+    dom = DomMain()
+    started = 0
+    for page in PAGES:
+        doc, verdicts = _doc(page)
+        layout = dom._layout(doc.blocks)
+        sc = dom.scores(doc.blocks, verdicts, dom._marked_roots(doc.blocks, layout), layout)
+        assert sc.children == _children(sc.good), page.name  # same lists, same order
+        started += sc.children is not layout.children
+    assert started  # some fixture pages have hidden regions: the compiled starts ran
+
+
 def test_body_flags_are_body_like_block_by_block():
     """``DomMain.body_flags`` (``body_like`` inlined) on fixture pages and on
     made-up features at and around every threshold, NaN included."""
@@ -545,23 +563,7 @@ def test_body_flags_are_body_like_block_by_block():
     assert Strict().body_flags(blocks[:5]) == [False] * 5
 
 
-def _plain_choose_loop(dom: DomMain, sc: ContainerScores) -> str | None:
-    """The loop of ``DomMain.choose`` as it reads without its compiled twin."""
-    articles = [p for p in sc.good if sc.descriptor[p].split(" ")[0] == "article"]
-    only = articles[0] if len(articles) == 1 else None
-    best, best_path = 0.0, None
-    for path in sc.good:
-        if sc.good[path] < dom.min_good:
-            continue
-        s = dom.container_score(path, sc)
-        if path == only and s > 0:
-            s *= dom.only_article_boost
-        if s > best:
-            best, best_path = s, path
-    return best_path
-
-
-def _best(dom: DomMain, sc: ContainerScores):
+def _compiled_best(dom: DomMain, sc: ContainerScores):
     from scrubber.filters import dom as dom_module
 
     compiled = dom_module._COMPILED_BEST
@@ -583,7 +585,7 @@ def test_compiled_choose_loop_matches_the_plain_one(path):
         for lay in (layout, plain):
             roots = dom._marked_roots(lay.blocks, lay)
             sc = dom.scores(lay.blocks, verdicts, roots, lay)
-            assert _best(dom, sc) == _plain_choose_loop(dom, sc)
+            assert _compiled_best(dom, sc) == dom._best(sc)
 
 
 def test_compiled_choose_loop_on_made_up_scores():
@@ -611,9 +613,9 @@ def test_compiled_choose_loop_on_made_up_scores():
     ]
     for rows in cases:
         s = sc(rows)
-        assert _best(dom, s) == _plain_choose_loop(dom, s), rows
+        assert _compiled_best(dom, s) == dom._best(s), rows
     banned = sc([("/a", 90.0, 0.0, "article"), ("/b", 21.0, 0.0, "div")], banned=["/a"])
-    assert _best(dom, banned) == _plain_choose_loop(dom, banned) == "/b"
-    assert _best(dom, sc(cases[1])) == "/b"  # (26 * 1.25 * 1.25 > 30)
+    assert _compiled_best(dom, banned) == dom._best(banned) == "/b"
+    assert _compiled_best(dom, sc(cases[1])) == "/b"  # (26 * 1.25 * 1.25 > 30)
     odd = sc([("/a", 30.0, 0.0, ("div",))])
-    assert _best(dom, odd) is False
+    assert _compiled_best(dom, odd) is False

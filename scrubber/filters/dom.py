@@ -634,13 +634,12 @@ class DomMain:
                 if m in ("hidden", "consent", "dialog") or good[p] < self.marked_share * total}
 
     def container_score(self, path: str, sc: ContainerScores) -> float:
-        # (the compiled twin of choose inlines this with _score_kind: keep them together)
-        d = sc.descriptor[path]
+        # (the compiled twin of choose inlines this, reading _score_kind too)
         base = sc.good[path] - self.bad_weight * sc.bad[path]
-        if path in sc.banned or _markers_of(d) == "hidden":
+        kind = 2 if path in sc.banned else _score_kind(sc.descriptor[path])
+        if kind == 2:
             return float("-inf")
-        tag, _, rest = d.partition(" ")
-        if tag in ("article", "main") or any(t in POSITIVE for t in rest.split(" ") if t):
+        if kind == 1:
             return base * self.positive_boost if base > 0 else base
         return base
 
@@ -658,6 +657,12 @@ class DomMain:
                                  _score_kind)
             if got is not False:  # (False: a descriptor that is not a str)
                 return self._thread(got, sc, layout) if got else None
+        best_path = self._best(sc)
+        return self._thread(best_path, sc, layout) if best_path else None
+
+    def _best(self, sc: ContainerScores) -> str | None:
+        """The path of the highest container score above 0 (the first of equal
+        ones), or ``None``: the reference of ``_cwalk.best_container``."""
         best, best_path = 0.0, None
         desc = sc.descriptor  # (a descriptor is its tag, then a space and its tokens)
         articles = [p for p in sc.good
@@ -671,7 +676,7 @@ class DomMain:
                 s *= self.only_article_boost  # the page's one <article> is its story
             if s > best:
                 best, best_path = s, path
-        return self._thread(best_path, sc, layout) if best_path else None
+        return best_path
 
     def _thread(self, path: str, sc: ContainerScores, layout: _Layout | None = None) -> str:
         """Widen a container that is one of repeated posts to the list holding them all.

@@ -61,13 +61,17 @@ def _t2s_lines(joined: str) -> str:
     if found is None:
         return joined
     spans: list[tuple[int, int]] = []  # of the lines to convert
+    newlines, counted = 0, 0  # newlines in joined[:counted], counted on from there
     while found is not None:  # each such line found by one search
         start = joined.rfind("\n", 0, found.start()) + 1
         end = joined.find("\n", found.end())
         end = len(joined) if end < 0 else end
         spans.append((start, end))
-        if len(spans) % 8 == 0 and 2 * len(spans) > joined.count("\n", 0, end) + 1:
-            return _t2s().convert(joined)  # most lines so far (Traditional): convert all
+        if len(spans) % 8 == 0:
+            newlines += joined.count("\n", counted, end)
+            counted = end
+            if 2 * len(spans) > newlines + 1:
+                return _t2s().convert(joined)  # most lines so far (Traditional): convert all
         found = finder.search(joined, end)
     converted = _t2s().convert("\n".join([joined[a:b] for a, b in spans])).split("\n")
     if len(converted) != len(spans):  # pragma: no cover - OpenCC never touches newlines

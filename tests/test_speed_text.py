@@ -268,6 +268,33 @@ def test_t2s_lines_equals_convert():
         assert _t2s_lines(joined) == _t2s().convert(joined)
 
 
+def test_t2s_lines_gives_up_when_most_lines_change(monkeypatch):
+    """The whole-document shortcut of ``_t2s_lines`` is taken after every eighth
+    line to convert, when they are more than half of the lines up to there (as
+    counted from the start): a long Simplified opening keeps it from firing."""
+    import scrubber.keys as keys
+
+    real = keys._t2s()
+    calls: list[str] = []
+
+    class Counting:
+        def convert(self, text):
+            calls.append(text)
+            return real.convert(text)
+
+    monkeypatch.setattr(keys, "_t2s", lambda: Counting())
+    trad = ["後來", "著名的書", "乾隆皇帝", "瞭解到"]
+    for simp, n_trad in [(0, 16), (5, 16), (9, 16), (200, 40), (15, 8), (16, 8), (17, 8)]:
+        lines = ["今天天气很好"] * simp + [trad[i % 4] for i in range(n_trad)]
+        joined = "\n".join(lines)
+        calls.clear()
+        assert keys._t2s_lines(joined) == real.convert(joined)
+        # the lines up to the k-th line to convert are simp + k; the shortcut
+        # fires at the first k = 8, 16, ... with 2k > simp + k
+        gives_up = any(2 * k > simp + k for k in range(8, n_trad + 1, 8))
+        assert calls == ([joined] if gives_up else ["\n".join(lines[simp:])]), (simp, n_trad)
+
+
 def _t2s_dictionaries(tmp_path: Path) -> list[Path]:
     """The installed OpenCC's t2s dictionaries, dumped as text with its opencc_dict."""
     import json

@@ -1003,17 +1003,22 @@ cdef extern from "Python.h":
     Py_ssize_t PyUnicode_Tailmatch(object, object, Py_ssize_t, Py_ssize_t, int) except -1
 
 
-def literal_lines(list keys, const unsigned char[::1] table, dict by_first):
+def literal_lines(list keys, const unsigned char[::1] table, const unsigned char[::1] pairs,
+                  dict by_first):
     """Indices of the ``keys`` holding, at some position, one of the literals of
     ``by_first[code point of the character there]`` followed by a match of that
     literal's rest (``rest(key, end of the literal)``; ``None``: the literal is
     enough). ``table[c]`` is nonzero for the BMP characters some literal starts
-    with. What ``rules._lines_found`` finds with the regex of the same copies."""
+    with: 1 when all those literals are two characters or more, whose first two
+    characters then set ``pairs[(c1 & 0xFF) << 8 | (c2 & 0xFF)]`` (positions
+    whose pair is not set hold none of them). What ``rules._lines_found`` finds
+    with the regex of the same copies."""
     cdef list out = []
     cdef Py_ssize_t i, j, n
     cdef int kind
     cdef void* data
     cdef Py_UCS4 c
+    cdef unsigned char t
     cdef bint found
     cdef str key
     for i in range(len(keys)):
@@ -1024,8 +1029,14 @@ def literal_lines(list keys, const unsigned char[::1] table, dict by_first):
         found = False
         for j in range(n):
             c = PyUnicode_READ(kind, data, j)
-            if c < 0x10000 and not table[c]:
-                continue
+            if c < 0x10000:
+                t = table[c]
+                if not t:
+                    continue
+                if t == 1 and (j + 1 == n or not pairs[
+                        (<unsigned int>c & 0xFF) << 8
+                        | (<unsigned int>PyUnicode_READ(kind, data, j + 1) & 0xFF)]):
+                    continue
             cands = by_first.get(<long>c)
             if cands is None:
                 continue

@@ -1096,26 +1096,35 @@ _LITERAL_LINES = getattr(COMPILED, "literal_lines", None)
 #: the compiled loop of :meth:`LineScreen._anchored_lines` (likewise)
 _ANCHORED_LINES = getattr(COMPILED, "anchored_lines", None)
 
-_LiteralScan = tuple[bytes, dict[int, list[tuple[str, Any]]]]
+_LiteralScan = tuple[bytes, bytes, dict[int, list[tuple[str, Any]]]]
 
 
 def _literal_scan(copies: dict[str, list[str]]) -> _LiteralScan | None:
     """The unanchored copies (literal -> rests, as :func:`_free_regex` takes
     them) for ``_cwalk.literal_lines``: which BMP characters a literal starts
-    with, and per first character its literals, each with the ``match`` of a
-    regex of its rests (``None`` when one rest is empty: the literal is enough).
-    ``None`` when the scan is not compiled or there are no copies."""
+    with (2 if a literal of one character, else 1), the first two characters of
+    the longer literals folded to their low bytes (a table of 65,536 flags: the
+    scan passes over a position whose pair is not flagged), and per first
+    character its literals, each with the ``match`` of a regex of its rests
+    (``None`` when one rest is empty: the literal is enough). ``None`` when the
+    scan is not compiled or there are no copies."""
     if _LITERAL_LINES is None or not copies or not all(copies):
         return None
     table = bytearray(0x10000)
+    pairs = bytearray(0x10000)
     by_first: dict[int, list[tuple[str, Any]]] = {}
     for lit, rests in copies.items():
         rest = None if "" in rests else re.compile("(?:" + "|".join(rests) + ")", re.M).match
         first = ord(lit[0])
         if first < 0x10000:
-            table[first] = 1
+            if len(lit) == 1:
+                table[first] = 2
+            elif not table[first]:
+                table[first] = 1
+        if len(lit) > 1:
+            pairs[(first & 0xFF) << 8 | (ord(lit[1]) & 0xFF)] = 1
         by_first.setdefault(first, []).append((lit, rest))
-    return bytes(table), by_first
+    return bytes(table), bytes(pairs), by_first
 
 
 def _holding(pattern: re.Pattern[str], scan: _LiteralScan | None, keys: Sequence[str],

@@ -393,6 +393,33 @@ def test_compiled_screen_finds_what_the_regex_of_its_copies_finds() -> None:
         assert found > (100 if copies is whole_free else 10)  # the copies do match
 
 
+def test_compiled_scan_of_made_up_copies() -> None:
+    """The pair table of ``literal_lines`` passes over no literal: literals of
+    one character beside longer ones with the same first character, pairs that
+    fold to the same low bytes (``一`` U+4E00 and ``\x00``), astral characters
+    first and second, a literal's first character as a key's last."""
+    import random
+
+    from scrubber import rules
+
+    copies = {"a": [""], "ab": ["c"], "一x": [""], "\U00020000y": [""], "z\U00020001": [""],
+              "字": ["", "q"], "更多": [r"\s*>"], "(c)": [""], "丂x": ["\\d"]}
+    scan = rules._literal_scan(copies)
+    assert scan is not None
+    regex_of_copies = rules._free_regex(copies)
+    alphabet = ["a", "b", "c", "x", "y", "z", "q", ">", " ", "1", "(", ")", "一", "丂", "\x00",
+                "\u0178", "字", "更", "多", "\U00020000", "\U00020001", "\U00020078"]
+    rng = random.Random(3)
+    found = 0
+    for _ in range(400):
+        keys = ["".join(rng.choices(alphabet, k=rng.randint(0, 7))) for _ in range(20)]
+        joined = "\n" + "\n".join(keys)
+        fast = set(rules._holding(regex_of_copies, scan, keys, None))
+        assert fast == set(rules._lines_found(regex_of_copies, joined, keys, None)), keys
+        found += len(fast)
+    assert found > 1000
+
+
 def test_screen_without_the_compiled_scan_lets_through_the_same_rule_matches(
         monkeypatch) -> None:
     """Every line a rule matches is let through by both screens."""

@@ -31,6 +31,11 @@ except ImportError:  # pragma: no cover - depends on the build
 pytestmark = pytest.mark.skipif(_cwalk is None, reason="the compiled walk is not built "
                                 "(python setup.py build_ext --inplace)")
 
+# The rules screen takes the compiled scan unless SCRUBBER_PURE is set.
+needs_compiled_scan = pytest.mark.skipif(
+    __import__("scrubber.rules", fromlist=["_LITERAL_LINES"])._LITERAL_LINES is None,
+    reason="SCRUBBER_PURE is set: the rules screen does not use the compiled scan")
+
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 FIELDS = ("texts", "links", "frames", "meta", "doc_title", "h1", "jsonld", "time",
           "author_link", "canonical", "images", "figure_of")
@@ -361,6 +366,7 @@ def _screen_keys() -> list[list[str]]:
     return [d for d in docs if d]
 
 
+@needs_compiled_scan
 def test_compiled_screen_finds_what_the_regex_of_its_copies_finds() -> None:
     """``_cwalk.literal_lines`` over the default rules' copies gives the lines
     the stdlib regex of the same copies finds in the joined keys; and those lie
@@ -393,6 +399,7 @@ def test_compiled_screen_finds_what_the_regex_of_its_copies_finds() -> None:
         assert found > (100 if copies is whole_free else 10)  # the copies do match
 
 
+@needs_compiled_scan
 def test_compiled_scan_of_made_up_copies() -> None:
     """The pair table of ``literal_lines`` passes over no literal: literals of
     one character beside longer ones with the same first character, pairs that

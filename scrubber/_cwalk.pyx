@@ -653,6 +653,43 @@ def has_control(str text):
 # -- features of stripped lines (``blocks._measure_stripped``) -----------------
 
 # Bits of ``blocks._feature_table()``: what a character counts as.
+def class_counts(str text, const unsigned char[::1] table):
+    """``core._counts_compiled``: per bit ``k`` of ``table`` (one byte of class
+    bits per BMP character), how many of the non-ASCII BMP characters of
+    ``text`` have it, as a list of 8 counts; and the characters past the BMP,
+    joined (the caller counts those with the patterns)."""
+    cdef Py_ssize_t hist[256]  # characters per byte of class bits
+    cdef Py_ssize_t i, k, v, total, n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef Py_UCS4 c
+    cdef list astral = []
+    for v in range(256):
+        hist[v] = 0
+    if kind == PyUnicode_1BYTE_KIND:  # Latin-1 only: no character past U+00FF
+        for i in range(n):
+            c = (<Py_UCS1*>data)[i]
+            if c >= 0x80:
+                hist[table[c]] += 1
+    else:
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if c < 0x80:
+                continue
+            if c >= 0x10000:
+                astral.append(chr(c))
+                continue
+            hist[table[c]] += 1
+    counts = []
+    for k in range(8):
+        total = 0
+        for v in range(1, 256):
+            if (v >> k) & 1:
+                total += hist[v]
+        counts.append(total)
+    return counts, "".join(astral)
+
+
 cdef enum:
     F_CJK = 1
     F_ALNUM = 2

@@ -11,6 +11,7 @@ from typing import Any
 
 import regex
 
+from ._accel import COMPILED
 from .blocks import _COMMON, blocks_from_text
 from .errors import ScrubberError
 from .model import Article, Block, Change, Role, Verdict, first_meta, with_roles
@@ -92,7 +93,8 @@ def detect_language(text: str) -> str | None:
     ascii_letters = len(ascii_bytes.translate(None, _DELETE_BUT_LETTERS))
     counts = None
     if len(ascii_bytes) < len(sample):
-        counts = _counts_by_table(sample, len(sample) - len(ascii_bytes))
+        counts = (_counts_by_table(sample, len(sample) - len(ascii_bytes))
+                  if _CLASS_COUNTS is None else _counts_compiled(sample))
     if counts is None:  # ASCII only, or many outsiders (kana, hangul, other scripts)
         return _detect_by_patterns(sample, ascii_letters)
     cjk, kana, hangul, other_letters, latin, trad, simp = counts
@@ -190,6 +192,36 @@ def _counts_by_table(sample: str, others: int) -> tuple[int, ...] | None:
     trad = len(table.translate(None, _DELETE_BUT_TRAD))
     simp = len(table.translate(None, _DELETE_BUT_SIMP))
     return cjk + han, kana, hangul, letters + han, latin, trad, simp
+
+
+# The same counts in one compiled pass (``_cwalk.class_counts``): a byte of
+# class bits per BMP character, found once by running each pattern over all of
+# them (the patterns are single-character runs, so each character is judged on
+# its own), and the few characters past the BMP counted with the patterns.
+_CLASS_COUNTS = getattr(COMPILED, "class_counts", None)
+_COUNTED = (_HAN, _KANA, _HANGUL, _LETTER, _LATIN, _TRAD, _SIMP)  # bit k: _COUNTED[k]
+
+
+@lru_cache(maxsize=1)  # built once, on first use; never changes
+def _class_table() -> bytes:
+    every = "".join(map(chr, range(0x10000)))
+    table = 0
+    for bit, pattern in enumerate(_COUNTED):
+        mask = bytearray(0x10000)
+        for m in pattern.finditer(every):
+            mask[m.start():m.end()] = b"\1" * (m.end() - m.start())
+        table += int.from_bytes(mask, "little") << bit  # one bit per class: no carries
+    return table.to_bytes(0x10000, "little")
+
+
+def _counts_compiled(sample: str) -> tuple[int, ...]:
+    """What :func:`_counts_by_table` gives for ``sample`` (for any sample: no
+    limit on outsiders), from :func:`_cwalk.class_counts`."""
+    counts, astral = _CLASS_COUNTS(sample, _class_table())
+    if astral:
+        for k, pattern in enumerate(_COUNTED):
+            counts[k] += _count(pattern, astral)
+    return tuple(counts[:7])
 
 
 def _is_tree(source: Any) -> bool:

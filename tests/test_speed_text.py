@@ -382,6 +382,41 @@ def test_counts_by_table_equal_pattern_counts(seed):
         assert counts == _pattern_counts(sample)
 
 
+needs_compiled_counts = pytest.mark.skipif(
+    __import__("scrubber.core", fromlist=["_CLASS_COUNTS"])._CLASS_COUNTS is None,
+    reason="the compiled module was not built")
+
+
+@needs_compiled_counts
+@pytest.mark.parametrize("seed", range(60))
+def test_compiled_counts_equal_pattern_counts(seed):
+    """``_cwalk.class_counts`` (any number of outsiders, characters past the BMP
+    counted apart) gives the pattern counts."""
+    from scrubber.core import _counts_compiled
+
+    rng = random.Random(seed)
+    alphabet = LANG_ALPHABET + OUTSIDERS + "𠀀𡃁𪚲\U0002b740😀ｱｶﾞ"
+    weights = [rng.random() ** 3 for _ in alphabet]
+    sample = "".join(rng.choices(alphabet, weights, k=rng.randint(0, 3000)))
+    assert _counts_compiled(sample) == _pattern_counts(sample)
+
+
+@needs_compiled_counts
+def test_compiled_counts_over_the_whole_bmp():
+    """Every BMP character, all at once and in random pieces (so that a wrong
+    bit for any one character shows in some piece), and Latin-1-only text."""
+    from scrubber.core import _counts_compiled
+
+    every = "".join(map(chr, range(0x80, 0x10000)))
+    assert _counts_compiled(every) == _pattern_counts(every)
+    rng = random.Random(1)
+    for _ in range(300):
+        piece = "".join(rng.choices(every, k=200))
+        assert _counts_compiled(piece) == _pattern_counts(piece)
+    for text in ["", "abc", "café ÀéÿÆ ſ", "\xa0\xff" * 10]:
+        assert _counts_compiled(text) == _pattern_counts(text)
+
+
 @pytest.mark.parametrize("seed", range(60))
 def test_detect_language_equals_pattern_version(seed):
     from scrubber.core import _DELETE_BUT_LETTERS, _detect_by_patterns, detect_language

@@ -653,6 +653,40 @@ def has_control(str text):
 # -- features of stripped lines (``blocks._measure_stripped``) -----------------
 
 # Bits of ``blocks._feature_table()``: what a character counts as.
+cdef extern from "Python.h":
+    bint Py_UNICODE_ISSPACE(Py_UCS4 ch) noexcept
+    Py_ssize_t scrubber_find_nl "PyUnicode_FindChar" (object, Py_UCS4, Py_ssize_t, Py_ssize_t,
+                                                       int) except -2
+
+
+def split_lines(str text):
+    """``blocks._lines_split``: the non-blank lines of ``text`` (split at each
+    ``\\n``), stripped as ``str.strip`` strips, with their spans in ``text``
+    and their line numbers (1 for the first line)."""
+    cdef list texts = [], spans = [], numbers = []
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef Py_ssize_t a = 0, b, i, j, line = 1
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    while a <= n:
+        b = scrubber_find_nl(text, 10, a, n, 1) if a < n else -1
+        if b < 0:
+            b = n
+        i = a
+        while i < b and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)):
+            i += 1
+        if i < b:
+            j = b
+            while Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j - 1)):
+                j -= 1
+            texts.append(text[i:j])
+            spans.append((i, j))
+            numbers.append(line)
+        line += 1
+        a = b + 1
+    return texts, spans, numbers
+
+
 def class_counts(str text, const unsigned char[::1] table):
     """``core._counts_compiled``: per bit ``k`` of ``table`` (one byte of class
     bits per BMP character), how many of the non-ASCII BMP characters of

@@ -23,6 +23,7 @@ from operator import add, sub
 
 import regex
 
+from ._accel import COMPILED
 from .keys import match_keys
 from .model import Block, Role, blocks_from_columns
 
@@ -284,7 +285,7 @@ def text_lines(text: str) -> list[str]:
 
 def blocks_from_text(text: str) -> tuple[Block, ...]:
     """One block per non-blank line, keeping its span in ``text``."""
-    texts, spans, numbers = _lines(text) if "\r" in text else _lines_split(text)
+    texts, spans, numbers = _lines(text) if "\r" in text else _SPLIT_LINES(text)
     keys = match_keys(texts)
     features = _measure_stripped(texts)
     n = len(texts)
@@ -334,6 +335,9 @@ def _lines_split(text: str) -> tuple[list[str], list[tuple[int, int]], list[int]
 
 
 _plus_one = (1).__add__
+
+#: :func:`_lines_split`, compiled (``_cwalk.split_lines``) when the module was built
+_SPLIT_LINES = getattr(COMPILED, "split_lines", None) or _lines_split
 
 
 # -- the compiled twin of ``_measure_stripped`` ---------------------------------

@@ -19,6 +19,7 @@ from scrubber.blocks import (
     _COMMON,
     _MANY_OUTSIDERS,
     _OUTSIDER,
+    _SPLIT_LINES,
     _lines,
     _lines_split,
     _measure_stripped,
@@ -120,6 +121,7 @@ LINE_TEXTS = ["", "\n", "\n\n", "a", "a\n", "\na", " a \n\n b\t\n", "\u3000\u300
 @pytest.mark.parametrize("text", LINE_TEXTS)
 def test_lines_split_equals_lines(text):
     assert _lines_split(text) == _lines(text)
+    assert _SPLIT_LINES(text) == _lines(text)  # compiled when the module was built
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -127,6 +129,9 @@ def test_lines_split_equals_lines_on_random_text(seed):
     rng = random.Random(seed)
     text = "".join(rng.choice("ab中 \n\n" + SPACES) for _ in range(rng.randint(0, 400)))
     assert _lines_split(text) == _lines(text)
+    assert _SPLIT_LINES(text) == _lines(text)
+    wide = "".join(rng.choice("a😀 \n\u2028\u3000" + OUTSIDERS) for _ in range(rng.randint(0, 400)))
+    assert _SPLIT_LINES(wide) == _lines_split(wide) == _lines(wide)
 
 
 def test_blocks_from_text_with_carriage_returns():

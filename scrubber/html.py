@@ -733,9 +733,9 @@ def _published(found: _Found, ld: dict[str, str]) -> str | None:
     if found.time and regex.search(r"\d{4}", found.time):
         return found.time
     for text, frame in zip(found.texts[:80], found.frames):
-        if len(text) <= 80 and not _beside_story(frame[2]):
-            m = _DATE_LINE.search(text)
-            if m and 1990 <= int(m.group(1)) <= 2100:
+        if len(text) <= 80 and (m := _DATE_LINE.search(text)) is not None:
+            # (the date first: few lines hold one, and the context test costs more)
+            if 1990 <= int(m.group(1)) <= 2100 and not _beside_story(frame[2]):
                 y, mo, d, t = m.groups()
                 out = f"{y}-{int(mo):02d}-{int(d):02d}"
                 return f"{out} {t}" if t else out

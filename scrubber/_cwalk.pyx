@@ -650,11 +650,12 @@ def has_control(str text):
     return scrubber_control_ucs4(<const Py_UCS4*>data, n) != 0
 
 
-# -- features of stripped lines (``blocks._measure_stripped``) -----------------
+# -- lines of plain text (``blocks._lines_split``) and detect_language's counts --
 
-# Bits of ``blocks._feature_table()``: what a character counts as.
 cdef extern from "Python.h":
     bint Py_UNICODE_ISSPACE(Py_UCS4 ch) noexcept
+    # PyUnicode_FindChar, under a name of its own: the ancestry section below
+    # declares it too, and Cython refuses a second declaration of one name
     Py_ssize_t scrubber_find_nl "PyUnicode_FindChar" (object, Py_UCS4, Py_ssize_t, Py_ssize_t,
                                                        int) except -2
 
@@ -724,6 +725,9 @@ def class_counts(str text, const unsigned char[::1] table):
     return counts, "".join(astral)
 
 
+# -- features of stripped lines (``blocks._measure_stripped``) -----------------
+
+# Bits of ``blocks._feature_table()``: what a character counts as.
 cdef enum:
     F_CJK = 1
     F_ALNUM = 2

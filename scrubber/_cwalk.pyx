@@ -381,6 +381,109 @@ cdef str _tag_of(xmlNode* n, dict names, object doc):
     return got
 
 
+cdef int _data_row(xmlNode* tr, dict names) except -2:
+    """``html._is_data_row`` read off libxml2's nodes: 1 if the row has two or
+    more ``td``/``th`` children and no element of ``html._LAYOUT_IN_ROW`` below
+    it, else 0; -1 when an element in the row has a namespace (its lxml tag is
+    then ``{ns}name``: the caller asks the reference)."""
+    cdef xmlNode* c = tr.children
+    cdef xmlNode* n
+    cdef int cells = 0
+    while c is not NULL:
+        if c.type == tree.XML_ELEMENT_NODE:
+            if c.ns is not NULL:
+                return -1
+            if _is(c.name, "td") or _is(c.name, "th"):
+                cells += 1
+        c = c.next
+    if cells < 2:
+        return 0
+    layout = H._LAYOUT_IN_ROW
+    n = tr.children
+    while n is not NULL:  # the row's descendants, in document order
+        if n.type == tree.XML_ELEMENT_NODE:
+            if n.ns is not NULL:
+                return -1
+            key = <size_t>n.name
+            name = names.get(key)
+            if name is None:
+                name = names[key] = _u(n.name)
+            if name in layout:
+                return 0
+        n = _next_in(n, tr)
+    return 1
+
+
+cdef inline xmlNode* _next_in(xmlNode* n, xmlNode* root) noexcept:
+    """The node after ``n`` below ``root`` in document order (an element's
+    children first, as ``el.iter()`` goes), or NULL after the last."""
+    if n.type == tree.XML_ELEMENT_NODE and n.children is not NULL:
+        return n.children
+    while n is not root and n.next is NULL:
+        n = n.parent
+    return NULL if n is root else n.next
+
+
+cdef bint _scan_head(xmlNode* head, object doc, object found) except -1:
+    """``html._scan_head`` read off the nodes: the title, ``<meta>``,
+    ``<link>`` and JSON-LD scripts below ``head``, in document order. False,
+    having done nothing, when an element below has a namespace (the caller
+    then asks the reference)."""
+    cdef xmlNode* n = head.children
+    while n is not NULL:
+        if n.type == tree.XML_ELEMENT_NODE and n.ns is not NULL:
+            return False
+        n = _next_in(n, head)
+    n = head.children
+    while n is not NULL:
+        if n.type == tree.XML_ELEMENT_NODE:
+            if _is(n.name, "meta"):
+                _meta(n, doc, found)
+            elif _is(n.name, "link"):
+                _link(n, doc, found)
+            elif _is(n.name, "title"):
+                if not found.doc_title:
+                    el = cetree.elementFactory(doc, n)
+                    found.doc_title = " ".join(H._text_content(el).split())
+            elif _is(n.name, "script") and "ld+json" in (_get(n, doc, "type", b"type") or ""):
+                found.jsonld.append(cetree.elementFactory(doc, n).text or "")
+        n = _next_in(n, head)
+    return True
+
+
+cdef void _meta(xmlNode* n, object doc, object found) except *:
+    """``html._meta`` read off the node's attributes."""
+    key = (_get(n, doc, "property", b"property") or _get(n, doc, "name", b"name")
+           or _get(n, doc, "itemprop", b"itemprop") or "").strip().lower()
+    content = _get(n, doc, "content", b"content")
+    if key and content:
+        meta = found.meta
+        if key not in meta:
+            meta[key] = " ".join(content.split())
+
+
+cdef void _link(xmlNode* n, object doc, object found) except *:
+    """``html._link`` read off the node's attributes."""
+    rel = (_get(n, doc, "rel", b"rel") or "").lower()
+    if rel == "canonical" and not found.canonical:
+        found.canonical = _get(n, doc, "href", b"href") or ""
+
+
+def scan_head(el, found):
+    """``_scan_head`` of an lxml element (for the tests)."""
+    if H is None:
+        _setup()
+    return _scan_head((<cetree._Element>el)._c_node, (<cetree._Element>el)._doc, found)
+
+
+def data_row(el):
+    """``_data_row`` of an lxml element (for the tests); ``None`` for -1."""
+    if H is None:
+        _setup()
+    got = _data_row((<cetree._Element>el)._c_node, {})
+    return None if got < 0 else bool(got)
+
+
 cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found, object url,
                   dict memo, dict kind_of, dict role_of, list texts,
                   list links, list frames):
@@ -400,11 +503,21 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
         tag = tag.lower()
         kind = kind_of.get(tag, _INLINE_K)
     if kind == _SKIP_K:
+        if tag == "head":
+            if not _scan_head(n, doc, found):
+                H._scan_head(el if el is not None else cetree.elementFactory(doc, n), found)
+            _add(frame, _collect_text(n.next), parent.in_link)
+            return None
+        if tag == "meta" or tag == "link":  # (what html._meta / html._link read, in C)
+            if tag == "meta":
+                _meta(n, doc, found)
+            else:
+                _link(n, doc, found)
+            _add(frame, _collect_text(n.next), parent.in_link)
+            return None
         if el is None:
             el = cetree.elementFactory(doc, n)
-        if tag == "head":
-            H._scan_head(el, found)
-        elif tag == "script":
+        if tag == "script":
             typ = (el.get("type") or "").strip().lower()
             if "ld+json" in typ:
                 found.jsonld.append(el.text or "")
@@ -414,10 +527,6 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
                     return got
         elif tag == "title" and not found.doc_title:
             found.doc_title = " ".join(H._text_content(el).split())
-        elif tag == "meta":
-            H._meta(el, found)
-        elif tag == "link":
-            H._link(el, found)
         _add(frame, _collect_text(n.next), parent.in_link)
         return None
     counters = parent.counters
@@ -529,9 +638,12 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
         role = role_of.get(tag) or (prole if (prole is _ROLE_LIST_ITEM or prole is _ROLE_QUOTE
                                           or prole is _ROLE_CAPTION) else _ROLE_PARAGRAPH)
         if tag == "tr":
-            if el is None:
-                el = cetree.elementFactory(doc, n)
-            if H._is_data_row(el):
+            got = _data_row(n, parent.names)
+            if got < 0:  # namespaced elements in the row: as the reference reads them
+                if el is None:
+                    el = cetree.elementFactory(doc, n)
+                got = H._is_data_row(el)
+            if got:
                 cell_mode = True
             else:
                 role = _ROLE_PARAGRAPH

@@ -366,6 +366,78 @@ def _screen_keys() -> list[list[str]]:
     return [d for d in docs if d]
 
 
+def test_head_read_off_the_nodes_is_the_reference() -> None:
+    """``_cwalk.scan_head`` fills a ``_Found`` as ``html._scan_head`` does, on
+    the heads of the fixture pages and on made-up ones; with a namespaced
+    element in the head it does nothing and says so (the walk then calls the
+    reference)."""
+    from dataclasses import asdict
+
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    heads = []
+    for path in sorted(PAGES.parent.rglob("*.html")):
+        heads += lxml_html.fromstring(path.read_bytes()).iter("head")
+    made_up = [
+        '<title> A  b </title><title>second</title>',
+        '<meta property="og:title" content=" T  x "><meta name="OG:Title" content="later">',
+        '<meta name="" itemprop="author" content="Z"><meta name="k" content="">'
+        '<meta content="no key"><meta name=" Description " content="d\n e">',
+        '<link rel="Canonical" href="/a"><link rel="canonical" href="/b"><link rel="x">',
+        '<link rel="canonical">',
+        '<script type="application/ld+json">{"a": 1}</script><script>x</script>'
+        '<script type="text/ld+json"></script>',
+        '<noscript><meta name="n" content="inner"></noscript><meta name="n" content="outer">',
+        '<meta name="e" content="&amp; &lt;b&gt;">', '',
+    ]
+    for inner in made_up:
+        doc = lxml_html.fromstring(f"<html><head>{inner}</head><body><p>x</p></body></html>")
+        heads += doc.iter("head")
+    assert len(heads) > 20
+    for head in heads:
+        fast, slow = html._Found(), html._Found()
+        assert _cwalk.scan_head(head, fast) is True
+        html._scan_head(head, slow)
+        assert asdict(fast) == asdict(slow), etree.tostring(head)[:300]
+    spaced = etree.fromstring('<head xmlns:x="urn:x"><title>t</title><x:meta name="a" '
+                              'content="b"/></head>')
+    found = html._Found()
+    assert _cwalk.scan_head(spaced, found) is False
+    assert asdict(found) == asdict(html._Found())
+
+
+def test_data_row_read_off_the_nodes_is_the_reference() -> None:
+    """``_cwalk.data_row`` (what the walk asks of each ``<tr>``) gives
+    ``html._is_data_row`` on every row of the fixture pages and on made-up
+    rows; with a namespaced element in the row it leaves the answer to the
+    reference (``None``)."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    rows = []
+    for path in sorted(PAGES.parent.rglob("*.html")):
+        rows += lxml_html.fromstring(path.read_bytes()).iter("tr")
+    made_up = [
+        "<td>a</td><td>b</td>", "<td>a</td>", "<th>a</th><td>b</td>",
+        "<td>a</td><!-- c --><td>b</td>", "<td><b>a</b></td><td><i>b</i><br></td>",
+        "<td><div>a</div></td><td>b</td>", "<td>a</td><td><span><p>deep</p></span></td>",
+        "<td><table><tr><td>x</td><td>y</td></tr></table></td><td>b</td>",
+        "<td>a</td><td>b<hr></td>", "<td>a</td>text<td>b</td><td>c</td>",
+        "<td><ul><li>a</li></ul></td><td>b</td>", "",
+    ]
+    for cells in made_up:
+        doc = lxml_html.fromstring(f"<html><body><table><tr>{cells}</tr></table></body></html>")
+        rows += doc.iter("tr")
+    assert len(rows) > 20
+    for tr in rows:
+        assert _cwalk.data_row(tr) == html._is_data_row(tr), etree.tostring(tr)[:200]
+    spaced = etree.fromstring('<tr xmlns:x="urn:x"><td>a</td><td><x:div>b</x:div></td></tr>')
+    assert _cwalk.data_row(spaced) is None
+    assert _cwalk.data_row(etree.fromstring('<tr><td>a</td><td><div>b</div></td></tr>')) is False
+    assert _cwalk.data_row(etree.fromstring('<tr><td>a</td><td><b>b</b></td></tr>')) is True
+
+
 @needs_compiled_scan
 def test_compiled_screen_finds_what_the_regex_of_its_copies_finds() -> None:
     """``_cwalk.literal_lines`` over the default rules' copies gives the lines

@@ -469,6 +469,37 @@ cdef void _link(xmlNode* n, object doc, object found) except *:
         found.canonical = _get(n, doc, "href", b"href") or ""
 
 
+cdef void _image(xmlNode* n, object doc, object found, object url, str path,
+                 object fig) except *:
+    """``html._image`` read off the node's attributes."""
+    images = found.images
+    if len(images) >= H._MAX_IMAGES:
+        return
+    src = _get(n, doc, "src", b"src") or ""
+    if not src or src.startswith("data:"):
+        src = (_get(n, doc, "data-src", b"data-src")
+               or _get(n, doc, "data-original", b"data-original")
+               or _get(n, doc, "data-lazy-src", b"data-lazy-src") or "")
+    if not src or src.startswith("data:"):
+        return
+    if url:
+        try:
+            src = H.join_url(url, src)
+        except ValueError:
+            pass
+    img = {"src": src, "alt": " ".join((_get(n, doc, "alt", b"alt") or "").split()), "path": path}
+    if fig:
+        img["figure"] = fig
+    images.append(img)
+
+
+def image(el, found, url, path, fig):
+    """``_image`` of an lxml element (for the tests)."""
+    if H is None:
+        _setup()
+    _image((<cetree._Element>el)._c_node, (<cetree._Element>el)._doc, found, url, path, fig)
+
+
 def scan_head(el, found):
     """``_scan_head`` of an lxml element (for the tests)."""
     if H is None:
@@ -604,9 +635,7 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
     ctx = parent.ctx + (desc,)  # (one new tuple: star-unpacking builds a list first)
     fig = parent.fig
     if kind == _IMG_K:
-        if el is None:
-            el = cetree.elementFactory(doc, n)
-        H._image(el, found, url, path, fig)
+        _image(n, doc, found, url, path, fig)
         _add(frame, _collect_text(n.next), parent.in_link)
         return None
     in_link = parent.in_link

@@ -366,6 +366,39 @@ def _screen_keys() -> list[list[str]]:
     return [d for d in docs if d]
 
 
+def test_image_read_off_the_node_is_the_reference() -> None:
+    """``_cwalk.image`` records an ``<img>`` as ``html._image`` does, with and
+    without a page URL, inside a figure or not, up to the cap on images."""
+    from dataclasses import asdict
+
+    from lxml import html as lxml_html
+
+    imgs = []
+    for path in sorted(PAGES.parent.rglob("*.html")):
+        imgs += lxml_html.fromstring(path.read_bytes()).iter("img")
+    made_up = ['<img src="a.jpg" alt=" two  words ">', '<img src="" data-src="/lazy.png">',
+               '<img src="data:image/gif;base64,R0" data-original="o.jpg">',
+               '<img data-lazy-src="l.jpg">', '<img src="data:x">', '<img>',
+               '<img src="http://[bad/x.png">', '<img src="x.jpg" alt="&amp; a">',
+               '<img SRC="up.jpg">']
+    for markup in made_up:
+        imgs += lxml_html.fromstring(f"<html><body><p>{markup}</p></body></html>").iter("img")
+    assert len(imgs) > 8
+    for url in (None, "https://example.com/news/a.html"):
+        for fig in ("", "/html/body/figure[1]"):
+            fast, slow = html._Found(), html._Found()
+            for k, img in enumerate(imgs):
+                _cwalk.image(img, fast, url, f"/p[{k}]", fig)
+                html._image(img, slow, url, f"/p[{k}]", fig)
+            assert asdict(fast) == asdict(slow)
+            assert len(fast.images) > 5
+    full_fast, full_slow = html._Found(), html._Found()
+    for _ in range(html._MAX_IMAGES + 3):
+        _cwalk.image(imgs[0], full_fast, None, "/p", "")
+        html._image(imgs[0], full_slow, None, "/p", "")
+    assert asdict(full_fast) == asdict(full_slow)
+
+
 def test_head_read_off_the_nodes_is_the_reference() -> None:
     """``_cwalk.scan_head`` fills a ``_Found`` as ``html._scan_head`` does, on
     the heads of the fixture pages and on made-up ones; with a namespaced

@@ -195,13 +195,73 @@ cdef void _emit(_Frame frame, list texts, list links, list frames) except *:
     cdef Py_ssize_t link = frame.link
     frame.link = 0
     if "\n" in text and not text.isascii():
-        text = _cjk_break_sub("", text)
+        text = _cjk_join(text)
     text = scrubber_squash(text)  # (" ".join(text.split()) without a list of words)
     if not text:
         return
     texts.append(text)
     links.append(min(1.0, link / len(text)))
     frames.append((frame.tag, frame.path, frame.context, frame.role))
+
+
+cdef object _cjk_table = None  # html._cjk_break_table(), on first use
+
+
+cdef str _cjk_join(str text):
+    """``html._CJK_BREAK.sub("", text)`` in one pass over the newlines: a run
+    of ``[ \\t\\r]*\\n\\s*`` goes when a character of the pattern's class stands
+    right before it and one right after it, the run taken as long as that
+    allows (what the greedy ``\\s*`` backtracks to). Text with characters past
+    the BMP goes to the pattern."""
+    global _cjk_table
+    cdef int kind = PyUnicode_KIND(text)
+    if kind == PyUnicode_4BYTE_KIND:
+        return _cjk_break_sub("", text)
+    if _cjk_table is None:
+        _cjk_table = H._cjk_break_table()
+    cdef const unsigned char[::1] table = _cjk_table
+    cdef void* data = PyUnicode_DATA(text)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef Py_ssize_t p = 0, a, e, last, done = 0
+    cdef Py_UCS4 c
+    cdef list pieces = None
+    while True:
+        p = scrubber_find_nl(text, 10, p, n, 1)
+        if p < 0:
+            break
+        a = p  # the run starts after the last character that is not [ \\t\\r]
+        while a > 0:
+            c = PyUnicode_READ(kind, data, a - 1)
+            if c != 32 and c != 9 and c != 13:
+                break
+            a -= 1
+        if a == 0 or not table[PyUnicode_READ(kind, data, a - 1)] & 1:
+            p += 1
+            continue
+        e = p + 1
+        while e < n and table[PyUnicode_READ(kind, data, e)] & 2:
+            e += 1
+        last = e  # the longest \\s* run, then shorter, until one is followed by the class
+        while last > p and not (last < n and table[PyUnicode_READ(kind, data, last)] & 1):
+            last -= 1
+        if last == p:
+            p = e  # nothing of the class after the run: no match through it
+            continue
+        if pieces is None:
+            pieces = []
+        pieces.append(text[done:a])
+        done = p = last
+    if pieces is None:
+        return text
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def cjk_join(str text):
+    """``_cjk_join`` (for the tests)."""
+    if H is None:
+        _setup()
+    return _cjk_join(text)
 
 
 cdef inline bint _is(const_xmlChar* name, const char* what) noexcept:
@@ -747,6 +807,7 @@ cdef extern from "Python.h":
     enum:
         PyUnicode_1BYTE_KIND
         PyUnicode_2BYTE_KIND
+        PyUnicode_4BYTE_KIND
 
 
 cdef extern from *:

@@ -112,6 +112,23 @@ _CJK_BREAK = regex.compile(
     r"(?<=[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff01-\uff60])[ \t\r]*\n\s*"
     r"(?=[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff01-\uff60])"
 )
+#: The characters ``_CJK_BREAK`` reads, for the walk's compiled version of it
+#: (``_cwalk.cjk_join``): bit 1 for its class on either side of the break,
+#: bit 2 for ``\\s``; each found by the pattern itself over every BMP character.
+_CJK_SIDE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff01-\uff60]")
+_SPACE = regex.compile(r"\s")
+
+
+@lru_cache(maxsize=1)  # built once, on first use; never changes
+def _cjk_break_table() -> bytes:
+    every = "".join(map(chr, range(0x10000)))
+    table = bytearray(0x10000)
+    for bit, pattern in ((1, _CJK_SIDE), (2, _SPACE)):
+        for m in pattern.finditer(every):
+            table[m.start()] |= bit
+    return bytes(table)
+
+
 _TITLE_SEP = regex.compile(r"\s+[-|–—·:»]\s+|\s*[|｜_]\s*|\s+-\s*|\s*--\s*")
 _DATE_LINE = regex.compile(
     r"(?<!\d)(\d{4})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})\s*日?"

@@ -366,6 +366,28 @@ def _screen_keys() -> list[list[str]]:
     return [d for d in docs if d]
 
 
+def test_cjk_join_is_the_pattern() -> None:
+    """``_cwalk.cjk_join`` (the walk's line breaks between CJK characters) gives
+    what ``html._CJK_BREAK.sub`` gives: made-up breaks around the class's edges,
+    the white space that is also in the class (U+3000), random strings of those
+    characters, and text past the BMP (which goes to the pattern)."""
+    import random
+
+    cases = ["中\n文", "中 \t\r\n  文", "a\n文", "中\na", "中\u3000\n文", "中\n\u3000a",
+             "a\n\u3000\n中", "中\n\n文\n字", "中\n", "\n中", "，\n。", "中\r\n文",
+             "中\n\x0b\x0c\n文", "ｱ\nｲ", "中\n\u2028文", "中\u200b\n文", "𠀀\n中", "中\n𠀀"]
+    alphabet = ["中", "a", " ", "\t", "\r", "\n", "\u3000", "。", "\x0b", "\x85", "\xa0", "ア",
+                "ｱ", "\u2028", "\u200b", "\u303f", "\u3040", "\uff60", "\uff61", "\u2fff"]
+    rng = random.Random(2)
+    cases += ["".join(rng.choices(alphabet, k=rng.randint(0, 24))) for _ in range(5000)]
+    changed = 0
+    for text in cases:
+        want = html._CJK_BREAK.sub("", text)
+        assert _cwalk.cjk_join(text) == want, repr(text)
+        changed += want != text
+    assert changed > 500
+
+
 def test_image_read_off_the_node_is_the_reference() -> None:
     """``_cwalk.image`` records an ``<img>`` as ``html._image`` does, with and
     without a page URL, inside a figure or not, up to the cap on images."""

@@ -366,6 +366,19 @@ def _screen_keys() -> list[list[str]]:
     return [d for d in docs if d]
 
 
+def _elements(tag: str, made_up: list[str], page: str) -> list:
+    """The ``tag`` elements of every fixture page, then those of each made-up
+    snippet put into ``page`` (a page with ``{}`` where the snippet goes)."""
+    from lxml import html as lxml_html
+
+    found = []
+    for path in sorted(PAGES.parent.rglob("*.html")):
+        found += lxml_html.fromstring(path.read_bytes()).iter(tag)
+    for snippet in made_up:
+        found += lxml_html.fromstring(page.format(snippet)).iter(tag)
+    return found
+
+
 def test_cjk_join_is_the_pattern() -> None:
     """``_cwalk.cjk_join`` (the walk's line breaks between CJK characters) gives
     what ``html._CJK_BREAK.sub`` gives: made-up breaks around the class's edges,
@@ -393,18 +406,13 @@ def test_image_read_off_the_node_is_the_reference() -> None:
     without a page URL, inside a figure or not, up to the cap on images."""
     from dataclasses import asdict
 
-    from lxml import html as lxml_html
 
-    imgs = []
-    for path in sorted(PAGES.parent.rglob("*.html")):
-        imgs += lxml_html.fromstring(path.read_bytes()).iter("img")
     made_up = ['<img src="a.jpg" alt=" two  words ">', '<img src="" data-src="/lazy.png">',
                '<img src="data:image/gif;base64,R0" data-original="o.jpg">',
                '<img data-lazy-src="l.jpg">', '<img src="data:x">', '<img>',
                '<img src="http://[bad/x.png">', '<img src="x.jpg" alt="&amp; a">',
                '<img SRC="up.jpg">']
-    for markup in made_up:
-        imgs += lxml_html.fromstring(f"<html><body><p>{markup}</p></body></html>").iter("img")
+    imgs = _elements("img", made_up, "<html><body><p>{}</p></body></html>")
     assert len(imgs) > 8
     for url in (None, "https://example.com/news/a.html"):
         for fig in ("", "/html/body/figure[1]"):
@@ -429,11 +437,7 @@ def test_head_read_off_the_nodes_is_the_reference() -> None:
     from dataclasses import asdict
 
     from lxml import etree
-    from lxml import html as lxml_html
 
-    heads = []
-    for path in sorted(PAGES.parent.rglob("*.html")):
-        heads += lxml_html.fromstring(path.read_bytes()).iter("head")
     made_up = [
         '<title> A  b </title><title>second</title>',
         '<meta property="og:title" content=" T  x "><meta name="OG:Title" content="later">',
@@ -446,9 +450,7 @@ def test_head_read_off_the_nodes_is_the_reference() -> None:
         '<noscript><meta name="n" content="inner"></noscript><meta name="n" content="outer">',
         '<meta name="e" content="&amp; &lt;b&gt;">', '',
     ]
-    for inner in made_up:
-        doc = lxml_html.fromstring(f"<html><head>{inner}</head><body><p>x</p></body></html>")
-        heads += doc.iter("head")
+    heads = _elements("head", made_up, "<html><head>{}</head><body><p>x</p></body></html>")
     assert len(heads) > 20
     for head in heads:
         fast, slow = html._Found(), html._Found()
@@ -468,11 +470,7 @@ def test_data_row_read_off_the_nodes_is_the_reference() -> None:
     rows; with a namespaced element in the row it leaves the answer to the
     reference (``None``)."""
     from lxml import etree
-    from lxml import html as lxml_html
 
-    rows = []
-    for path in sorted(PAGES.parent.rglob("*.html")):
-        rows += lxml_html.fromstring(path.read_bytes()).iter("tr")
     made_up = [
         "<td>a</td><td>b</td>", "<td>a</td>", "<th>a</th><td>b</td>",
         "<td>a</td><!-- c --><td>b</td>", "<td><b>a</b></td><td><i>b</i><br></td>",
@@ -481,9 +479,7 @@ def test_data_row_read_off_the_nodes_is_the_reference() -> None:
         "<td>a</td><td>b<hr></td>", "<td>a</td>text<td>b</td><td>c</td>",
         "<td><ul><li>a</li></ul></td><td>b</td>", "",
     ]
-    for cells in made_up:
-        doc = lxml_html.fromstring(f"<html><body><table><tr>{cells}</tr></table></body></html>")
-        rows += doc.iter("tr")
+    rows = _elements("tr", made_up, "<html><body><table><tr>{}</tr></table></body></html>")
     assert len(rows) > 20
     for tr in rows:
         assert _cwalk.data_row(tr) == html._is_data_row(tr), etree.tostring(tr)[:200]

@@ -17,6 +17,7 @@ give identical results on every fixture page and on tricky markup.
 """
 
 from cpython.unicode cimport PyUnicode_DecodeUTF8
+from libc.math cimport INFINITY
 from libc.string cimport strcmp, strlen
 
 cimport lxml.includes.etreepublic as cetree
@@ -594,21 +595,17 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
         tag = tag.lower()
         kind = kind_of.get(tag, _INLINE_K)
     if kind == _SKIP_K:
+        # <head>, <meta> and <link> are read off the node; the others need el
         if tag == "head":
             if not _scan_head(n, doc, found):
                 H._scan_head(el if el is not None else cetree.elementFactory(doc, n), found)
-            _add(frame, _collect_text(n.next), parent.in_link)
-            return None
-        if tag == "meta" or tag == "link":  # (what html._meta / html._link read, in C)
-            if tag == "meta":
-                _meta(n, doc, found)
-            else:
-                _link(n, doc, found)
-            _add(frame, _collect_text(n.next), parent.in_link)
-            return None
-        if el is None:
-            el = cetree.elementFactory(doc, n)
-        if tag == "script":
+        elif tag == "meta":
+            _meta(n, doc, found)
+        elif tag == "link":
+            _link(n, doc, found)
+        elif tag == "script":
+            if el is None:
+                el = cetree.elementFactory(doc, n)
             typ = (el.get("type") or "").strip().lower()
             if "ld+json" in typ:
                 found.jsonld.append(el.text or "")
@@ -617,6 +614,8 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
                 if got is not None:
                     return got
         elif tag == "title" and not found.doc_title:
+            if el is None:
+                el = cetree.elementFactory(doc, n)
             found.doc_title = " ".join(H._text_content(el).split())
         _add(frame, _collect_text(n.next), parent.in_link)
         return None
@@ -1258,11 +1257,11 @@ def best_container(dict good, dict bad, dict desc, set banned, double min_good,
             continue
         base = g - bad_weight * float(bad[p])
         if p in banned:
-            s = float("-inf")
+            s = -INFINITY
         else:
             kind = kind_of(desc[p])
             if kind == 2:  # hidden
-                s = float("-inf")
+                s = -INFINITY
             elif kind == 1:  # <article>, <main> or an article-ish token
                 s = base * positive_boost if base > 0 else base
             else:

@@ -17,9 +17,11 @@ import codecs
 import re
 from array import array
 from bisect import bisect_right
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
 from operator import add, sub
+from typing import Any
 
 import regex
 
@@ -358,6 +360,24 @@ def _bits_of(code: int) -> int:
     c = chr(code)
     return (sum(bit for pattern, bit in _CLASS_BITS if pattern.match(c))
             + sum(bit for chars, bit in _SET_BITS if c in chars))
+
+
+def bmp_bits(classes: Iterable[tuple[int, Any]]) -> bytes:
+    """A byte per BMP character: the sum of the ``bit`` of each ``(bit, pattern)``
+    whose pattern matches the character. Each pattern runs once over all the BMP
+    characters; it must judge each character on its own (a single character, or
+    a run of one class: a run sets the bit on each of its characters). The bits
+    are distinct, so the sums carry nothing over. The byte tables of the
+    compiled twins (``core._class_table``, ``html._cjk_break_table``) are built
+    this way, from the very patterns their Python versions use."""
+    every = "".join(map(chr, range(0x10000)))
+    table = 0
+    for bit, pattern in classes:
+        mask = bytearray(0x10000)
+        for m in pattern.finditer(every):
+            mask[m.start():m.end()] = b"\1" * (m.end() - m.start())
+        table += int.from_bytes(mask, "little") * bit
+    return table.to_bytes(0x10000, "little")
 
 
 @lru_cache(maxsize=1)  # built once, on first use; never changes

@@ -12,7 +12,7 @@ from typing import Any
 import regex
 
 from ._accel import COMPILED
-from .blocks import _COMMON, blocks_from_text
+from .blocks import _COMMON, blocks_from_text, bmp_bits
 from .errors import ScrubberError
 from .model import Article, Block, Change, Role, Verdict, first_meta, with_roles
 from .normalize import NORMALISERS
@@ -204,14 +204,7 @@ _COUNTED = (_HAN, _KANA, _HANGUL, _LETTER, _LATIN, _TRAD, _SIMP)  # bit k: _COUN
 
 @lru_cache(maxsize=1)  # built once, on first use; never changes
 def _class_table() -> bytes:
-    every = "".join(map(chr, range(0x10000)))
-    table = 0
-    for bit, pattern in enumerate(_COUNTED):
-        mask = bytearray(0x10000)
-        for m in pattern.finditer(every):
-            mask[m.start():m.end()] = b"\1" * (m.end() - m.start())
-        table += int.from_bytes(mask, "little") << bit  # one bit per class: no carries
-    return table.to_bytes(0x10000, "little")
+    return bmp_bits((1 << k, pattern) for k, pattern in enumerate(_COUNTED))
 
 
 def _counts_compiled(sample: str) -> tuple[int, ...]:

@@ -42,7 +42,7 @@ import regex
 from lxml import etree
 
 from ._accel import COMPILED
-from .blocks import measure, measure_lines
+from .blocks import bmp_bits, measure, measure_lines
 from .filters.dom import boilerplate_marker
 from .keys import match_keys
 from .model import Block, Role, blocks_from_columns
@@ -108,25 +108,16 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CONTROL_CHARS = tuple(chr(c) for c in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20),
                                         0xFFFE, 0xFFFF))
 # A line break between two CJK characters is source formatting, not a space.
-_CJK_BREAK = regex.compile(
-    r"(?<=[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff01-\uff60])[ \t\r]*\n\s*"
-    r"(?=[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff01-\uff60])"
-)
-#: The characters ``_CJK_BREAK`` reads, for the walk's compiled version of it
-#: (``_cwalk.cjk_join``): bit 1 for its class on either side of the break,
-#: bit 2 for ``\\s``; each found by the pattern itself over every BMP character.
-_CJK_SIDE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff01-\uff60]")
-_SPACE = regex.compile(r"\s")
+_CJK_SIDE = r"[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff01-\uff60]"
+_CJK_BREAK = regex.compile(rf"(?<={_CJK_SIDE})[ \t\r]*\n\s*(?={_CJK_SIDE})")
 
 
 @lru_cache(maxsize=1)  # built once, on first use; never changes
 def _cjk_break_table() -> bytes:
-    every = "".join(map(chr, range(0x10000)))
-    table = bytearray(0x10000)
-    for bit, pattern in ((1, _CJK_SIDE), (2, _SPACE)):
-        for m in pattern.finditer(every):
-            table[m.start()] |= bit
-    return bytes(table)
+    """The characters ``_CJK_BREAK`` reads, for the walk's compiled version of it
+    (``_cwalk.cjk_join``): bit 1 for its class on either side of the break, bit 2
+    for its ``\\s``."""
+    return bmp_bits(((1, regex.compile(_CJK_SIDE)), (2, regex.compile(r"\s"))))
 
 
 _TITLE_SEP = regex.compile(r"\s+[-|–—·:»]\s+|\s*[|｜_]\s*|\s+-\s*|\s*--\s*")

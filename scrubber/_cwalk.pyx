@@ -1273,6 +1273,404 @@ def best_container(dict good, dict bad, dict desc, set banned, double min_good,
             best_path = p
     return best_path
 
+# -- the marker of a descriptor (``filters.dom._markers_of``) ------------------
+
+cdef class MarkerReader:
+    """``filters.dom._markers_py`` compiled: the rule id a descriptor's tag or
+    tokens mark, or ``None``. A token becomes a string only when its first
+    character and length are those of a marker or story word (for ASCII first
+    characters under 64 long; any other token always does), so most tokens of
+    a descriptor are passed over without making one."""
+    cdef dict tags  # tag -> rule (TAG_MARKERS)
+    cdef dict rank  # marker token -> (position, rule) (_MARKER_RANK)
+    cdef frozenset story  # STORY
+    cdef object reference  # the Python function, for what is not a str
+    cdef unsigned long long words[128]  # bit L of [c]: a marker/story word starts c, L long
+    cdef unsigned long long tag_words[128]  # ... likewise for the tags of ``tags``
+
+    def __init__(self, dict tags, dict rank, frozenset story, object reference):
+        self.tags = tags
+        self.rank = rank
+        self.story = story
+        self.reference = reference
+        cdef Py_ssize_t c
+        for c in range(128):
+            self.words[c] = 0
+            self.tag_words[c] = 0
+        for w in (*rank, *story, "@hidden"):
+            _mark_word(self.words, w)
+        for w in tags:
+            _mark_word(self.tag_words, w)
+
+    def __call__(self, descriptor):
+        if type(descriptor) is not str:
+            return self.reference(descriptor)
+        cdef str d = <str>descriptor
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(d), sp, a, b
+        cdef int kind = PyUnicode_KIND(d)
+        cdef void* data = PyUnicode_DATA(d)
+        cdef bint hidden = False, storied = False
+        cdef long best = -1, r
+        best_rule = None
+        sp = PyUnicode_FindChar(d, 0x20, 0, n, 1)
+        a = n if sp < 0 else sp
+        if _may_be(self.tag_words, kind, data, 0, a):
+            tag = d if sp < 0 else PyUnicode_Substring(d, 0, a)
+            if tag in self.tags:
+                return self.tags[tag]
+        if sp < 0 or sp == n - 1:
+            return None  # no tokens
+        a = sp + 1
+        while a <= n:
+            b = PyUnicode_FindChar(d, 0x20, a, n, 1)
+            if b < 0:
+                b = n
+            if _may_be(self.words, kind, data, a, b):
+                t = PyUnicode_Substring(d, a, b)
+                got = self.rank.get(t)
+                if got is not None:  # min() of the (position, rule) pairs
+                    r = (<tuple>got)[0]
+                    if best < 0 or r < best or (r == best and (<tuple>got)[1] < best_rule):
+                        best = r
+                        best_rule = (<tuple>got)[1]
+                if t == "@hidden":
+                    hidden = True
+                elif t in self.story:
+                    storied = True
+            a = b + 1
+        if best < 0:
+            return None
+        if not hidden:
+            if storied:
+                return None  # the story: never a boilerplate region
+            if sp == 4 and (_starts(kind, data, b"body") or _starts(kind, data, b"html")):
+                return None  # the page itself
+        return best_rule
+
+
+cdef void _mark_word(unsigned long long* table, object w) except *:
+    """Set the bit of ``w``'s length in the row of its first character (ASCII, < 64)."""
+    cdef str s = <str>w
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(s)
+    cdef Py_UCS4 c
+    if n == 0 or n >= 64:
+        return  # (such words are found by the slow path: _may_be lets them through)
+    c = PyUnicode_READ(PyUnicode_KIND(s), PyUnicode_DATA(s), 0)
+    if c < 128:
+        table[c] |= 1ULL << n
+
+
+cdef inline bint _may_be(unsigned long long* table, int kind, void* data, Py_ssize_t a,
+                         Py_ssize_t b) noexcept:
+    """Might ``d[a:b]`` be one of the words of ``table``? (Yes for what it cannot rule out.)"""
+    cdef Py_ssize_t n = b - a
+    cdef Py_UCS4 c
+    if n == 0 or n >= 64:
+        return True
+    c = PyUnicode_READ(kind, data, a)
+    if c >= 128:
+        return True
+    return (table[c] >> n) & 1
+
+
+cdef inline bint _starts(int kind, void* data, const char* word) noexcept:
+    """Do the first characters of the data read ``word`` (ASCII)?"""
+    cdef Py_ssize_t i = 0
+    while word[i]:
+        if PyUnicode_READ(kind, data, i) != <Py_UCS4>word[i]:
+            return False
+        i += 1
+    return True
+
+
+# -- the elements of a layout by number (``DomMain._marked_roots``, ``scores``) --
+
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+
+
+cdef class DomIndex:
+    """A layout's elements numbered in the order of ``_Layout.elements``: each
+    element's parent number (-1 at the top), and each block's element (the
+    last path on its line; -1 for a block without one). Built once per
+    layout, it lets the passes below keep their totals in C arrays instead of
+    dicts keyed by path."""
+    cdef public list paths  # number -> path
+    cdef public list descriptors  # number -> the descriptor ``elements`` gives (or None)
+    cdef int* parent
+    cdef int* depth  # number -> how many elements are above it (its place on a line)
+    cdef int* last
+    cdef Py_ssize_t n, nblocks
+
+    def __dealloc__(self):
+        PyMem_Free(self.parent)
+        PyMem_Free(self.depth)
+        PyMem_Free(self.last)
+
+    def parent_of(self, Py_ssize_t i):
+        """The number of element ``i``'s parent (-1 at the top), for the tests."""
+        if not 0 <= i < self.n:
+            raise IndexError(i)
+        return self.parent[i]
+
+    def element_of(self, Py_ssize_t k):
+        """The number of block ``k``'s element (-1: none), for the tests."""
+        if not 0 <= k < self.nblocks:
+            raise IndexError(k)
+        return self.last[k]
+
+
+def dom_index(list lines, dict elements):
+    """The :class:`DomIndex` of ``_ancestry``'s ``lines`` and ``elements``; ``None``
+    when they do not have its shape (a parent met after its child, a line that
+    is not the chain of parents of its last path), which leaves the page to the
+    reference passes."""
+    cdef DomIndex ix = DomIndex.__new__(DomIndex)
+    cdef Py_ssize_t n = len(elements), nb = len(lines), i = 0, k, j, depth
+    cdef dict ids = {}
+    cdef tuple line
+    ix.paths = []
+    ix.descriptors = []
+    ix.n = n
+    ix.nblocks = nb
+    ix.parent = <int*>PyMem_Malloc((n if n else 1) * sizeof(int))
+    ix.depth = <int*>PyMem_Malloc((n if n else 1) * sizeof(int))
+    ix.last = <int*>PyMem_Malloc((nb if nb else 1) * sizeof(int))
+    if ix.parent is NULL or ix.depth is NULL or ix.last is NULL:
+        raise MemoryError()
+    for p, v in elements.items():
+        parent, d = v
+        if parent == "":
+            ix.parent[i] = -1
+            ix.depth[i] = 0
+        else:
+            got = ids.get(parent)
+            if got is None:
+                return None
+            ix.parent[i] = <int>got
+            ix.depth[i] = ix.depth[<int>got] + 1
+        ids[p] = i
+        ix.paths.append(p)
+        ix.descriptors.append(d)
+        i += 1
+    for k in range(nb):
+        line = <tuple>lines[k]
+        if not line:
+            ix.last[k] = -1
+            continue
+        got = ids.get(line[len(line) - 1])
+        if got is None:
+            return None
+        # the line is the chain of parents, root first (what _ancestry builds)
+        j = <int>got
+        depth = len(line) - 1
+        while j >= 0 and depth >= 0 and (ix.paths[j] is line[depth]
+                                          or ix.paths[j] == line[depth]):
+            j = ix.parent[j]
+            depth -= 1
+        if j >= 0 or depth >= 0:
+            return None
+        ix.last[k] = <int>got
+    return ix
+
+
+def marked_roots(DomIndex ix, list blocks, list body, object markers_of, double share):
+    """``DomMain._marked_roots`` on the index (the same sums, in the same order);
+    ``markers_of`` is ``filters.dom._markers_of``."""
+    cdef Py_ssize_t n = ix.n, nb = ix.nblocks, i, k, count = 0
+    cdef int j, up
+    cdef double g, total = 0.0
+    cdef int* near = NULL  # the nearest marked element at or above each element
+    cdef int* link = NULL  # the nearest marked element above each marked one
+    cdef double* sums = NULL
+    cdef list marks = [None] * n
+    if len(blocks) != nb or len(body) != nb:
+        raise ValueError("blocks, body and the index differ in length")
+    near = <int*>PyMem_Malloc((n if n else 1) * sizeof(int))
+    link = <int*>PyMem_Malloc((n if n else 1) * sizeof(int))
+    sums = <double*>PyMem_Malloc((n if n else 1) * sizeof(double))
+    try:
+        if near is NULL or link is NULL or sums is NULL:
+            raise MemoryError()
+        for i in range(n):
+            d = ix.descriptors[i]
+            m = markers_of(d) if d is not None else None
+            up = near[ix.parent[i]] if ix.parent[i] >= 0 else -1
+            if m:
+                marks[i] = m
+                link[i] = up
+                near[i] = <int>i
+                sums[i] = 0.0
+                count += 1
+            else:
+                near[i] = up
+        if not count:
+            return {}
+        for k in range(nb):
+            if ix.last[k] < 0:
+                continue
+            g = _feature((<object>blocks[k]).features, "units") if body[k] else 0.0
+            total += g
+            if g:
+                j = near[ix.last[k]]
+                while j >= 0:
+                    sums[j] += g
+                    j = link[j]
+        out = {}
+        for i in range(n):
+            m = marks[i]
+            if m is not None and (m == "hidden" or m == "consent" or m == "dialog"
+                                  or sums[i] < share * total):
+                out[ix.paths[i]] = m
+        return out
+    finally:
+        PyMem_Free(near)
+        PyMem_Free(link)
+        PyMem_Free(sums)
+
+
+def index_scores(DomIndex ix, list blocks, list verdicts, list body, dict roots,
+                 double short_cost, double marked_weight, bint early):
+    """``DomMain.scores`` on the index: ``(good, bad, descriptor, banned, children)``
+    with the same floats, keys and order as the reference's loops. ``early``:
+    every element starts in the layout's order, with the descriptor the layout
+    gives it (``children`` is then ``None``: the layout's own). Else (a hidden
+    region) the elements start as the blocks outside hidden regions first reach
+    them, each with the descriptor of that block's context (``DomMain._register``),
+    and ``children`` lists them as they start."""
+    cdef Py_ssize_t n = ix.n, nb = ix.nblocks, i, k, top, nctx
+    cdef int j, e
+    cdef double units, ld, g, bd
+    cdef double* good = NULL
+    cdef double* bad = NULL
+    cdef char* ban = NULL
+    cdef char* started = NULL
+    cdef int* fresh = NULL  # the elements a block starts, innermost first
+    cdef int* order = NULL  # the started elements, in the order they start
+    cdef Py_ssize_t norder = 0
+    cdef bint under
+    cdef list rule_of = [None] * n
+    cdef dict desc = {}
+    cdef set banned = set()
+    cdef dict children = None
+    if len(blocks) != nb or len(body) != nb or len(verdicts) != nb:
+        raise ValueError("blocks, verdicts, body and the index differ in length")
+    good = <double*>PyMem_Malloc((n if n else 1) * sizeof(double))
+    bad = <double*>PyMem_Malloc((n if n else 1) * sizeof(double))
+    ban = <char*>PyMem_Malloc(n if n else 1)
+    started = <char*>PyMem_Malloc(n if n else 1)
+    fresh = <int*>PyMem_Malloc((n if n else 1) * sizeof(int))
+    order = <int*>PyMem_Malloc((n if n else 1) * sizeof(int))
+    missing = object()
+    try:
+        if (good is NULL or bad is NULL or ban is NULL or started is NULL or fresh is NULL
+                or order is NULL):
+            raise MemoryError()
+        for i in range(n):
+            p = ix.paths[i]
+            m = roots.get(p, missing)
+            if m is missing:
+                m = None
+                rule_of[i] = rule_of[ix.parent[i]] if ix.parent[i] >= 0 else None
+            else:
+                rule_of[i] = m
+            good[i] = 0.0
+            bad[i] = 0.0
+            if early:
+                d = ix.descriptors[i]
+                desc[p] = d if d is not None else (<str>p).rpartition("/")[2]
+                # banned: under a banned parent, or marked (not as a header or comment)
+                ban[i] = 1 if ((ix.parent[i] >= 0 and ban[ix.parent[i]])
+                               or (m and m != "header" and m != "comment")) else 0
+                if ban[i]:
+                    banned.add(p)
+            else:
+                started[i] = 0
+        if not early:
+            children = {}
+            for k in range(nb):
+                e = ix.last[k]
+                if e < 0 or started[e] or rule_of[e] == "hidden":
+                    continue
+                top = 0
+                j = e
+                while j >= 0 and not started[j]:  # elements start with their ancestors
+                    fresh[top] = j
+                    top += 1
+                    j = ix.parent[j]
+                under = j >= 0 and ban[j]
+                ctx = (<object>blocks[k]).context
+                nctx = len(ctx)
+                while top:
+                    top -= 1
+                    j = fresh[top]
+                    p = ix.paths[j]
+                    started[j] = 1
+                    order[norder] = j
+                    norder += 1
+                    desc[p] = (ctx[ix.depth[j]] if ix.depth[j] < nctx
+                               else (<str>p).rpartition("/")[2])
+                    _child(children, <str>ix.paths[ix.parent[j]] if ix.parent[j] >= 0 else "",
+                           <str>p)
+                    mark = roots.get(p)
+                    if under or (mark and mark != "header" and mark != "comment"):
+                        banned.add(p)
+                        under = True
+                    ban[j] = under
+        for k in range(nb):
+            j = ix.last[k]
+            if j < 0:
+                continue
+            rule = rule_of[j]
+            if rule == "hidden":
+                continue
+            f = (<object>blocks[k]).features
+            units = _feature(f, "units")
+            ld = _feature(f, "link_density")
+            if body[k]:
+                g = units * (1.0 - ld)
+                bd = units * ld
+            else:
+                g = 0.0
+                bd = units * ld + (short_cost if ld < 1 else 0.0)
+            if rule and rule != "comment" and rule != "header":
+                bd = bd + g * marked_weight
+                g = 0.0
+            v = verdicts[k]
+            if v is not None and not v.keep:
+                bd = bd + g * marked_weight
+                g = 0.0
+            if g:
+                while j >= 0:
+                    good[j] += g
+                    j = ix.parent[j]
+                j = ix.last[k]
+            if bd:
+                while j >= 0:
+                    bad[j] += bd
+                    j = ix.parent[j]
+        good_of = {}
+        bad_of = {}
+        if early:
+            for i in range(n):
+                p = ix.paths[i]
+                good_of[p] = good[i]
+                bad_of[p] = bad[i]
+        else:
+            for k in range(norder):
+                j = order[k]
+                p = ix.paths[j]
+                good_of[p] = good[j]
+                bad_of[p] = bad[j]
+        return good_of, bad_of, desc, banned, children
+    finally:
+        PyMem_Free(good)
+        PyMem_Free(bad)
+        PyMem_Free(ban)
+        PyMem_Free(started)
+        PyMem_Free(fresh)
+        PyMem_Free(order)
+
+
 # -- lines holding a literal and its rest (``rules.LineScreen``) ----------------
 
 cdef extern from "Python.h":

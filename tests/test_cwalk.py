@@ -35,6 +35,10 @@ pytestmark = pytest.mark.skipif(_cwalk is None, reason="the compiled walk is not
 needs_compiled_scan = pytest.mark.skipif(
     __import__("scrubber.rules", fromlist=["_LITERAL_LINES"])._LITERAL_LINES is None,
     reason="SCRUBBER_PURE is set: the rules screen does not use the compiled scan")
+# ... and DomMain its compiled element index likewise.
+needs_compiled_dom = pytest.mark.skipif(
+    __import__("scrubber.filters.dom", fromlist=["_COMPILED_INDEX"])._COMPILED_INDEX is None,
+    reason="SCRUBBER_PURE is set: DomMain does not use the compiled element index")
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 FIELDS = ("texts", "links", "frames", "meta", "doc_title", "h1", "jsonld", "time",
@@ -238,6 +242,47 @@ def test_compiled_ancestry_is_the_pure_one_on_random_paths() -> None:
         assert compiled == ref, [b.path for b in blocks]
 
 
+def test_marker_reader_is_markers_py() -> None:
+    """``_cwalk.MarkerReader`` gives what ``dom._markers_py`` gives: on every
+    descriptor of the fixture pages and made-up ones, on odd spacing, non-ASCII
+    and very long tokens; and, built from word lists with words its quick test
+    cannot hold (64 characters or more, a non-ASCII first character), on those
+    words too."""
+    from test_dom_speed import _varied_descriptors
+
+    from scrubber.filters import dom
+
+    reader = _cwalk.MarkerReader(dom.TAG_MARKERS, dom._MARKER_RANK, dom.STORY, dom._markers_py)
+    if not os.environ.get("SCRUBBER_PURE"):
+        assert isinstance(dom._markers_of, _cwalk.MarkerReader)  # what the filters call
+    long = "x" * 70
+    odd = ["", " ", "div", "div ", "nav", "nav x", "body nav", "html @hidden nav", "header  ",
+           "div  nav", "div nav ", "div 评论 nav", "div comment" + "s" * 63, f"div {long} ad",
+           "article ad", "div ad article", "div @hidden article ad", "é nav", "div \u00e9 nav",
+           "div cookie comment nav", "div nav cookie", "footer comment"]
+    for d in [*_varied_descriptors(), *odd]:
+        assert reader(d) == dom._markers_py(d), repr(d)
+    with pytest.raises(AttributeError):  # not a str: the Python function's own error
+        reader(None)
+    words = {long: (0, "long"), "评论": (1, "comment"), "nav": (2, "nav"), "b": (3, "b")}
+    custom = _cwalk.MarkerReader({"长标签" * 30: "tag"}, words, frozenset({"正文"}),
+                                 dom._markers_py)
+
+    def plain(d: str) -> str | None:
+        tag, _, rest = d.partition(" ")
+        if tag == "长标签" * 30:
+            return "tag"
+        toks = rest.split(" ") if rest else []
+        hits = [words[t] for t in toks if t in words]
+        if not hits or ("@hidden" not in toks and (tag in ("body", "html") or "正文" in toks)):
+            return None
+        return min(hits)[1]
+
+    for d in [f"div {long}", f"div nav {long}", "div 评论 nav", "p 正文 nav", "p 正文 @hidden b",
+              "长标签" * 30 + " x", "body b", "div b 评论", "div  b"]:
+        assert custom(d) == plain(d), d
+
+
 def test_compiled_ancestry_leaves_odd_paths_to_the_reference() -> None:
     from scrubber.filters import dom
     from scrubber.model import Block
@@ -251,10 +296,13 @@ def test_compiled_ancestry_leaves_odd_paths_to_the_reference() -> None:
         dom._ancestry(blocks)
 
 
+@needs_compiled_dom
 def test_compiled_scores_are_the_pure_ones(monkeypatch) -> None:
-    """``DomMain.scores`` with the compiled block loop and with the Python one:
-    the same totals to the last bit, on every fixture page, with the verdicts
-    of no filter, of the default filters, and random drops and keeps."""
+    """``DomMain.scores`` on the element index (``_cwalk.index_scores``), with the
+    compiled block loop over dicts, and in Python: the same totals to the last
+    bit, on every fixture page, with the verdicts of no filter, of the default
+    filters, and random drops and keeps; and ``_marked_roots`` on the index and
+    in Python, for the layout's body flags and their opposite."""
     import random
 
     from test_dom_speed import _doc
@@ -279,6 +327,10 @@ def test_compiled_scores_are_the_pure_ones(monkeypatch) -> None:
             for body in (layout.body, [not x for x in layout.body]):
                 lay = dom.replace(layout, body=body)
                 marked = dm._marked_roots(lay.blocks, lay)
+                assert lay.index  # (built, so the compiled passes ran)
+                monkeypatch.setattr(dom, "_COMPILED_MARKED", None)
+                assert list(dm._marked_roots(lay.blocks, lay).items()) == list(marked.items())
+                monkeypatch.undo()
                 # and with some elements hidden: the elements then start in the
                 # order of their first visible block (the case without ``early``)
                 hidden = dict(marked)
@@ -286,16 +338,20 @@ def test_compiled_scores_are_the_pure_ones(monkeypatch) -> None:
                     hidden[p] = "hidden"
                 for roots in (marked, hidden):
                     fast = dm.scores(blocks, verdicts, roots, lay)
+                    monkeypatch.setattr(dom, "_COMPILED_INDEX_SCORES", None)
+                    loop = dm.scores(blocks, verdicts, roots, lay)  # the compiled block loop
                     monkeypatch.setattr(dom, "_COMPILED_SCORES", None)
                     ref = dm.scores(blocks, verdicts, roots, lay)
                     monkeypatch.undo()
-                    assert [*map(float.hex, fast.good.values())] == [
-                        *map(float.hex, ref.good.values())], page.parent.name
-                    assert [*map(float.hex, fast.bad.values())] == [
-                        *map(float.hex, ref.bad.values())], page.parent.name
-                    assert list(fast.good) == list(ref.good)  # the same order of elements
-                    assert list(fast.descriptor) == list(ref.descriptor)
-                    assert fast == ref
+                    for got in (fast, loop):
+                        assert [*map(float.hex, got.good.values())] == [
+                            *map(float.hex, ref.good.values())], page.parent.name
+                        assert [*map(float.hex, got.bad.values())] == [
+                            *map(float.hex, ref.bad.values())], page.parent.name
+                        assert list(got.good) == list(ref.good)  # the same order of elements
+                        assert list(got.descriptor) == list(ref.descriptor)
+                        assert got == ref
+                        assert got.children == dm._kids(ref, lay)  # the same children too
                     compared += 1
                     started += roots is hidden and len(ref.good) < len(lay.elements)
     assert compared >= 6 * len(pages)

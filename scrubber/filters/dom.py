@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Any
 
 from .._accel import COMPILED
 from ..model import Block, Role, Verdict
@@ -29,6 +30,12 @@ _COMPILED_SCORES = getattr(COMPILED, "add_scores", None)
 _COMPILED_STARTS = getattr(COMPILED, "start_elements", None)
 #: the compiled twin of the loop of :meth:`DomMain.choose` (``None`` when not built)
 _COMPILED_BEST = getattr(COMPILED, "best_container", None)
+#: the layout's elements by number (``_cwalk.DomIndex``), and the two passes
+#: that keep their totals in C arrays over it: :meth:`DomMain._marked_roots`
+#: and :meth:`DomMain.scores` (``None`` when not built)
+_COMPILED_INDEX = getattr(COMPILED, "dom_index", None)
+_COMPILED_MARKED = getattr(COMPILED, "marked_roots", None)
+_COMPILED_INDEX_SCORES = getattr(COMPILED, "index_scores", None)
 
 __all__ = ["ContainerScores", "DomMain", "boilerplate_marker", "hidden_block"]
 
@@ -104,8 +111,9 @@ def _beside_story(descriptor: str) -> bool:
 
 
 @lru_cache(maxsize=4096)  # a pure function of the string; bounded, so memory stays flat
-def _markers_of(descriptor: str) -> str | None:
-    """The rule id a descriptor's tag or tokens mark, or ``None``."""
+def _markers_py(descriptor: str) -> str | None:
+    """The rule id a descriptor's tag or tokens mark, or ``None``: the reference of
+    ``_cwalk.MarkerReader``, which is :func:`_markers_of` when it was built."""
     tag, _, rest = descriptor.partition(" ")
     if tag in TAG_MARKERS:
         return TAG_MARKERS[tag]
@@ -117,6 +125,13 @@ def _markers_of(descriptor: str) -> str | None:
     if "@hidden" not in toks and (tag in ("body", "html") or not STORY.isdisjoint(toks)):
         return None  # the page itself, or the story: never a boilerplate region
     return min(_MARKER_RANK[t] for t in toks if t in _MARKER_RANK)[1]
+
+
+# Descriptors hardly repeat from one page to the next (ids, numbered classes),
+# so the cache above misses on most of them across a corpus; the compiled
+# reader needs none (it makes a string only of a token that could be a word).
+_markers_of = (COMPILED.MarkerReader(TAG_MARKERS, _MARKER_RANK, STORY, _markers_py)
+               if hasattr(COMPILED, "MarkerReader") else _markers_py)
 
 
 def _ancestry(blocks: Iterable[Block], children: dict[str, list[str]] | None = None,
@@ -364,6 +379,25 @@ class _Layout:
     elements: dict[str, tuple[str, str | None]]  # path -> (parent, descriptor), see _ancestry
     body: list[bool]  # DomMain.body_like
     children: dict[str, list[str]]  # parent path -> the elements under it, see _ancestry
+    #: the compiled ``_cwalk.DomIndex`` of ``lines`` and ``elements``, built on
+    #: first use (see :func:`_index_of`); ``False`` when they cannot have one
+    index: Any = field(default=None, compare=False, repr=False)
+
+
+def _index_of(layout: _Layout) -> Any:
+    """The layout's element index (``_cwalk.dom_index``), built once and kept in the
+    layout (``replace(layout, body=...)`` shares it: it reads no body flags);
+    ``None`` without the compiled module or for lines of another shape."""
+    ix = layout.index
+    if ix is None:
+        ix = False
+        if (_COMPILED_INDEX is not None and type(layout.lines) is list
+                and type(layout.blocks) is list and type(layout.elements) is dict
+                and len(layout.lines) == len(layout.blocks)):
+            ix = _COMPILED_INDEX(layout.lines, layout.elements)
+            ix = False if ix is None else ix
+        layout.index = ix
+    return ix or None
 
 
 @dataclass(frozen=True)
@@ -519,6 +553,15 @@ class DomMain:
         # late or never; without them (most pages) every element starts in the
         # order the blocks first reach it, which is the order of layout.elements.
         early = "hidden" not in roots.values() and len(verdicts) == len(blocks)
+        if (_COMPILED_INDEX_SCORES is not None and len(verdicts) == len(blocks)
+                and type(layout.body) is list and len(layout.body) == len(blocks)
+                and type(roots) is dict and (ix := _index_of(layout)) is not None):
+            # the loops below (with the compiled starts and adds), on C arrays
+            good, bad, desc, banned, children = _COMPILED_INDEX_SCORES(
+                ix, blocks, verdicts, layout.body, roots, self.short_cost, self.marked_weight,
+                early)
+            return ContainerScores(good, bad, desc, banned,
+                                   layout.children if early else children)
         for p, (parent, d) in layout.elements.items():  # parents come first
             m = roots.get(p)
             rule_of[p] = m if p in roots else rule_of[parent]
@@ -610,6 +653,11 @@ class DomMain:
         """
         if layout is None:
             layout = self._layout(blocks)
+        if (_COMPILED_MARKED is not None and type(layout.body) is list
+                and len(layout.body) == len(layout.blocks)
+                and (ix := _index_of(layout)) is not None):  # the loops below, compiled
+            return _COMPILED_MARKED(ix, layout.blocks, layout.body, _markers_of,
+                                    self.marked_share)
         good: dict[str, float] = {}  # body text per marked element
         marked: dict[str, str] = {}
         marked_on: dict[str, tuple[str, ...]] = {"": ()}  # element -> marked ones down to it

@@ -1003,6 +1003,69 @@ def measure_stripped(list texts, const unsigned short[::1] table, object astral)
     return out
 
 
+# -- the elements of a layout by number (``DomMain._marked_roots``, ``scores``) --
+
+from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
+
+
+cdef class DomIndex:
+    """A layout's elements numbered in the order of ``_Layout.elements``: each
+    element's parent number (-1 at the top), and each block's element (the
+    last path on its line; -1 for a block without one). Built once per
+    layout, it lets the passes below keep their totals in C arrays instead of
+    dicts keyed by path."""
+    cdef public list paths  # number -> path
+    cdef public list descriptors  # number -> the descriptor ``elements`` gives (or None)
+    cdef int* parent
+    cdef int* depth  # number -> how many elements are above it (its place on a line)
+    cdef int* last
+    cdef Py_ssize_t n, nblocks, cap
+    cdef dict ids  # path -> number, while ``ancestry`` fills the index
+    cdef public bint ready  # filled (by ``ancestry`` or ``dom_index``)
+
+    cdef int _push(self, str path, str parent, object descriptor) except -1:
+        """Number the next element (``ancestry`` meets them in ``elements`` order)."""
+        cdef Py_ssize_t cap
+        cdef int up = -1
+        if self.n == self.cap:
+            cap = 2 * self.cap if self.cap else 64
+            grown = <int*>PyMem_Realloc(self.parent, cap * sizeof(int))
+            if grown is NULL:
+                raise MemoryError()
+            self.parent = grown
+            grown = <int*>PyMem_Realloc(self.depth, cap * sizeof(int))
+            if grown is NULL:
+                raise MemoryError()
+            self.depth = grown
+            self.cap = cap
+        if PyUnicode_GET_LENGTH(parent):
+            up = <int>self.ids[parent]
+        self.parent[self.n] = up
+        self.depth[self.n] = self.depth[up] + 1 if up >= 0 else 0
+        self.ids[path] = self.n
+        self.paths.append(path)
+        self.descriptors.append(descriptor)
+        self.n += 1
+        return 0
+
+    def __dealloc__(self):
+        PyMem_Free(self.parent)
+        PyMem_Free(self.depth)
+        PyMem_Free(self.last)
+
+    def parent_of(self, Py_ssize_t i):
+        """The number of element ``i``'s parent (-1 at the top), for the tests."""
+        if not 0 <= i < self.n:
+            raise IndexError(i)
+        return self.parent[i]
+
+    def element_of(self, Py_ssize_t k):
+        """The number of block ``k``'s element (-1: none), for the tests."""
+        if not 0 <= k < self.nblocks:
+            raise IndexError(k)
+        return self.last[k]
+
+
 # -- ancestor paths of blocks (``filters.dom._ancestry_py``) --------------------
 
 cdef extern from "Python.h":
@@ -1029,9 +1092,11 @@ cdef inline void _child(dict children, str parent, str path) except *:
         (<list>sibs).append(path)
 
 
-def ancestry(list blocks, dict children):
+def ancestry(list blocks, dict children, DomIndex ix=None):
     """``filters.dom._ancestry_py(blocks, children)``, the same steps in C; ``None``
-    (and ``children`` untouched) when a block's path is neither a str nor ``None``."""
+    (and ``children`` untouched) when a block's path is neither a str nor ``None``.
+    Given an empty :class:`DomIndex`, it numbers the elements there as it meets
+    them (what ``dom_index`` gives for the result, without looking it all up again)."""
     cdef dict memo = {}
     cdef dict elements = {}
     cdef list out = []
@@ -1039,16 +1104,30 @@ def ancestry(list blocks, dict children):
     cdef tuple line, up, known
     cdef str path, parent, p
     cdef Py_ssize_t j
+    cdef Py_ssize_t k = -1
     for b in blocks:
         got = b.path
         if got is not None and type(got) is not str:
             return None
+    if ix is not None:
+        if ix.ready or ix.n:
+            raise ValueError("the index is not empty")
+        ix.paths = []
+        ix.descriptors = []
+        ix.ids = {}
+        ix.nblocks = len(blocks)
+        ix.last = <int*>PyMem_Malloc((ix.nblocks if ix.nblocks else 1) * sizeof(int))
+        if ix.last is NULL:
+            raise MemoryError()
     for b in blocks:
+        k += 1
         got = b.path
         path = <str>got if got is not None else ""
         cached = memo.get(path)
         if cached is not None:
             out.append(cached)
+            if ix is not None:
+                ix.last[k] = <int>ix.ids[(<tuple>cached)[len(<tuple>cached) - 1]] if cached else -1
             continue
         if PyUnicode_GET_LENGTH(path) == 0 or PyUnicode_READ(
                 PyUnicode_KIND(path), PyUnicode_DATA(path), 0) != 0x2F:
@@ -1058,10 +1137,13 @@ def ancestry(list blocks, dict children):
             cached = memo.get(parent)
             if cached is not None:  # the usual case: a new element under a known parent
                 up = <tuple>cached
-                elements[path] = (parent, _descriptor_at(b.context, len(up)))
+                d = _descriptor_at(b.context, len(up))
+                elements[path] = (parent, d)
                 line = up + (path,)
                 memo[path] = line
                 _child(children, parent, path)
+                if ix is not None:
+                    ix._push(path, parent, d)
             else:  # more than one new element: walk up to a known one
                 missing = []
                 p = path
@@ -1077,13 +1159,21 @@ def ancestry(list blocks, dict children):
                 ctx = b.context
                 for j in range(len(missing) - 1, -1, -1):
                     p = <str>missing[j]
-                    elements[p] = (parent, _descriptor_at(ctx, len(known)))
+                    d = _descriptor_at(ctx, len(known))
+                    elements[p] = (parent, d)
                     known = known + (p,)
                     memo[p] = known
                     _child(children, parent, p)
+                    if ix is not None:
+                        ix._push(p, parent, d)
                     parent = p
                 line = known
         out.append(line)
+        if ix is not None:
+            ix.last[k] = <int>ix.ids[line[len(line) - 1]] if line else -1
+    if ix is not None:
+        ix.ids = None
+        ix.ready = True
     return out, elements
 
 
@@ -1383,41 +1473,7 @@ cdef inline bint _starts(int kind, void* data, const char* word) noexcept:
     return True
 
 
-# -- the elements of a layout by number (``DomMain._marked_roots``, ``scores``) --
-
-from cpython.mem cimport PyMem_Free, PyMem_Malloc
-
-
-cdef class DomIndex:
-    """A layout's elements numbered in the order of ``_Layout.elements``: each
-    element's parent number (-1 at the top), and each block's element (the
-    last path on its line; -1 for a block without one). Built once per
-    layout, it lets the passes below keep their totals in C arrays instead of
-    dicts keyed by path."""
-    cdef public list paths  # number -> path
-    cdef public list descriptors  # number -> the descriptor ``elements`` gives (or None)
-    cdef int* parent
-    cdef int* depth  # number -> how many elements are above it (its place on a line)
-    cdef int* last
-    cdef Py_ssize_t n, nblocks
-
-    def __dealloc__(self):
-        PyMem_Free(self.parent)
-        PyMem_Free(self.depth)
-        PyMem_Free(self.last)
-
-    def parent_of(self, Py_ssize_t i):
-        """The number of element ``i``'s parent (-1 at the top), for the tests."""
-        if not 0 <= i < self.n:
-            raise IndexError(i)
-        return self.parent[i]
-
-    def element_of(self, Py_ssize_t k):
-        """The number of block ``k``'s element (-1: none), for the tests."""
-        if not 0 <= k < self.nblocks:
-            raise IndexError(k)
-        return self.last[k]
-
+# -- the passes over the element index (``DomMain._marked_roots``, ``scores``) --
 
 def dom_index(list lines, dict elements):
     """The :class:`DomIndex` of ``_ancestry``'s ``lines`` and ``elements``; ``None``
@@ -1470,6 +1526,7 @@ def dom_index(list lines, dict elements):
         if j >= 0 or depth >= 0:
             return None
         ix.last[k] = <int>got
+    ix.ready = True
     return ix
 
 

@@ -283,6 +283,37 @@ def test_marker_reader_is_markers_py() -> None:
         assert custom(d) == plain(d), d
 
 
+def test_ancestry_numbers_the_elements_as_dom_index_does() -> None:
+    """The index ``_cwalk.ancestry`` fills as it goes is the one ``dom_index``
+    builds afterwards from its lines and elements: every fixture page, and
+    made-up paths (no XPath, a root of its own, a deep element first)."""
+    from test_dom_speed import _doc
+
+    from scrubber.filters import dom
+    from scrubber.model import Block
+
+    made = [Block(index=i, text="x", key="x", path=p, context=c) for i, (p, c) in enumerate([
+        ("/html/body/div[2]/p[1]", ("html", "body", "div a", "p")), (None, ()),
+        ("/html/body", ("html", "body")), ("nav", ("nav",)), ("/html/body/div[2]/p[1]", ()),
+        ("/x/y", ("x",)), ("/html/body/div[1]", ("html", "body", "div b"))])]
+    pages = [list(_doc(page)[0].blocks) for page in sorted(PAGES.glob("*/input.html"))]
+    assert len(pages) > 10
+    for blocks in [*pages, made]:
+        ix = _cwalk.DomIndex()
+        lines, elements = _cwalk.ancestry(blocks, {}, ix)
+        assert (lines, elements) == dom._ancestry_py(blocks)
+        ref = _cwalk.dom_index(lines, elements)
+        assert ix.ready and ref.ready
+        assert ix.paths == ref.paths == list(elements)
+        assert ix.descriptors == ref.descriptors
+        assert [ix.parent_of(i) for i in range(len(elements))] == [
+            ref.parent_of(i) for i in range(len(elements))]
+        assert [ix.element_of(k) for k in range(len(blocks))] == [
+            ref.element_of(k) for k in range(len(blocks))]
+    with pytest.raises(ValueError):  # an index is filled once
+        _cwalk.ancestry(made, {}, ix)
+
+
 def test_compiled_ancestry_leaves_odd_paths_to_the_reference() -> None:
     from scrubber.filters import dom
     from scrubber.model import Block

@@ -135,13 +135,16 @@ _markers_of = (COMPILED.MarkerReader(TAG_MARKERS, _MARKER_RANK, STORY, _markers_
 
 
 def _ancestry(blocks: Iterable[Block], children: dict[str, list[str]] | None = None,
+              index: Any = None,
               ) -> tuple[list[tuple[str, ...]], dict[str, tuple[str, str | None]]]:
-    """:func:`_ancestry_py`, by its compiled twin ``_cwalk.ancestry`` when that was built."""
+    """:func:`_ancestry_py`, by its compiled twin ``_cwalk.ancestry`` when that was built;
+    which numbers the elements in ``index`` (an empty ``_cwalk.DomIndex``) when given
+    one (else, or by the reference, the index stays unfilled)."""
     if children is None:
         children = {}
     blocks = blocks if isinstance(blocks, list) else list(blocks)
     if _COMPILED_ANCESTRY is not None:
-        got = _COMPILED_ANCESTRY(blocks, children)
+        got = _COMPILED_ANCESTRY(blocks, children, index)
         if got is not None:  # (None: a path that is not a str, left to the reference)
             return got
     return _ancestry_py(blocks, children)
@@ -514,8 +517,10 @@ class DomMain:
     def _layout(self, blocks: Iterable[Block]) -> _Layout:
         blocks = list(blocks)
         children: dict[str, list[str]] = {}
-        lines, elements = _ancestry(blocks, children)
-        return _Layout(blocks, lines, elements, self.body_flags(blocks), children)
+        index = COMPILED.DomIndex() if _COMPILED_INDEX is not None else None
+        lines, elements = _ancestry(blocks, children, index)
+        return _Layout(blocks, lines, elements, self.body_flags(blocks), children,
+                       index if index is not None and index.ready else None)
 
     def body_flags(self, blocks: Iterable[Block]) -> list[bool]:
         """``[self.body_like(b) for b in blocks]``: the same flags, with ``body_like``

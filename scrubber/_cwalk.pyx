@@ -1229,13 +1229,35 @@ def region_scores(list blocks, list verdicts, double sentence, double exclaim,
     return out
 
 
+cdef inline void _good_bad(object block, bint body, object rule, object verdict,
+                           double short_cost, double marked_weight, double* g,
+                           double* bd) except *:
+    """A block's good and bad units as ``DomMain.scores`` counts them (the
+    reference's arithmetic, in its order)."""
+    f = block.features
+    cdef double units = _feature(f, "units")
+    cdef double ld = _feature(f, "link_density")
+    if body:
+        g[0] = units * (1.0 - ld)
+        bd[0] = units * ld
+    else:
+        g[0] = 0.0
+        bd[0] = units * ld + (short_cost if ld < 1 else 0.0)
+    if rule and rule != "comment" and rule != "header":
+        bd[0] = bd[0] + g[0] * marked_weight
+        g[0] = 0.0
+    if verdict is not None and not verdict.keep:
+        bd[0] = bd[0] + g[0] * marked_weight
+        g[0] = 0.0
+
+
 def add_scores(list blocks, list verdicts, list lines, list body, dict rule_of,
                dict good, dict bad, double short_cost, double marked_weight):
     """The block loop of ``DomMain.scores`` when every element has started (its
     ``early`` case): add each block's good and bad units to every element on its
     line, in block order, with the reference's arithmetic."""
     cdef Py_ssize_t i, n = len(blocks)
-    cdef double units, ld, g, bd
+    cdef double g, bd
     cdef tuple line
     if len(verdicts) != n or len(lines) != n or len(body) != n:
         raise ValueError("blocks, verdicts, lines and body differ in length")
@@ -1246,22 +1268,7 @@ def add_scores(list blocks, list verdicts, list lines, list body, dict rule_of,
         rule = rule_of[line[-1]]
         if rule == "hidden":
             continue
-        f = (<object>blocks[i]).features
-        units = _feature(f, "units")
-        ld = _feature(f, "link_density")
-        if body[i]:
-            g = units * (1.0 - ld)
-            bd = units * ld
-        else:
-            g = 0.0
-            bd = units * ld + (short_cost if ld < 1 else 0.0)
-        if rule and rule != "comment" and rule != "header":
-            bd = bd + g * marked_weight
-            g = 0.0
-        v = verdicts[i]
-        if v is not None and not v.keep:
-            bd = bd + g * marked_weight
-            g = 0.0
+        _good_bad(blocks[i], body[i], rule, verdicts[i], short_cost, marked_weight, &g, &bd)
         if g:
             for p in line:
                 good[p] = <double>good[p] + g
@@ -1596,7 +1603,7 @@ def index_scores(DomIndex ix, list blocks, list verdicts, list body, dict roots,
     and ``children`` lists them as they start."""
     cdef Py_ssize_t n = ix.n, nb = ix.nblocks, i, k, top, nctx
     cdef int j, e
-    cdef double units, ld, g, bd
+    cdef double g, bd
     cdef double* good = NULL
     cdef double* bad = NULL
     cdef char* ban = NULL
@@ -1680,22 +1687,8 @@ def index_scores(DomIndex ix, list blocks, list verdicts, list body, dict roots,
             rule = rule_of[j]
             if rule == "hidden":
                 continue
-            f = (<object>blocks[k]).features
-            units = _feature(f, "units")
-            ld = _feature(f, "link_density")
-            if body[k]:
-                g = units * (1.0 - ld)
-                bd = units * ld
-            else:
-                g = 0.0
-                bd = units * ld + (short_cost if ld < 1 else 0.0)
-            if rule and rule != "comment" and rule != "header":
-                bd = bd + g * marked_weight
-                g = 0.0
-            v = verdicts[k]
-            if v is not None and not v.keep:
-                bd = bd + g * marked_weight
-                g = 0.0
+            _good_bad(blocks[k], body[k], rule, verdicts[k], short_cost, marked_weight, &g,
+                      &bd)
             if g:
                 while j >= 0:
                     good[j] += g

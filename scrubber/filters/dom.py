@@ -382,8 +382,9 @@ class _Layout:
     elements: dict[str, tuple[str, str | None]]  # path -> (parent, descriptor), see _ancestry
     body: list[bool]  # DomMain.body_like
     children: dict[str, list[str]]  # parent path -> the elements under it, see _ancestry
-    #: the compiled ``_cwalk.DomIndex`` of ``lines`` and ``elements``, built on
-    #: first use (see :func:`_index_of`); ``False`` when they cannot have one
+    #: the compiled ``_cwalk.DomIndex`` of ``lines`` and ``elements``: filled by the
+    #: compiled ancestry in :meth:`DomMain._layout`, else built on first use (see
+    #: :func:`_index_of`); ``False`` when they cannot have one
     index: Any = field(default=None, compare=False, repr=False)
 
 

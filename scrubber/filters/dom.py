@@ -837,7 +837,7 @@ class DomMain:
         # Siblings share their context (the items of a menu): what depends on the
         # context alone is worked out once per distinct one.
         hidden_of: dict[tuple[str, ...], Verdict | None] = {}
-        marker_of: dict[tuple[str, ...], tuple[int, str] | None] = {}
+        region_of: dict[tuple[str, ...], Verdict | None] = {}
         for i, (b, v) in enumerate(zip(doc.blocks, verdicts)):
             hidden = hidden_of.get(b.context, False)
             if hidden is False:
@@ -863,7 +863,7 @@ class DomMain:
             elif self.keep_title and i < top and self._title_above(doc.blocks, i, top):
                 out[i] = Verdict.body("title", "the headline right above the article container")
             else:
-                out[i] = self._outside(b, main, marker_of)
+                out[i] = self._outside(b, main, region_of)
         return self._sparse_reading(doc, out, inside)
 
     def _sparse_reading(self, doc, out: list[Verdict | None],
@@ -1112,18 +1112,18 @@ class DomMain:
         return None  # inside the container: main_region and article_end still trim it
 
     def _outside(self, b: Block, main: str,
-                 memo: dict[tuple[str, ...], tuple[int, str] | None] | None = None) -> Verdict:
-        """The verdict on a block outside the container; ``memo`` keeps the marker
-        of each context seen (per document: the marker depends on the context alone)."""
-        if memo is None:
+                 memo: dict[tuple[str, ...], Verdict | None] | None = None) -> Verdict:
+        """The verdict on a block outside the container; ``memo`` keeps the region
+        verdict (or ``None``) of each context seen (per document: the marker
+        depends on the context alone)."""
+        region = memo.get(b.context, False) if memo is not None else False
+        if region is False:
             m = boilerplate_marker(b.context)
-        else:
-            m = memo.get(b.context, False)
-            if m is False:
-                m = memo[b.context] = boilerplate_marker(b.context)
-        if m:
-            i, rule = m
-            return _region_drop(rule, b.context[i][:60])
+            region = _region_drop(m[1], b.context[m[0]][:60]) if m else None
+            if memo is not None:
+                memo[b.context] = region
+        if region is not None:
+            return region
         if b.features.get("link_density", 0.0) >= self.link_list_density:
             return _link_list(b.features["link_density"], "mostly link text, outside the article")
         return _outside_main(main)

@@ -1023,6 +1023,19 @@ cdef class DomIndex:
     cdef dict ids  # path -> number, while ``ancestry`` fills the index
     cdef public bint ready  # filled (by ``ancestry`` or ``dom_index``)
 
+    cdef int _start(self, Py_ssize_t nblocks) except -1:
+        """Make the index empty, for ``nblocks`` blocks (``ancestry``, ``dom_index``)."""
+        if self.ready or self.n:
+            raise ValueError("the index is not empty")
+        self.paths = []
+        self.descriptors = []
+        self.ids = {}
+        self.nblocks = nblocks
+        self.last = <int*>PyMem_Malloc((nblocks if nblocks else 1) * sizeof(int))
+        if self.last is NULL:
+            raise MemoryError()
+        return 0
+
     cdef int _push(self, str path, str parent, object descriptor) except -1:
         """Number the next element (``ancestry`` meets them in ``elements`` order)."""
         cdef Py_ssize_t cap
@@ -1110,15 +1123,7 @@ def ancestry(list blocks, dict children, DomIndex ix=None):
         if got is not None and type(got) is not str:
             return None
     if ix is not None:
-        if ix.ready or ix.n:
-            raise ValueError("the index is not empty")
-        ix.paths = []
-        ix.descriptors = []
-        ix.ids = {}
-        ix.nblocks = len(blocks)
-        ix.last = <int*>PyMem_Malloc((ix.nblocks if ix.nblocks else 1) * sizeof(int))
-        if ix.last is NULL:
-            raise MemoryError()
+        ix._start(len(blocks))
     for b in blocks:
         k += 1
         got = b.path
@@ -1313,18 +1318,23 @@ def start_elements(list blocks, list lines, dict rule_of, dict roots, dict good,
                 under = True
 
 
+cdef inline bint _starts(int kind, void* data, Py_ssize_t n, const char* word) noexcept:
+    """Do the first characters of string data ``n`` long read ``word`` (ASCII)?"""
+    cdef Py_ssize_t i = 0
+    while word[i]:
+        if i >= n or PyUnicode_READ(kind, data, i) != <Py_UCS4>word[i]:
+            return False
+        i += 1
+    return True
+
+
 cdef inline bint _is_article(object d) except -1:
     """``d.startswith("article") and d[7:8] in ("", " ")`` for a str ``d``."""
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(d), i
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(d)
     cdef int kind = PyUnicode_KIND(d)
     cdef void* data = PyUnicode_DATA(d)
-    cdef const char* word = b"article"
-    if n < 7:
-        return False
-    for i in range(7):
-        if PyUnicode_READ(kind, data, i) != <Py_UCS4>word[i]:
-            return False
-    return n == 7 or PyUnicode_READ(kind, data, 7) == 0x20
+    return _starts(kind, data, n, b"article") and (
+        n == 7 or PyUnicode_READ(kind, data, 7) == 0x20)
 
 
 def best_container(dict good, dict bad, dict desc, set banned, double min_good,
@@ -1440,7 +1450,7 @@ cdef class MarkerReader:
         if not hidden:
             if storied:
                 return None  # the story: never a boilerplate region
-            if sp == 4 and (_starts(kind, data, b"body") or _starts(kind, data, b"html")):
+            if sp == 4 and (_starts(kind, data, n, b"body") or _starts(kind, data, n, b"html")):
                 return None  # the page itself
         return best_rule
 
@@ -1470,16 +1480,6 @@ cdef inline bint _may_be(unsigned long long* table, int kind, void* data, Py_ssi
     return (table[c] >> n) & 1
 
 
-cdef inline bint _starts(int kind, void* data, const char* word) noexcept:
-    """Do the first characters of the data read ``word`` (ASCII)?"""
-    cdef Py_ssize_t i = 0
-    while word[i]:
-        if PyUnicode_READ(kind, data, i) != <Py_UCS4>word[i]:
-            return False
-        i += 1
-    return True
-
-
 # -- the passes over the element index (``DomMain._marked_roots``, ``scores``) --
 
 def dom_index(list lines, dict elements):
@@ -1488,39 +1488,20 @@ def dom_index(list lines, dict elements):
     is not the chain of parents of its last path), which leaves the page to the
     reference passes."""
     cdef DomIndex ix = DomIndex.__new__(DomIndex)
-    cdef Py_ssize_t n = len(elements), nb = len(lines), i = 0, k, j, depth
-    cdef dict ids = {}
+    cdef Py_ssize_t nb = len(lines), k, j, depth
     cdef tuple line
-    ix.paths = []
-    ix.descriptors = []
-    ix.n = n
-    ix.nblocks = nb
-    ix.parent = <int*>PyMem_Malloc((n if n else 1) * sizeof(int))
-    ix.depth = <int*>PyMem_Malloc((n if n else 1) * sizeof(int))
-    ix.last = <int*>PyMem_Malloc((nb if nb else 1) * sizeof(int))
-    if ix.parent is NULL or ix.depth is NULL or ix.last is NULL:
-        raise MemoryError()
+    ix._start(nb)
     for p, v in elements.items():
         parent, d = v
-        if parent == "":
-            ix.parent[i] = -1
-            ix.depth[i] = 0
-        else:
-            got = ids.get(parent)
-            if got is None:
-                return None
-            ix.parent[i] = <int>got
-            ix.depth[i] = ix.depth[<int>got] + 1
-        ids[p] = i
-        ix.paths.append(p)
-        ix.descriptors.append(d)
-        i += 1
+        if type(p) is not str or type(parent) is not str or (parent and parent not in ix.ids):
+            return None
+        ix._push(p, parent, d)
     for k in range(nb):
         line = <tuple>lines[k]
         if not line:
             ix.last[k] = -1
             continue
-        got = ids.get(line[len(line) - 1])
+        got = ix.ids.get(line[len(line) - 1])
         if got is None:
             return None
         # the line is the chain of parents, root first (what _ancestry builds)
@@ -1533,6 +1514,7 @@ def dom_index(list lines, dict elements):
         if j >= 0 or depth >= 0:
             return None
         ix.last[k] = <int>got
+    ix.ids = None
     ix.ready = True
     return ix
 
@@ -1647,9 +1629,12 @@ def index_scores(DomIndex ix, list blocks, list verdicts, list body, dict roots,
                                or (m and m != "header" and m != "comment")) else 0
                 if ban[i]:
                     banned.add(p)
+                order[i] = <int>i  # (every element starts, in this order)
             else:
                 started[i] = 0
-        if not early:
+        if early:
+            norder = n
+        else:
             children = {}
             for k in range(nb):
                 e = ix.last[k]
@@ -1700,17 +1685,11 @@ def index_scores(DomIndex ix, list blocks, list verdicts, list body, dict roots,
                     j = ix.parent[j]
         good_of = {}
         bad_of = {}
-        if early:
-            for i in range(n):
-                p = ix.paths[i]
-                good_of[p] = good[i]
-                bad_of[p] = bad[i]
-        else:
-            for k in range(norder):
-                j = order[k]
-                p = ix.paths[j]
-                good_of[p] = good[j]
-                bad_of[p] = bad[j]
+        for k in range(norder):
+            j = order[k]
+            p = ix.paths[j]
+            good_of[p] = good[j]
+            bad_of[p] = bad[j]
         return good_of, bad_of, desc, banned, children
     finally:
         PyMem_Free(good)

@@ -312,6 +312,16 @@ def test_ancestry_numbers_the_elements_as_dom_index_does() -> None:
             ref.element_of(k) for k in range(len(blocks))]
     with pytest.raises(ValueError):  # an index is filled once
         _cwalk.ancestry(made, {}, ix)
+    # lines and elements of another shape get no index (the Python passes run)
+    lines, elements = dom._ancestry_py(made)
+    assert _cwalk.dom_index(lines, elements) is not None
+    assert _cwalk.dom_index(lines, dict(reversed(elements.items()))) is None  # child first
+    bent = [line[:-2] + line[-1:] if len(line) > 2 else line for line in lines]
+    assert _cwalk.dom_index(bent, elements) is None  # a line skipping a parent
+    assert _cwalk.dom_index([("/nowhere",), *lines[1:]], elements) is None
+    layout = dom.DomMain()._layout(made)
+    odd = dom.replace(layout, lines=bent, index=None)
+    assert dom._index_of(odd) is None and odd.index is False  # tried once, kept as False
 
 
 def test_compiled_ancestry_leaves_odd_paths_to_the_reference() -> None:

@@ -87,6 +87,15 @@ FIXTURE_CASES = [
     ("cp1252_meta_latin1.html", None, "windows-1252", "meta", "windows-1252", ["iso-8859-1"]),
     ("utf8_meta_bogus.html", None, "utf-8", "detected", None, ["no-such-charset", "ignored"]),
     ("gbk_xml_decl.xhtml", None, "gb18030", "meta", "gb18030", ["gbk"]),
+    (
+        "cp1252_no_meta.html",
+        None,
+        "windows-1252",
+        "detected",
+        None,
+        ["no declaration", "windows-1250 and windows-1252", "without detection"],
+    ),
+    ("cp1250_no_meta.html", None, "windows-1250", "detected", None, ["detected windows-1250"]),
     ("utf16le_bom.html", None, "utf-16le", "bom", None, ["byte order mark"]),
     (
         "utf8_bom_meta_gbk.html",
@@ -164,6 +173,23 @@ def test_unknown_argument_is_ignored_and_noted():
     result = decode(_page("gbk_meta_gb2312.html"), encoding="klingon-8")
     assert (result.encoding, result.source) == ("gb18030", "meta")
     assert "klingon-8" in result.note
+
+
+def test_windows_latin_shortcut_only_where_both_code_pages_agree():
+    """The windows-1252 shortcut for undeclared pages (decision 54) takes a page
+    only when every non-ASCII byte reads the same in windows-1250; ``£``
+    (Ł in windows-1250) or CJK bytes still go to detection."""
+    from scrubber.decode import _windows_latin
+
+    assert _windows_latin("it’s “fine” — café, 21°".encode("cp1252"))
+    assert _windows_latin(b"plain ascii")
+    assert not _windows_latin("costs £50".encode("cp1252"))
+    assert not _windows_latin("gęślą".encode("cp1250"))
+    assert not _windows_latin("今天".encode("gbk"))
+    text = "A “quoted” line — with £ in it."
+    got = decode(page_bytes := text.encode("cp1252"))
+    assert "without detection" not in got.note
+    assert got.text == page_bytes.decode(got.encoding)
 
 
 def test_html_false_ignores_meta():

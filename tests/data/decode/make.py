@@ -27,6 +27,14 @@ JA = (
 )
 FR = "Le café du coin ouvre à sept heures ; on y sert des crêpes “maison” pour 3 € seulement."
 EN = "Plain English words about a quiet morning walk along the river."
+# English with Windows typography only (quotes, dashes, an ellipsis, a degree sign, é):
+# every such byte reads the same in windows-1250 and windows-1252.
+EN_TYPOGRAPHY = (
+    "The club’s “open day” drew a crowd — nearly two hundred people… "
+    "It was 21° by noon, and the café by the gate ran out of lemonade."
+)
+# Polish in windows-1250: ę, ł, ś, ż, ą read otherwise in windows-1252.
+PL = "Zażółć gęślą jaźń: ten tekst jest zapisany w kodowaniu środkowoeuropejskim."
 
 
 def page(body: str, head: str = "", title: str = "test page") -> str:
@@ -55,6 +63,8 @@ def build() -> dict[str, tuple[str, bytes]]:
         "sjis_meta_shift_jis.html": (page(JA, meta("Shift_JIS")), "cp932"),
         "cp1252_meta_latin1.html": (page(FR, http_equiv("ISO-8859-1")), "cp1252"),
         "utf8_meta_bogus.html": (page(FR, meta("no-such-charset")), "utf-8"),
+        "cp1252_no_meta.html": (page(EN_TYPOGRAPHY), "cp1252"),
+        "cp1250_no_meta.html": (page(PL), "cp1250"),
         "gbk_xml_decl.xhtml": ('<?xml version="1.0" encoding="GBK"?>\n' + page(ZH_HANS), "gbk"),
     }
     out = {name: (text, text.encode(codec)) for name, (text, codec) in pages.items()}

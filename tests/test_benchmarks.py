@@ -323,3 +323,22 @@ def test_merge_round_keeps_first_failures_and_faster_text_mode(br):
     assert got["pages"][1] == {"ns": [], "error": "boom"}
     assert got["text_mode"]["per text"]["seconds"] == 1.5
     assert br.merge_round(got, {"tool": "x", "skipped": "no"}) is got
+
+
+def test_lxml_free_floor_drops_its_tree_inside_the_call(br, tiny_data, tmp_path):
+    """The lxml-free row returns nothing (its tree is freed before the timer
+    stops), the lxml row returns the tree; both are speed-only floors, and the
+    other rows get a ratio to each."""
+    call, _ = br.make_lxml_free()
+    assert call("<html><body><p>x</p></body></html>", None, None) is None
+    kept, _ = br.make_lxml()
+    assert kept("<html><body><p>x</p></body></html>", None, None) is not None
+    out = tmp_path / "out"
+    rc = br.main(["--data", str(tiny_data), "--tools", "scrubber,lxml-free", "--limit", "1",
+                  "--out", str(out), "--timeout", "60", "--quiet"])
+    assert rc == 0
+    res = json.loads((out / "results.json").read_text(encoding="utf-8"))["results"]
+    assert list(res) == ["lxml", "scrubber", "lxml-free"]
+    assert res["lxml-free"]["speed_only"] and res["lxml"]["speed_only"]
+    assert res["scrubber"]["ratios"]["lxml-free"]["total"] > 0
+    assert res["lxml-free"]["ratios"]["lxml-free"]["total"] == pytest.approx(1.0)

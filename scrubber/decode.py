@@ -251,13 +251,21 @@ def _windows_latin(data: bytes) -> bool:
     return not data.translate(None, _ASCII_BYTES).translate(None, _LATIN_AGREED)
 
 
+def _repeats_only(data: bytes) -> bool:
+    """Every run of two or more high bytes (in the sample) is one byte repeated:
+    padding such as ``\\xa0\\xa0`` or a row of ``§``, not the byte pairs of
+    double-byte text, which :func:`_looks_multibyte` counts as well."""
+    return all(run.count(run[:1]) == len(run)
+               for run in _HIGH_RUN.findall(data[:_SAMPLE]) if len(run) > 1)
+
+
 def _undeclared(data: bytes) -> _Verdict:
     utf8, bad = _decode(data, "utf-8")
     if not bad or _mostly_fine(utf8, bad):
         what = "valid utf-8" if not bad else f"utf-8 with {bad} damaged sequences"
         return "utf-8", utf8, bad, "detected", f"no declaration; bytes are {what}"
     multibyte = _looks_multibyte(data)
-    if not multibyte and _windows_latin(data):  # see _LATIN_AGREED
+    if _windows_latin(data) and (not multibyte or _repeats_only(data)):  # see _LATIN_AGREED
         why = ("no declaration; not utf-8; every non-ASCII byte reads the same in "
                "windows-1250 and windows-1252; used windows-1252 without detection")
         return "windows-1252", data.decode("windows-1252"), 0, "detected", why

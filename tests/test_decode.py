@@ -186,6 +186,13 @@ def test_windows_latin_shortcut_only_where_both_code_pages_agree():
     assert not _windows_latin("costs £50".encode("cp1252"))
     assert not _windows_latin("gęślą".encode("cp1250"))
     assert not _windows_latin("今天".encode("gbk"))
+    # runs of one repeated byte are padding, not double-byte text
+    padded = decode(b"<p>left\xa0\xa0\xa0right \x93quoted\x94 \xa7\xa7\xa7\xa7</p>")
+    assert padded.encoding == "windows-1252" and "without detection" in padded.note
+    assert padded.text == "<p>left\xa0\xa0\xa0right “quoted” §§§§</p>"
+    # pairs of different bytes look like double-byte text: detection decides
+    pairs = decode(b"<p>\xc1\xe9 \xd3\xf6 \xc9\xe1 text</p>")
+    assert "without detection" not in pairs.note
     text = "A “quoted” line — with £ in it."
     got = decode(page_bytes := text.encode("cp1252"))
     assert "without detection" not in got.note

@@ -369,8 +369,9 @@ make_scrubber_str = make_scrubber
 def make_lxml_free():
     """lxml's parse with the tree freed inside the timed call. The ``lxml`` row
     returns its tree, which is freed after the timer stops; every extractor
-    frees its tree inside its call (scrubber included), and freeing costs about
-    a quarter of the parse. This row is the floor with that cost in."""
+    frees its tree inside its call (scrubber included), and freeing costs a
+    seventh to a quarter of the parse (benchmarks/PROFILE.md, eleventh pass).
+    This row is the floor with that cost in."""
     import lxml.html
 
     def call(inp, url, lang):

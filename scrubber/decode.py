@@ -76,8 +76,8 @@ _HIGH_RUN = re.compile(rb"[\x80-\xff]+")
 _ASCII_BYTES = bytes(range(128))
 # The non-ASCII bytes that windows-1250 (Central European) and windows-1252
 # (Western) decode to the same character. An undeclared page that is not UTF-8,
-# whose high bytes stand alone (not in the runs of CJK, Cyrillic or Greek text)
-# and are all of these, reads the same in either: it is ASCII text with
+# whose high bytes stand alone or repeat one byte (not the runs of CJK, Cyrillic
+# or Greek text) and are all of these, reads the same in either: it is ASCII text with
 # typographic punctuation and a few shared letters. Detection has next to no
 # evidence on such a page; on the development pages charset_normalizer named
 # windows-1250, cp852 or cp775 for English pages (``chapterĺs`` for

@@ -493,3 +493,18 @@ def test_bytes_handed_on_to_the_parser_are_the_texts_utf8():
         assert from_bytes.encoding == info
         assert dataclasses.replace(from_bytes, encoding=None) == from_text
     assert handed > 10
+
+
+def test_undeclared_windows_1252_page_reads_right_end_to_end():
+    """The fixture page saved as windows-1252 with no charset anywhere
+    (fixtures/pages/en_cp1252_no_charset) is decoded without detection and
+    keeps its typography; its byline lifts the name, not the date after the dash."""
+    import scrubber
+
+    page = Path(__file__).resolve().parent.parent / "fixtures" / "pages" / "en_cp1252_no_charset"
+    art = scrubber.scrub((page / "input.html").read_bytes())
+    assert art.encoding["encoding"] == "windows-1252"
+    assert "without detection" in art.encoding["note"]
+    assert "The town’s harbour festival" in art.text and "café" in art.text
+    assert "two days — the first time" in art.text
+    assert art.author == "Tom Reyes"

@@ -1850,3 +1850,63 @@ def anchored_lines(list keys, dict by_first, tuple cuts, list matches, object co
         if match(k) is not None:
             out.append(i)
     return out
+
+
+# -- the block loop of ``DomMain._repeated`` ----------------------------------
+
+cdef object _UNREAD = object()  # a descriptor whose shape is not read yet
+
+
+def repeated_members(list blocks, list inside, list lines, list body, Py_ssize_t depth,
+                     object shape_of):
+    """The block loop of ``filters.dom.DomMain._repeated_members``: per (parent
+    path, shape), the elements below the container holding prose (``counts``)
+    and holding any plain text (``texts``), and the text blocks per element
+    (``nblocks``), filled in the reference's order with its tests.
+    ``shape_of`` is ``filters.dom._shape``, read once per descriptor."""
+    cdef dict counts = {}, texts = {}, nblocks = {}, shapes = {}
+    cdef Py_ssize_t i, k, stop, n = len(blocks)
+    cdef tuple line, ctx
+    cdef bint prose
+    if len(inside) != n or len(lines) != n or len(body) != n:
+        raise ValueError("blocks, inside, lines and body differ in length")
+    for i in range(n):
+        if not inside[i]:
+            continue
+        b = blocks[i]
+        prose = body[i]
+        if not prose:
+            f = b.features
+            if f.get("units", 0.0) * (1.0 - f.get("link_density", 0.0)) < 1:
+                continue
+        line = <tuple>lines[i]
+        c = b.context
+        ctx = c if type(c) is tuple else tuple(c)
+        stop = min(len(line), len(ctx))
+        for k in range(depth, stop):  # elements below the container
+            d = ctx[k]
+            shape = shapes.get(d, _UNREAD)
+            if shape is _UNREAD:  # a bare tag, or a shape of one (tr, p, li): None
+                if " " not in d:
+                    shape = None
+                else:
+                    shape = shape_of(d)
+                    if " " not in shape:
+                        shape = None
+                shapes[d] = shape
+            if shape is None:
+                continue
+            prefix = line[k]
+            key = (line[k - 1], shape)
+            members = texts.get(key)
+            if members is None:
+                members = texts[key] = set()
+            (<set>members).add(prefix)
+            got = nblocks.get(prefix)
+            nblocks[prefix] = 1 if got is None else got + 1
+            if prose:
+                members = counts.get(key)
+                if members is None:
+                    members = counts[key] = set()
+                (<set>members).add(prefix)
+    return counts, texts, nblocks

@@ -619,3 +619,71 @@ def test_compiled_choose_loop_on_made_up_scores():
     assert _compiled_best(dom, sc(cases[1])) == "/b"  # (26 * 1.25 * 1.25 > 30)
     odd = sc([("/a", 30.0, 0.0, ("div",))])
     assert _compiled_best(dom, odd) is False
+
+
+def _members_both_ways(layout, inside, depth):
+    """``DomMain._repeated_members`` by the compiled loop and by the reference."""
+    import scrubber.filters.dom as dom_module
+
+    fast = DomMain._repeated_members(layout, inside, depth)
+    saved, dom_module._COMPILED_REPEATED = dom_module._COMPILED_REPEATED, None
+    try:
+        plain = DomMain._repeated_members(layout, inside, depth)
+    finally:
+        dom_module._COMPILED_REPEATED = saved
+    return fast, plain
+
+
+def _same_members(fast, plain) -> None:
+    for got, want in zip(fast, plain):  # same keys in the same order, same members
+        assert list(got.items()) == list(want.items())
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_compiled_repeated_loop_matches_the_plain_one(path):
+    """Every fixture page, at every level from the page's root to each block's element,
+    with the body flags of both readings."""
+    import scrubber.filters.dom as dom_module
+
+    if dom_module._COMPILED_REPEATED is None:
+        pytest.skip("the compiled walk is not built")
+    doc, _ = _doc(path)
+    dom = DomMain()
+    layout = dom._layout(doc.blocks)
+    plain = replace(layout, body=[dom.plain_like(b) for b in layout.blocks])
+    containers = sorted({p for line in layout.lines for p in line[:-1]})
+    for lay in (layout, plain):
+        for container in ["", *containers]:
+            d = container.count("/")
+            ins = [b.path == container or (b.path or "").startswith(container + "/")
+                   for b in lay.blocks]
+            _same_members(*_members_both_ways(lay, ins, d))
+
+
+def test_compiled_repeated_loop_on_odd_blocks():
+    """Contexts shorter than the path, a list for a context, a bare-tag shape
+    (``tr 3`` shapes to ``tr``), blocks without a path, and the root as container
+    (depth 0 reads ``line[-1]`` as the parent, as the reference does)."""
+    import scrubber.filters.dom as dom_module
+
+    if dom_module._COMPILED_REPEATED is None:
+        pytest.skip("the compiled walk is not built")
+    base = ("html", "body", "div topic")
+    blocks = [
+        _block(0, "/html/body/div[1]/div[1]/p[1]", (*base, "div post p1", "p")),
+        _block(1, "/html/body/div[1]/div[2]/p[1]", (*base, "div post p2", "p"), units=0.5),
+        _block(2, "/html/body/div[1]/div[3]/p[1]", [*base, "div post p3", "p"], ld=0.99),
+        _block(3, "/html/body/div[1]/div[4]", (*base,)),
+        _block(4, "/html/body/div[1]/tr[1]", (*base, "tr 3")),
+        _block(5, "line 6", ()),
+        _block(6, "/html/body/div[1]/div[5]/p[1]", (*base, "div post p5", "p"), units=2.0),
+    ]
+    dom = DomMain()
+    layout = dom._layout(blocks)
+    for container in ("", "/html", "/html/body", "/html/body/div[1]"):
+        d = container.count("/")
+        ins = [b.path == container or b.path.startswith(container + "/") for b in blocks]
+        fast, plain = _members_both_ways(layout, ins, d)
+        _same_members(fast, plain)
+    fast, _ = _members_both_ways(layout, [True] * len(blocks), 0)
+    assert ("/html/body/div[1]", "div post") in fast[1]  # post p1..p5, numbers dropped

@@ -36,6 +36,8 @@ _COMPILED_BEST = getattr(COMPILED, "best_container", None)
 _COMPILED_INDEX = getattr(COMPILED, "dom_index", None)
 _COMPILED_MARKED = getattr(COMPILED, "marked_roots", None)
 _COMPILED_INDEX_SCORES = getattr(COMPILED, "index_scores", None)
+#: the compiled twin of the block loop of :meth:`DomMain._repeated_members`
+_COMPILED_REPEATED = getattr(COMPILED, "repeated_members", None)
 
 __all__ = ["ContainerScores", "DomMain", "boilerplate_marker", "hidden_block"]
 
@@ -1040,6 +1042,39 @@ class DomMain:
         similar shape) with some text is one of them too: a reply like "Thanks,
         that worked" has no sentence punctuation, yet is a post.
         """
+        counts, texts, nblocks = self._repeated_members(layout, inside, depth)
+        shapes: dict[str, list[str]] = {}  # parent -> shapes of its children with text
+        for parent, shape in texts:
+            shapes.setdefault(parent, []).append(shape)
+        out: set[str] = set()
+        for (parent, shape), members in texts.items():
+            if len(counts.get((parent, shape), ())) < self.repeated and not (
+                    parent == container and _markers_of(shape) in (None, "comment")
+                    and sum(nblocks[m] >= 2 for m in members) >= self.thread_posts):
+                continue  # the container's own repeated children are posts, prose or not
+            # a sibling of nearly the same shape is one more of them: the first
+            # post of a thread (``post first starter``), odd/even rows
+            keys = [(parent, s2) for s2 in shapes[parent]
+                    if s2 == shape or _similar(shape, s2)]
+            with_prose = set().union(*(counts.get(k, set()) for k in keys))
+            out |= with_prose
+            if len(with_prose) >= self.thread_posts or parent == container:  # else: layout?
+                out |= set().union(*(texts[k] for k in keys))
+        return out
+
+    @staticmethod
+    def _repeated_members(layout: _Layout, inside: list[bool], depth: int,
+                          ) -> tuple[dict[tuple[str, str], set[str]],
+                                     dict[tuple[str, str], set[str]], dict[str, int]]:
+        """Per (parent path, shape), the elements below the container (at least
+        ``depth`` deep) holding prose and those holding any plain text, and the
+        text blocks per element: by the compiled twin ``_cwalk.repeated_members``
+        when it was built (it reads each descriptor's shape once)."""
+        if (_COMPILED_REPEATED is not None and type(layout.blocks) is list
+                and type(inside) is list and type(layout.lines) is list
+                and type(layout.body) is list):
+            return _COMPILED_REPEATED(layout.blocks, inside, layout.lines, layout.body, depth,
+                                      _shape)
         counts: dict[tuple[str, str], set[str]] = {}  # members holding prose
         texts: dict[tuple[str, str], set[str]] = {}  # members holding any plain text
         nblocks: dict[str, int] = {}  # text blocks per member
@@ -1069,24 +1104,7 @@ class DomMain:
                     if members is None:
                         members = counts[key] = set()
                     members.add(prefix)
-        shapes: dict[str, list[str]] = {}  # parent -> shapes of its children with text
-        for parent, shape in texts:
-            shapes.setdefault(parent, []).append(shape)
-        out: set[str] = set()
-        for (parent, shape), members in texts.items():
-            if len(counts.get((parent, shape), ())) < self.repeated and not (
-                    parent == container and _markers_of(shape) in (None, "comment")
-                    and sum(nblocks[m] >= 2 for m in members) >= self.thread_posts):
-                continue  # the container's own repeated children are posts, prose or not
-            # a sibling of nearly the same shape is one more of them: the first
-            # post of a thread (``post first starter``), odd/even rows
-            keys = [(parent, s2) for s2 in shapes[parent]
-                    if s2 == shape or _similar(shape, s2)]
-            with_prose = set().union(*(counts.get(k, set()) for k in keys))
-            out |= with_prose
-            if len(with_prose) >= self.thread_posts or parent == container:  # else: layout?
-                out |= set().union(*(texts[k] for k in keys))
-        return out
+        return counts, texts, nblocks
 
     def _inside(self, b: Block, line: tuple[str, ...], depth: int, repeated: set[str],
                 roots: dict[str, str], has_story: bool) -> Verdict | None:

@@ -24,6 +24,7 @@ from scrubber.filters.dom import (
     _ancestry,
     _hidden,
     _markers_of,
+    _Marks,
     _names_thread,
     _shape,
     _similar,
@@ -110,8 +111,10 @@ def test_fast_paths_match_the_plain_ones_on_fixture_pages(path):
     for line in lines:
         seen += [p for p in line if p not in seen]
     assert list(elements) == seen  # first-reached order, parents first
+    marks = _Marks()  # one per document, as dom_main keeps it
     for b in doc.blocks:
         assert boilerplate_marker(b.context) == _plain_marker(b.context)
+        assert boilerplate_marker(b.context, marks) == _plain_marker(b.context)
         assert boilerplate_marker(iter(b.context)) == _plain_marker(b.context)
         hidden = _hidden(b)
         assert (hidden.evidence if hidden else None) == _plain_hidden(b.context)
@@ -142,6 +145,9 @@ def test_hidden_and_markers_on_edge_contexts():
         hidden = _hidden(b)
         assert (hidden.evidence if hidden else None) == _plain_hidden(ctx)
         assert boilerplate_marker(ctx) == _plain_marker(ctx)
+        marks = _Marks()
+        assert boilerplate_marker(ctx, marks) == boilerplate_marker(ctx, marks) == _plain_marker(ctx)
+        assert set(marks) == set(ctx) and all(marks[d] == _markers_of(d) for d in ctx)
 
 
 # The plain code of the passes, as it was before they read the ancestor tuples.

@@ -311,10 +311,22 @@ def _similar(a: str, b: str) -> bool:
     return shared >= 2 and shared >= 0.5 * len(sa | sb)
 
 
-def boilerplate_marker(context: Iterable[str]) -> tuple[int, str] | None:
-    """The innermost ancestor (position, rule id) whose tag or tokens mark boilerplate."""
-    # map() over the cached _markers_of stays in C while the cache hits
-    marks = list(map(_markers_of, context))
+class _Marks(dict):
+    """Descriptor -> ``_markers_of(descriptor)``, read on first use: one per
+    document, whose blocks share their ancestors' descriptors (indexing it
+    stays in C on hits)."""
+
+    def __missing__(self, descriptor: str) -> str | None:
+        mark = self[descriptor] = _markers_of(descriptor)
+        return mark
+
+
+def boilerplate_marker(context: Iterable[str],
+                       marks: _Marks | None = None) -> tuple[int, str] | None:
+    """The innermost ancestor (position, rule id) whose tag or tokens mark boilerplate;
+    ``marks``, when given, keeps the markers of the descriptors read (per document)."""
+    # map() over the compiled _markers_of (or the document's marks) stays in C
+    marks = list(map(_markers_of if marks is None else marks.__getitem__, context))
     if not any(marks):  # most contexts mark nothing: one C-level scan says so
         return None
     for i in range(len(marks) - 1, -1, -1):
@@ -840,6 +852,7 @@ class DomMain:
         # context alone is worked out once per distinct one.
         hidden_of: dict[tuple[str, ...], Verdict | None] = {}
         region_of: dict[tuple[str, ...], Verdict | None] = {}
+        marks = _Marks()
         for i, (b, v) in enumerate(zip(doc.blocks, verdicts)):
             hidden = hidden_of.get(b.context, False)
             if hidden is False:
@@ -865,7 +878,7 @@ class DomMain:
             elif self.keep_title and i < top and self._title_above(doc.blocks, i, top):
                 out[i] = Verdict.body("title", "the headline right above the article container")
             else:
-                out[i] = self._outside(b, main, region_of)
+                out[i] = self._outside(b, main, region_of, marks)
         return self._sparse_reading(doc, out, inside)
 
     def _sparse_reading(self, doc, out: list[Verdict | None],
@@ -1130,13 +1143,14 @@ class DomMain:
         return None  # inside the container: main_region and article_end still trim it
 
     def _outside(self, b: Block, main: str,
-                 memo: dict[tuple[str, ...], Verdict | None] | None = None) -> Verdict:
+                 memo: dict[tuple[str, ...], Verdict | None] | None = None,
+                 marks: _Marks | None = None) -> Verdict:
         """The verdict on a block outside the container; ``memo`` keeps the region
         verdict (or ``None``) of each context seen (per document: the marker
-        depends on the context alone)."""
+        depends on the context alone), ``marks`` the marker of each descriptor."""
         region = memo.get(b.context, False) if memo is not None else False
         if region is False:
-            m = boilerplate_marker(b.context)
+            m = boilerplate_marker(b.context, marks)
             region = _region_drop(m[1], b.context[m[0]][:60]) if m else None
             if memo is not None:
                 memo[b.context] = region

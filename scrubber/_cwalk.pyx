@@ -1910,3 +1910,29 @@ def repeated_members(list blocks, list inside, list lines, list body, Py_ssize_t
                     members = counts[key] = set()
                 (<set>members).add(prefix)
     return counts, texts, nblocks
+
+
+# -- the best run of block scores (``filters.context.best_run``) ----------------
+
+def best_run(list scores):
+    """``filters.context.best_run(scores)``, the same float arithmetic in the same
+    order; ``None`` when a score is not a float (left to the reference)."""
+    cdef double best = -INFINITY, total = 0.0, s
+    cdef Py_ssize_t i, start = 0, best_start = 0, best_end = -1
+    for i in range(len(scores)):
+        x = scores[i]
+        if type(x) is not float:
+            return None
+        s = <double>x
+        if total <= 0:
+            total = s
+            start = i
+        else:
+            total += s
+        if total > best:
+            best = total
+            best_start = start
+            best_end = i
+    if best <= 0:
+        return 0, -1
+    return best_start, best_end

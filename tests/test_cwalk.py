@@ -667,3 +667,28 @@ def test_screen_without_the_compiled_scan_lets_through_the_same_rule_matches(
         assert matched <= fast
         matches += len(matched)
     assert matches > 50  # (fixture pages are full of editor credits, promos, teasers)
+
+
+def test_best_run_matches_the_reference():
+    """``best_run`` compiled against its Python loop: random scores (ties, zeros,
+    all negative, long runs), infinities and NaN, and scores that are not floats
+    (handed back to the reference)."""
+    import math
+    import random
+
+    from scrubber.filters.context import _best_run_py, best_run
+
+    rng = random.Random(7)
+    cases = [[], [0.0], [-1.0], [1.0], [0.0, 0.0], [-1.0, -2.0], [1.0, -1.0, 1.0],
+             [2.0, -1.0, 0.5, -5.0, 3.0], [1.0, -1.0, 1.0, -1.0], [math.inf, -math.inf],
+             [math.nan, 1.0], [1.0, math.nan, 2.0], [-0.0, 0.0, -0.0], [5.0, -5.0, 5.0]]
+    for _ in range(300):
+        n = rng.randrange(0, 40)
+        cases.append([rng.choice([-1.0, 0.0, 1.0]) * rng.choice([0.25, 1.0, 3.5, 1e-9, 1e9])
+                      + rng.random() * rng.choice([0.0, 1.0]) for _ in range(n)])
+    for scores in cases:
+        assert _cwalk.best_run(scores) == _best_run_py(scores), scores
+        assert best_run(scores) == _best_run_py(scores)
+    assert _cwalk.best_run([1.0, 2, 3.0]) is None  # an int: left to the reference
+    assert best_run([1.0, 2, 3.0]) == _best_run_py([1.0, 2, 3.0]) == (0, 2)
+    assert best_run((4.0, -9.0, 5.0)) == (2, 2)  # a tuple: the reference

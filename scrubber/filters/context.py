@@ -18,6 +18,8 @@ __all__ = ["ArticleEnd", "MainRegion"]
 
 #: the compiled twin of the loop of :meth:`MainRegion.scores` (``None`` when not built)
 _COMPILED_SCORES = getattr(COMPILED, "region_scores", None)
+#: the compiled twin of :func:`best_run`'s loop (``None`` when not built)
+_COMPILED_BEST_RUN = getattr(COMPILED, "best_run", None)
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,15 @@ def _same_place(a: str, b: str) -> bool:
 
 def best_run(scores: list[float]) -> tuple[int, int]:
     """Indices (inclusive) of the contiguous run with the largest sum."""
+    if _COMPILED_BEST_RUN is not None and type(scores) is list:  # the loop below, compiled
+        got = _COMPILED_BEST_RUN(scores)
+        if got is not None:  # (None: a score that is not a float)
+            return got
+    return _best_run_py(scores)
+
+
+def _best_run_py(scores: list[float]) -> tuple[int, int]:
+    """:func:`best_run`'s reference (and its code for scores that are not floats)."""
     best, best_start, best_end = float("-inf"), 0, -1
     total, start = 0.0, 0
     for i, s in enumerate(scores):

@@ -16,7 +16,7 @@ the tree is a plain lxml tree; ``tests/test_cwalk.py`` checks that both walks
 give identical results on every fixture page and on tricky markup.
 """
 
-from cpython.unicode cimport PyUnicode_DecodeUTF8
+from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
 from libc.math cimport INFINITY
 from libc.string cimport strcmp, strlen
 
@@ -143,7 +143,20 @@ cdef inline void _add(_Frame frame, object text, bint in_link) except *:
         frame.after_link = False
         frame.parts.append(text)
         if in_link:
-            frame.link += len(text.strip())
+            frame.link += _stripped_length(<str>text)
+
+
+cdef Py_ssize_t _stripped_length(str text) except -1:
+    """``len(text.strip())`` without making the stripped copy (``str.strip``
+    takes off the characters ``Py_UNICODE_ISSPACE`` names, at both ends)."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef Py_ssize_t start = 0, end = PyUnicode_GET_LENGTH(text)
+    while start < end and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start)):
+        start += 1
+    while end > start and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1)):
+        end -= 1
+    return end - start
 
 
 cdef extern from *:
@@ -288,24 +301,29 @@ cdef inline bint _upper_ascii(Py_UCS4 c) noexcept:
 cdef list _ascii_tokens(str value):
     """``html.tokens_of`` for an ASCII value, without regexes: the runs of
     [A-Za-z0-9], split where a lower-case letter meets an upper-case one,
-    lower-cased."""
+    lower-cased (only the runs holding an upper-case letter need it)."""
     cdef Py_ssize_t n = len(value), i, start = -1
     cdef Py_UCS4 c, prev = 0
+    cdef bint upper = False  # the run so far holds an upper-case letter
     cdef list out = []
     for i in range(n):
         c = value[i]
         if _lower_ascii(c) or _upper_ascii(c) or (c >= 48 and c <= 57):
             if start < 0:
                 start = i
+                upper = False
             elif _upper_ascii(c) and _lower_ascii(prev):
-                out.append(value[start:i].lower())
+                out.append(value[start:i].lower() if upper else value[start:i])
                 start = i
+                upper = False
+            if _upper_ascii(c):
+                upper = True
         elif start >= 0:
-            out.append(value[start:i].lower())
+            out.append(value[start:i].lower() if upper else value[start:i])
             start = -1
         prev = c
     if start >= 0:
-        out.append(value[start:n].lower())
+        out.append(value[start:n].lower() if upper else value[start:n])
     return out
 
 

@@ -74,6 +74,12 @@ def test_fixture_pages(name: str) -> None:
 
 
 TRICKY = {
+    # link text counted as str.strip() leaves it: odd spaces at both ends, and
+    # links of spaces only; class values in camelCase, capitals and digits
+    "link_spaces": "<html><body><p class='postBody BODY x2Y'>see "
+                   "<a href='/a'>\u3000\xa0 two words\x85\u2028</a> and "
+                   "<a href='/b'> \u3000 </a><a href='/c'>\u200b zero width</a> then "
+                   "<a href='/d'>中文\u3000</a>。</p></body></html>",
     "comments_and_tails": "<html><body><p>one<!-- c -->two <b>b</b><!--x-->tail</p>"
                           "<?pi data?>after pi<div>d</div></body></html>",
     "entities_cdata": "<html><body><p>a &amp; b &lt;c&gt; &nbsp;d &#x4e2d;</p>"

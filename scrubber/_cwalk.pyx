@@ -1954,3 +1954,25 @@ def best_run(list scores):
     if best <= 0:
         return 0, -1
     return best_start, best_end
+
+
+# -- body-like flags of blocks (``filters.dom.DomMain.body_flags``) -------------
+
+def body_flags(list blocks, double dense, double min_units, double half):
+    """``[DomMain.body_like(b) for b in blocks]`` with these settings (link
+    density from which a block is links, ``min_units`` and half of it): the
+    reference's arithmetic and comparisons, in its order."""
+    cdef list out = []
+    cdef double ld, units
+    cdef bint flag
+    for b in blocks:
+        f = b.features
+        ld = _feature(f, "link_density")
+        units = _feature(f, "units") * (1.0 - ld)
+        if ld >= dense:
+            flag = False
+        else:
+            flag = ((units >= min_units and f.get("punct", 0) >= 1)
+                    or (units >= half and f.get("full_stop", 0) > 0))
+        out.append(flag)
+    return out

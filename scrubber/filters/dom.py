@@ -38,6 +38,8 @@ _COMPILED_MARKED = getattr(COMPILED, "marked_roots", None)
 _COMPILED_INDEX_SCORES = getattr(COMPILED, "index_scores", None)
 #: the compiled twin of the block loop of :meth:`DomMain._repeated_members`
 _COMPILED_REPEATED = getattr(COMPILED, "repeated_members", None)
+#: the compiled twin of the loop of :meth:`DomMain.body_flags`
+_COMPILED_BODY_FLAGS = getattr(COMPILED, "body_flags", None)
 
 __all__ = ["ContainerScores", "DomMain", "boilerplate_marker", "hidden_block"]
 
@@ -544,6 +546,8 @@ class DomMain:
         if type(self).body_like is not DomMain.body_like:
             return [self.body_like(b) for b in blocks]
         dense, min_units, half = self.link_list_density, self.min_units, self.min_units / 2
+        if _COMPILED_BODY_FLAGS is not None and type(blocks) is list:  # the loop below
+            return _COMPILED_BODY_FLAGS(blocks, dense, min_units, half)
         out = []
         append = out.append
         for b in blocks:

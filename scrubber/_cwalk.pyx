@@ -1976,3 +1976,39 @@ def body_flags(list blocks, double dense, double min_units, double half):
                     or (units >= half and f.get("full_stop", 0) > 0))
         out.append(flag)
     return out
+
+
+# -- body-like text outside the container (``filters.dom.DomMain._body_outside``) --
+
+def body_outside(list blocks, list verdicts, str main, double sentence, double exclaim,
+                 double long_units, object beside):
+    """Is there a block with no verdict, outside the element ``main`` (its path
+    is not ``main`` nor under it), that ``MainRegion.body_like`` with these
+    settings calls body-like, and none of whose context descriptors is
+    ``beside(descriptor)`` (a sidebar, a dialog)? The reference's tests, in
+    its order."""
+    cdef Py_ssize_t i, n = len(blocks)
+    cdef double units, share
+    cdef str under = main + "/"
+    if len(verdicts) < n:
+        n = len(verdicts)  # (zip stops at the shorter)
+    for i in range(n):
+        if verdicts[i] is not None:
+            continue
+        b = blocks[i]
+        path = b.path
+        if path == main or (path or "").startswith(under):
+            continue
+        f = b.features
+        share = _feature(f, "link_density") * 1.5
+        units = _feature(f, "units") * (1.0 - (share if share < 1.0 else 1.0))
+        if not ((f.get("full_stop") and units >= sentence)
+                or (f.get("ends_sentence") and units >= exclaim)
+                or (units >= long_units and f.get("punct", 0) >= 2)):
+            continue
+        for d in b.context:
+            if beside(d):
+                break
+        else:
+            return True
+    return False

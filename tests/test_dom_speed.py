@@ -693,3 +693,77 @@ def test_compiled_repeated_loop_on_odd_blocks():
         _same_members(fast, plain)
     fast, _ = _members_both_ways(layout, [True] * len(blocks), 0)
     assert ("/html/body/div[1]", "div post") in fast[1]  # post p1..p5, numbers dropped
+
+
+def _body_outside_both_ways(dom, doc, verdicts, main):
+    import scrubber.filters.dom as dom_module
+
+    fast = dom._body_outside(doc, verdicts, main)
+    saved, dom_module._COMPILED_BODY_OUTSIDE = dom_module._COMPILED_BODY_OUTSIDE, None
+    try:
+        plain = dom._body_outside(doc, verdicts, main)
+    finally:
+        dom_module._COMPILED_BODY_OUTSIDE = saved
+    return fast, plain
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_compiled_body_outside_matches_the_plain_one(path):
+    """Every fixture page, with every element as the container, with the
+    filters' verdicts and with none."""
+    import scrubber.filters.dom as dom_module
+
+    if dom_module._COMPILED_BODY_OUTSIDE is None:
+        pytest.skip("the compiled walk is not built")
+    doc, verdicts = _doc(path)
+    dom = DomMain()
+    elements = sorted({p for b in doc.blocks for p in _plain_line(b.path)})
+    seen = set()
+    for main in ["", "/", *elements]:
+        for vs in (verdicts, [None] * len(doc.blocks)):
+            fast, plain = _body_outside_both_ways(dom, doc, vs, main)
+            assert fast == plain, main
+            seen.add(fast)
+    assert len(doc.blocks) < 3 or seen == {True, False} or seen == {False}
+
+
+def test_compiled_body_outside_on_odd_blocks():
+    """Blocks without a path, an empty container path, a path that only starts
+    like the container (``div[1]0``), sidebars and dialogs, NaN link density,
+    settings that move the thresholds, and verdicts shorter than the blocks."""
+    import scrubber.filters.dom as dom_module
+    from scrubber.filters.context import MainRegion
+
+    if dom_module._COMPILED_BODY_OUTSIDE is None:
+        pytest.skip("the compiled walk is not built")
+    prose = {"units": 40.0, "link_density": 0.0, "punct": 3, "full_stop": 2}
+    cases = [
+        [Block(index=0, text="x", key="x", path=None, context=(), features=prose)],
+        [Block(index=0, text="x", key="x", path="", context=(), features=prose)],
+        [Block(index=0, text="x", key="x", path="/a/div[1]0", context=("div",), features=prose)],
+        [Block(index=0, text="x", key="x", path="/a/div[1]/p", context=("div",), features=prose)],
+        [Block(index=0, text="x", key="x", path="/b", context=("aside",), features=prose)],
+        [Block(index=0, text="x", key="x", path="/b", context=("div cookie-consent",),
+               features=prose)],
+        [Block(index=0, text="x", key="x", path="/b", context=("div",),
+               features={**prose, "link_density": float("nan")})],
+        [Block(index=0, text="x", key="x", path="/b", context=("div",),
+               features={"units": 12.0, "ends_sentence": True})],
+        [Block(index=0, text="x", key="x", path="/b", context=("div",),
+               features={"units": 30, "punct": 2})],
+    ]
+    # at each threshold of the second settings below, and just under it
+    for units, feats in ((50.0, {"full_stop": 1}), (5.0, {"ends_sentence": True}),
+                         (100.0, {"punct": 2})):
+        for u in (units, units - 0.01):
+            cases.append([Block(index=0, text="x", key="x", path="/b", context=("div",),
+                                features={"units": u, **feats})])
+    doms = [DomMain(), DomMain(text_reading=MainRegion(sentence_units=50.0, exclaim_units=5.0,
+                                                        long_units=100.0))]
+    for blocks in cases:
+        doc = Document(blocks=tuple(blocks), kind="html")
+        for dom in doms:
+            for main in ("", "/a/div[1]", "/b"):
+                for vs in ([None], [], [Verdict.drop("nav", "x")]):
+                    fast, plain = _body_outside_both_ways(dom, doc, vs, main)
+                    assert fast == plain, (blocks[0].path, main, vs)

@@ -40,6 +40,8 @@ _COMPILED_INDEX_SCORES = getattr(COMPILED, "index_scores", None)
 _COMPILED_REPEATED = getattr(COMPILED, "repeated_members", None)
 #: the compiled twin of the loop of :meth:`DomMain.body_flags`
 _COMPILED_BODY_FLAGS = getattr(COMPILED, "body_flags", None)
+#: the compiled twin of the loop of :meth:`DomMain._body_outside`
+_COMPILED_BODY_OUTSIDE = getattr(COMPILED, "body_outside", None)
 
 __all__ = ["ContainerScores", "DomMain", "boilerplate_marker", "hidden_block"]
 
@@ -945,6 +947,12 @@ class DomMain:
     def _body_outside(self, doc, verdicts: list[Verdict | None], main: str) -> bool:
         """Is there unjudged text outside the container that the text reading calls
         body-like, outside sidebars and dialogs (which :meth:`_agrees` leaves out)?"""
+        reading = self.text_reading
+        if (_COMPILED_BODY_OUTSIDE is not None and type(verdicts) is list
+                and type(reading).body_like is MainRegion.body_like):  # the loop below
+            return _COMPILED_BODY_OUTSIDE(list(doc.blocks), verdicts, main,
+                                          reading.sentence_units, reading.exclaim_units,
+                                          reading.long_units, _beside_story)
         under = main + "/"
         for b, v in zip(doc.blocks, verdicts):
             if (v is None and b.path != main and not (b.path or "").startswith(under)

@@ -627,17 +627,24 @@ def test_compiled_choose_loop_on_made_up_scores():
     assert _compiled_best(dom, odd) is False
 
 
-def _members_both_ways(layout, inside, depth):
-    """``DomMain._repeated_members`` by the compiled loop and by the reference."""
+def _fast_and_plain(twin: str, call):
+    """``call()`` with the compiled twin ``filters.dom.<twin>`` and without it."""
     import scrubber.filters.dom as dom_module
 
-    fast = DomMain._repeated_members(layout, inside, depth)
-    saved, dom_module._COMPILED_REPEATED = dom_module._COMPILED_REPEATED, None
+    fast = call()
+    saved = getattr(dom_module, twin)
+    setattr(dom_module, twin, None)
     try:
-        plain = DomMain._repeated_members(layout, inside, depth)
+        plain = call()
     finally:
-        dom_module._COMPILED_REPEATED = saved
+        setattr(dom_module, twin, saved)
     return fast, plain
+
+
+def _members_both_ways(layout, inside, depth):
+    """``DomMain._repeated_members`` by the compiled loop and by the reference."""
+    return _fast_and_plain("_COMPILED_REPEATED",
+                           lambda: DomMain._repeated_members(layout, inside, depth))
 
 
 def _same_members(fast, plain) -> None:
@@ -696,15 +703,8 @@ def test_compiled_repeated_loop_on_odd_blocks():
 
 
 def _body_outside_both_ways(dom, doc, verdicts, main):
-    import scrubber.filters.dom as dom_module
-
-    fast = dom._body_outside(doc, verdicts, main)
-    saved, dom_module._COMPILED_BODY_OUTSIDE = dom_module._COMPILED_BODY_OUTSIDE, None
-    try:
-        plain = dom._body_outside(doc, verdicts, main)
-    finally:
-        dom_module._COMPILED_BODY_OUTSIDE = saved
-    return fast, plain
+    return _fast_and_plain("_COMPILED_BODY_OUTSIDE",
+                           lambda: dom._body_outside(doc, verdicts, main))
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)

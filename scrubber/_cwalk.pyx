@@ -1213,6 +1213,16 @@ cdef inline bint _flag(object f, str name) except -1:
     return bool(f.get(name))
 
 
+cdef inline bint _reads_as_body(object f, double weighed, bint full_stop, double punct,
+                                double sentence, double exclaim,
+                                double long_units) except -1:
+    """``MainRegion.body_like``'s test, given the block's features ``f``, its units
+    weighed by link density, its full stop flag and punctuation count."""
+    return ((full_stop and weighed >= sentence)
+            or (_flag(f, "ends_sentence") and weighed >= exclaim)
+            or (weighed >= long_units and punct >= 2))
+
+
 def region_scores(list blocks, list verdicts, double sentence, double exclaim,
                   double long_units, double prose_density, double plain_density,
                   double dropped, double prose_units, double label, double short_cost,
@@ -1237,9 +1247,7 @@ def region_scores(list blocks, list verdicts, double sentence, double exclaim,
         weighed = units * (1.0 - (share if share < 1.0 else 1.0))
         full_stop = _flag(f, "full_stop")
         punct = _feature(f, "punct")
-        if ((full_stop and weighed >= sentence)
-                or (_flag(f, "ends_sentence") and weighed >= exclaim)
-                or (weighed >= long_units and punct >= 2)):
+        if _reads_as_body(f, weighed, full_stop, punct, sentence, exclaim, long_units):
             out.append(units)  # body-like
         elif full_stop and punct >= 2 and linked < prose_density and units >= prose_units:
             out.append(units * (1.0 - linked))
@@ -2002,9 +2010,8 @@ def body_outside(list blocks, list verdicts, str main, double sentence, double e
         f = b.features
         share = _feature(f, "link_density") * 1.5
         units = _feature(f, "units") * (1.0 - (share if share < 1.0 else 1.0))
-        if not ((f.get("full_stop") and units >= sentence)
-                or (f.get("ends_sentence") and units >= exclaim)
-                or (units >= long_units and f.get("punct", 0) >= 2)):
+        if not _reads_as_body(f, units, _flag(f, "full_stop"), _feature(f, "punct"),
+                              sentence, exclaim, long_units):
             continue
         for d in b.context:
             if beside(d):

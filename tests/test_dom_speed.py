@@ -718,13 +718,10 @@ def test_compiled_body_outside_matches_the_plain_one(path):
     doc, verdicts = _doc(path)
     dom = DomMain()
     elements = sorted({p for b in doc.blocks for p in _plain_line(b.path)})
-    seen = set()
     for main in ["", "/", *elements]:
         for vs in (verdicts, [None] * len(doc.blocks)):
             fast, plain = _body_outside_both_ways(dom, doc, vs, main)
             assert fast == plain, main
-            seen.add(fast)
-    assert len(doc.blocks) < 3 or seen == {True, False} or seen == {False}
 
 
 def test_compiled_body_outside_on_odd_blocks():
@@ -760,6 +757,7 @@ def test_compiled_body_outside_on_odd_blocks():
                                 features={"units": u, **feats})])
     doms = [DomMain(), DomMain(text_reading=MainRegion(sentence_units=50.0, exclaim_units=5.0,
                                                         long_units=100.0))]
+    seen = set()
     for blocks in cases:
         doc = Document(blocks=tuple(blocks), kind="html")
         for dom in doms:
@@ -767,3 +765,5 @@ def test_compiled_body_outside_on_odd_blocks():
                 for vs in ([None], [], [Verdict.drop("nav", "x")]):
                     fast, plain = _body_outside_both_ways(dom, doc, vs, main)
                     assert fast == plain, (blocks[0].path, main, vs)
+                    seen.add(fast)
+    assert seen == {True, False}  # the cases reach both answers

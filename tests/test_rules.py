@@ -39,6 +39,19 @@ def test_traditional_and_full_width_match_simplified_rule():
     assert dict(found.meta)["editor"] == "王小明"
 
 
+@pytest.mark.parametrize("line, author", [
+    ("By Tom Reyes — Saturday 14 June", "Tom Reyes"),
+    ("By Ana Ruiz - Staff Writer", "Ana Ruiz"),
+    ("By Ben Grossman -- Broadcasting & Cable", "Ben Grossman"),
+    ("By Anne-Marie Ruiz - Staff Writer", "Anne-Marie Ruiz"),  # a hyphen inside stays
+    ("By Jean-Luc Picard", "Jean-Luc Picard"),
+])
+def test_byline_author_ends_at_a_dash(line, author):
+    found = RULES.match(line)
+    assert found is not None and found.rule.id == "byline"
+    assert dict(found.meta)["author"] == author
+
+
 def test_lift_keeps_display_text():
     found = RULES.match("（原標題：颱風過後的漁港）")
     assert found.rule.id == "original_title"

@@ -330,12 +330,12 @@ def boilerplate_marker(context: Iterable[str],
     """The innermost ancestor (position, rule id) whose tag or tokens mark boilerplate;
     ``marks``, when given, keeps the markers of the descriptors read (per document)."""
     # map() over the compiled _markers_of (or the document's marks) stays in C
-    marks = list(map(_markers_of if marks is None else marks.__getitem__, context))
-    if not any(marks):  # most contexts mark nothing: one C-level scan says so
+    found = list(map(_markers_of if marks is None else marks.__getitem__, context))
+    if not any(found):  # most contexts mark nothing: one C-level scan says so
         return None
-    for i in range(len(marks) - 1, -1, -1):
-        if marks[i]:
-            return i, marks[i]
+    for i in range(len(found) - 1, -1, -1):
+        if found[i]:
+            return i, found[i]
     return None
 
 

@@ -16,6 +16,8 @@ the tree is a plain lxml tree; ``tests/test_cwalk.py`` checks that both walks
 give identical results on every fixture page and on tricky markup.
 """
 
+from cpython.mem cimport PyMem_Calloc, PyMem_Free
+from cpython.object cimport PyObject
 from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
 from libc.math cimport INFINITY
 from libc.string cimport strcmp, strlen
@@ -132,7 +134,7 @@ cdef class _Entry:
     cdef bint in_link
     cdef bint hidden
     cdef dict counters
-    cdef dict names  # tag name pointer -> tag string, for the entry's document
+    cdef _Names names  # what the element names of the entry's document read as
     cdef bint cell_mode
     cdef str fig
     cdef bint own
@@ -290,6 +292,30 @@ cdef inline list _tokens(str value, dict memo):
     return <list>got
 
 
+cdef bint _may_hide(str style) noexcept:
+    """Whether ``style`` holds "none" in any case: without it ``html._HIDDEN_STYLE``
+    (``display\\s*:\\s*none``, case-insensitive) cannot match, since only the
+    ASCII letters fold to n, o or e. Most style values are passed over by it."""
+    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(style)
+    cdef int kind = PyUnicode_KIND(style)
+    cdef void* data = PyUnicode_DATA(style)
+    for i in range(n - 3):
+        if (_folded(kind, data, i) == 0x6E and _folded(kind, data, i + 1) == 0x6F
+                and _folded(kind, data, i + 2) == 0x6E and _folded(kind, data, i + 3) == 0x65):
+            return True
+    return False
+
+
+cdef inline unsigned int _folded(int kind, void* data, Py_ssize_t i) noexcept:
+    """Character ``i``, with an ASCII capital's bit set (``N`` -> ``n``)."""
+    return (<unsigned int>PyUnicode_READ(kind, data, i)) | 0x20u
+
+
+def may_hide(str style):
+    """``_may_hide`` for the tests."""
+    return _may_hide(style)
+
+
 cdef inline bint _lower_ascii(Py_UCS4 c) noexcept:
     return c >= 97 and c <= 122  # a-z
 
@@ -399,7 +425,7 @@ def walk(root, found, url):
     sentinel.in_link = False
     sentinel.hidden = False
     sentinel.counters = {}
-    sentinel.names = {}
+    sentinel.names = _Names()
     sentinel.cell_mode = False
     sentinel.fig = ""
     sentinel.own = False
@@ -449,18 +475,99 @@ cdef void _close(_Entry entry, _Entry parent, list texts, list links,
     _add(parent.frame, _collect_text(n.next), parent.in_link)
 
 
-cdef str _tag_of(xmlNode* n, dict names, object doc):
-    """lxml's ``el.tag`` for an element node."""
-    if n.ns is not NULL:
-        return cetree.elementFactory(doc, n).tag
-    key = <size_t>n.name
-    got = names.get(key)
-    if got is None:
-        got = names[key] = _u(n.name)
-    return got
+cdef struct _NameSlot:
+    const_xmlChar* name  # NULL: an empty slot
+    PyObject* raw  # the name as a str (what lxml's el.tag is without a namespace)
+    PyObject* tag  # the tag the walk reads it as: lower-cased, past any "}"
+    PyObject* kind  # html._KIND.get(tag, html._INLINE)
+    PyObject* role  # html._ROLE_OF.get(tag), None when absent
 
 
-cdef int _data_row(xmlNode* tr, dict names) except -2:
+cdef class _Names:
+    """Per document, what each element name reads as, found by the name's
+    pointer: libxml2 keeps one copy of each name in the document's dictionary,
+    so this is one hash of a pointer per element instead of a Python int made
+    from it and three dict lookups (the name, its kind, its role). The objects
+    the slots point at are owned by ``keep``."""
+    cdef _NameSlot* slots
+    cdef size_t mask
+    cdef Py_ssize_t used
+    cdef list keep
+
+    def __cinit__(self):
+        self.slots = <_NameSlot*>PyMem_Calloc(64, sizeof(_NameSlot))
+        if self.slots is NULL:
+            raise MemoryError()
+        self.mask = 63
+        self.used = 0
+        self.keep = []
+
+    def __dealloc__(self):
+        PyMem_Free(self.slots)
+
+    cdef inline _NameSlot* find(self, const_xmlChar* name) except NULL:
+        cdef size_t i = ((<size_t>name) >> 3) & self.mask
+        cdef _NameSlot* slot
+        while True:
+            slot = &self.slots[i]
+            if slot.name == name:
+                return slot
+            if slot.name is NULL:
+                return self._fill(slot, name)
+            i = (i + 1) & self.mask
+
+    cdef _NameSlot* _fill(self, _NameSlot* slot, const_xmlChar* name) except NULL:
+        raw = _u(name)
+        tag = raw
+        kind = H._KIND.get(tag)
+        if kind is None:
+            if "}" in tag:
+                tag = tag.rpartition("}")[2]
+            tag = tag.lower()
+            kind = H._KIND.get(tag, _INLINE_K)
+        role = H._ROLE_OF.get(tag)
+        self.keep.append((raw, tag, kind, role))
+        slot.name = name
+        slot.raw = <PyObject*>raw
+        slot.tag = <PyObject*>tag
+        slot.kind = <PyObject*>kind
+        slot.role = <PyObject*>role
+        self.used += 1
+        if <size_t>self.used * 2 > self.mask:
+            self._grow()
+            return self.find(name)
+        return slot
+
+    cdef int _grow(self) except -1:
+        cdef size_t old_size = self.mask + 1, i, j, mask = old_size * 2 - 1
+        cdef _NameSlot* old = self.slots
+        cdef _NameSlot* new = <_NameSlot*>PyMem_Calloc(old_size * 2, sizeof(_NameSlot))
+        if new is NULL:
+            raise MemoryError()
+        for i in range(old_size):
+            if old[i].name is not NULL:
+                j = ((<size_t>old[i].name) >> 3) & mask
+                while new[j].name is not NULL:
+                    j = (j + 1) & mask
+                new[j] = old[i]
+        self.slots = new
+        self.mask = mask
+        PyMem_Free(old)
+        return 0
+
+
+def name_slot(el, _Names names=None):
+    """What ``_Names`` gives for ``el``'s name (raw name, tag, kind, role), for
+    the tests."""
+    if H is None:
+        _setup()
+    if names is None:
+        names = _Names()
+    cdef _NameSlot* slot = names.find((<cetree._Element>el)._c_node.name)
+    return (<object>slot.raw, <object>slot.tag, <object>slot.kind, <object>slot.role)
+
+
+cdef int _data_row(xmlNode* tr, _Names names) except -2:
     """``html._is_data_row`` read off libxml2's nodes: 1 if the row has two or
     more ``td``/``th`` children and no element of ``html._LAYOUT_IN_ROW`` below
     it, else 0; -1 when an element in the row has a namespace (its lxml tag is
@@ -483,11 +590,7 @@ cdef int _data_row(xmlNode* tr, dict names) except -2:
         if n.type == tree.XML_ELEMENT_NODE:
             if n.ns is not NULL:
                 return -1
-            key = <size_t>n.name
-            name = names.get(key)
-            if name is None:
-                name = names[key] = _u(n.name)
-            if name in layout:
+            if <object>names.find(n.name).raw in layout:
                 return 0
         n = _next_in(n, tr)
     return 1
@@ -590,7 +693,7 @@ def data_row(el):
     """``_data_row`` of an lxml element (for the tests); ``None`` for -1."""
     if H is None:
         _setup()
-    got = _data_row((<cetree._Element>el)._c_node, {})
+    got = _data_row((<cetree._Element>el)._c_node, _Names())
     return None if got < 0 else bool(got)
 
 
@@ -605,13 +708,21 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
     if n.type != tree.XML_ELEMENT_NODE:  # comment, PI, entity: only the tail counts
         _add(frame, _collect_text(n.next), parent.in_link)
         return None
-    tag = _tag_of(n, parent.names, doc)
-    kind = kind_of.get(tag)
-    if kind is None:
-        if "}" in tag:
-            tag = tag.rpartition("}")[2]
-        tag = tag.lower()
-        kind = kind_of.get(tag, _INLINE_K)
+    cdef _NameSlot* slot
+    if n.ns is NULL:
+        slot = parent.names.find(n.name)
+        tag = <object>slot.tag
+        kind = <object>slot.kind
+        role_here = <object>slot.role
+    else:  # lxml's el.tag is then "{namespace}name"
+        tag = cetree.elementFactory(doc, n).tag
+        kind = kind_of.get(tag)
+        if kind is None:
+            if "}" in tag:
+                tag = tag.rpartition("}")[2]
+            tag = tag.lower()
+            kind = kind_of.get(tag, _INLINE_K)
+        role_here = role_of.get(tag)
     if kind == _SKIP_K:
         # <head>, <meta> and <link> are read off the node; the others need el
         if tag == "head":
@@ -689,7 +800,7 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
     if has_attrs:
         hidden_here = not phidden and (
             has_hidden or v_aria == "true"
-            or bool(v_style and _hidden_style_search(v_style)))
+            or bool(v_style and _may_hide(v_style) and _hidden_style_search(v_style)))
         toks = [tag]
         if v_class:
             toks.extend(_tokens(v_class, memo))
@@ -741,7 +852,7 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
         elif tag == "figure":
             fig = path
         prole = frame.role
-        role = role_of.get(tag) or (prole if (prole is _ROLE_LIST_ITEM or prole is _ROLE_QUOTE
+        role = role_here or (prole if (prole is _ROLE_LIST_ITEM or prole is _ROLE_QUOTE
                                           or prole is _ROLE_CAPTION) else _ROLE_PARAGRAPH)
         if tag == "tr":
             got = _data_row(n, parent.names)
@@ -807,7 +918,7 @@ cdef _Entry _template(object el, xmlNode* n, _Entry parent, object found, list t
     e.in_link = parent.in_link
     e.hidden = parent.hidden
     e.counters = {}
-    e.names = {}  # another document: its own name pointers
+    e.names = _Names()  # another document: its own name pointers
     e.cell_mode = False
     e.fig = parent.fig
     e.own = True

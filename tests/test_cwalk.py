@@ -698,3 +698,63 @@ def test_best_run_matches_the_reference():
     assert _cwalk.best_run([1.0, 2, 3.0]) is None  # an int: left to the reference
     assert best_run([1.0, 2, 3.0]) == _best_run_py([1.0, 2, 3.0]) == (0, 2)
     assert best_run((4.0, -9.0, 5.0)) == (2, 2)  # a tuple: the reference
+
+
+def test_may_hide_lets_through_every_style_the_hidden_pattern_matches() -> None:
+    """``_cwalk.may_hide`` (the walk's screen before ``html._HIDDEN_STYLE``) is
+    True wherever the pattern matches: only the ASCII letters are taken for
+    n, o and e case-insensitively, and made-up and fixture style values agree."""
+    import random
+
+    import regex
+    from lxml import etree
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert set(regex.findall("[noe]", every, flags=regex.I)) == set("noeNOE")
+    styles = {el.get("style") for el in _elements("*", [], "") if el.get("style")}
+    styles |= {"display:none", "DISPLAY : None;", "display:\tnOnE", "display: block",
+               "color:red", "non", "nonE", "", "display:\u212anone", "displ\u0430y:none"}
+    rng = random.Random(4)
+    pieces = ["display", "DISPLAY", "Display", ":", " ", "\t", "\u3000", "none", "NONE",
+              "nOnE", "non", "e", "n", "block", ";", "\u017f", "\u212a", "-"]
+    styles |= {"".join(rng.choice(pieces) for _ in range(rng.randrange(1, 8)))
+               for _ in range(5000)}
+    hidden = 0
+    for s in styles:
+        if html._HIDDEN_STYLE.search(s):
+            hidden += 1
+            assert _cwalk.may_hide(s), s
+        if not _cwalk.may_hide(s):
+            assert "none" not in s.lower(), s
+    assert hidden > 20
+    assert not _cwalk.may_hide("color: red; display: block")
+    assert etree  # (the fixture values above come from lxml's parse)
+
+
+def test_name_slots_read_names_as_the_reference_does() -> None:
+    """``_cwalk._Names`` (the walk's table of element names by pointer) gives
+    each name the tag, kind and role the reference reads off ``el.tag``: on
+    every element of the fixture pages, on upper-case and odd names made with
+    lxml, and past the table's growth (hundreds of names in one table)."""
+    from lxml import etree
+
+    def reference(el):
+        tag = el.tag
+        kind = html._KIND.get(tag)
+        if kind is None:
+            tag = (tag.rpartition("}")[2] if "}" in tag else tag).lower()
+            kind = html._KIND.get(tag, html._INLINE)
+        return el.tag, tag, kind, html._ROLE_OF.get(tag)
+
+    els = [el for el in _elements("*", [], "") if isinstance(el.tag, str)]
+    made = etree.Element("DIV")
+    for name in ["P", "Li", "TD", "MyTag", "h1", "Table", "x-y", "TR", "Br"] + [
+            f"custom{i}" for i in range(300)]:
+        etree.SubElement(made, name)
+    els += list(made.iter())
+    names = _cwalk._Names()
+    for el in els:
+        got = _cwalk.name_slot(el, names)
+        assert got == reference(el), el.tag
+        assert _cwalk.name_slot(el, names) == got  # found again, not filled twice
+    assert {reference(el)[2] for el in els} >= {html._INLINE, html._BLOCK}

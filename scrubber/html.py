@@ -582,6 +582,10 @@ _PLAIN_PATH = re.compile(rf"/(?![/.])(?:{_URL_PATH_CHARS}|\.|/(?![/.]))*{_URL_QU
 #: (it parses it and puts the same parts together again)
 _PLAIN_ABSOLUTE = re.compile(
     rf"https?://[A-Za-z0-9.\-]+(?::[0-9]*)?(?:/(?:{_URL_PATH_CHARS}|[./])*)?{_URL_QUERY}\Z")
+#: a relative path (``img/a.jpg``) that urljoin puts under the base's directory
+#: unchanged: as a root-relative one, and no ``:`` (``a:b`` would be a scheme)
+_PLAIN_RELATIVE = re.compile(
+    rf"(?![./?])(?:{_URL_PATH_CHARS.replace(':', '')}|\.|/(?![/.]))+{_URL_QUERY}\Z")
 
 
 @lru_cache(maxsize=64)  # a pure function of the page URL; bounded
@@ -593,18 +597,42 @@ def _origin(base: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=64)  # a pure function of the page URL; bounded
+def _directory(base: str) -> str | None:
+    """What urljoin puts a plain relative path after, for an http(s) base URL
+    (``https://ex.com/a/b.html`` -> ``https://ex.com/a/``), else ``None``. Plain
+    segments are only appended to the base's, so any one gives the others'
+    answer: urljoin's own, for ``x``, without its last character."""
+    if _origin(base) is None:
+        return None
+    joined = urljoin(base, "x")
+    return joined[:-1] if joined.endswith("/x") else None
+
+
 def join_url(base: str, src: str) -> str:
     """``urllib.parse.urljoin(base, src)``, without parsing both URLs again for the
-    usual image sources, plain absolute URLs and root-relative paths (a page has
-    dozens)."""
+    usual image sources (a page has dozens): plain absolute URLs, protocol-relative
+    ones (``//cdn.ex.com/a.jpg``), root-relative paths, and relative paths with
+    no dot segment but an opening ``./``."""
     if base and src:
         if _PLAIN_ABSOLUTE.match(src):
             _origin(base)  # a base urljoin cannot parse raises here too
             return src
-        if _PLAIN_PATH.match(src):
-            origin = _origin(base)
-            if origin is not None:
-                return origin + src
+        if src[0] == "/":
+            if src[1:2] == "/":
+                origin = _origin(base)
+                if origin is not None and _PLAIN_ABSOLUTE.match("http:" + src):
+                    return origin[:origin.index(":") + 1] + src  # the base's scheme
+            elif _PLAIN_PATH.match(src):
+                origin = _origin(base)
+                if origin is not None:
+                    return origin + src
+        else:
+            rel = src[2:] if src.startswith("./") else src
+            if _PLAIN_RELATIVE.match(rel):
+                directory = _directory(base)
+                if directory is not None:
+                    return directory + rel
     return urljoin(base, src)
 
 

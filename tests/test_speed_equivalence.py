@@ -570,7 +570,9 @@ def test_rule_verdicts_are_built_with_the_verdict_fields_in_order():
 _BASES = ["https://news.example.com/a/b/story.html", "http://example.com", "https://ex.com/",
           "https://user@ex.com:8080/p?q=1#f", "HTTPS://Ex.COM/x", "ftp://ex.com/a/",
           "//ex.com/a", "/local/path", "https:///nohost", "mailto:x@y", " https://ex.com/a\t",
-          "https://ex.com/a;p", "https://[::1]/a", "https://例子.中国/新闻/"]
+          "https://ex.com/a;p", "https://[::1]/a", "https://例子.中国/新闻/",
+          "https://ex.com/a/../b/c.html", "https://ex.com/../", "https://ex.com//a//b.html",
+          "https://ex.com/a/b/?q=1#f", "https://ex.com/a/.", "https://ex.com?q", "http://ex.com#f"]
 _SOURCES = ["/img/a.jpg", "/a.b/c-d_e~f%20g.png", "/", "/a/", "//cdn.ex.com/a.jpg", "/./a",
             "/a/../b", "/a/.b", "/a//b", "/a;b", "/a?x=1", "/a#top", "/a b", "/a\tb", "/a\n",
             "img/a.jpg", "../a.jpg", "./a.jpg", "https://cdn.ex.com/a.jpg", "/a:b",
@@ -578,7 +580,12 @@ _SOURCES = ["/img/a.jpg", "/a.b/c-d_e~f%20g.png", "/", "/a/", "//cdn.ex.com/a.jp
             "/a?", "/a?w=1&h=2", "/a?x?y;z", "http://ex.com", "https://ex.com:", "https://ex.com:8080/a",
             "https://ex.com/a/../b", "https://ex.com//a", "https://ex.com/a;b", "https://ex.com/a?",
             "https://ex.com/a?q=1", "https://ex.com/a#f", "HTTPS://ex.com/a", "https://[::1]/a",
-            "https://[::1/a", "https://例子.中国/a", "https://ex.com/a b", "http:/a", "http:a"]
+            "https://[::1/a", "https://例子.中国/a", "https://ex.com/a b", "http:/a", "http:a",
+            "a", "a/", "a/b-c/d_e.png?w=1&h=2", "./a/b", "./", ".", "./.", "a/./b", "a/../b",
+            "a//b", "a/.", "a/..", "./../a", ".a", "a.", "a:b/c", "a/b:c", "?", "a?", "a#f",
+            "a;b", "a b", "图/一.jpg", "//cdn.ex.com", "//cdn.ex.com/", "//cdn.ex.com:80/a?b=1",
+            "//CDN.Ex.com/A", "//a b/c", "//[::1]/a", "///a", "//ex.com/a/../b", "//ex.com//a",
+            "//ex.com/a;b", "//例子.中国/a"]
 
 
 @pytest.mark.parametrize("base", _BASES)
@@ -601,23 +608,24 @@ def test_join_url_is_urljoin_on_random_paths():
     import random
     from urllib.parse import urljoin
 
-    from scrubber.html import _PLAIN_ABSOLUTE, _PLAIN_PATH, join_url
+    from scrubber.html import _PLAIN_ABSOLUTE, _PLAIN_PATH, _PLAIN_RELATIVE, join_url
 
     rnd = random.Random(4)
     alphabet = "/./..;?#%: \t\n@a-Z9_~'图[]"
-    starts = ["/", "http://", "https://", "https://ex.com", "HTTP://", "//", ""]
-    fast = 0
+    starts = ["/", "http://", "https://", "https://ex.com", "HTTP://", "//", "", "./", "a/"]
+    fast = relative = 0
     for _ in range(40000):
         src = rnd.choice(starts) + "".join(
             rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
         fast += bool(_PLAIN_PATH.match(src) or _PLAIN_ABSOLUTE.match(src))
+        relative += bool(_PLAIN_RELATIVE.match(src.removeprefix("./")))
         base = rnd.choice(_BASES)
         try:
             want = urljoin(base, src)
         except ValueError:
             continue
         assert join_url(base, src) == want, (base, src)
-    assert fast > 2000  # the fast paths were tried
+    assert fast > 1500 and relative > 1000  # the fast paths were tried
 
 
 def test_the_opening_of_a_page_is_what_detect_language_reads_of_all_of_it():

@@ -1022,9 +1022,11 @@ def class_counts(str text, const unsigned char[::1] table):
     """``core._counts_compiled``: per bit ``k`` of ``table`` (one byte of class
     bits per BMP character), how many of the non-ASCII BMP characters of
     ``text`` have it, as a list of 8 counts; and the characters past the BMP,
-    joined (the caller counts those with the patterns)."""
+    joined (the caller counts those with the patterns); then how many of its
+    characters are ASCII, and how many ASCII letters (``[A-Za-z]``)."""
     cdef Py_ssize_t hist[256]  # characters per byte of class bits
     cdef Py_ssize_t i, k, v, total, n = PyUnicode_GET_LENGTH(text)
+    cdef Py_ssize_t ascii = 0, letters = 0
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
     cdef Py_UCS4 c
@@ -1036,10 +1038,15 @@ def class_counts(str text, const unsigned char[::1] table):
             c = (<Py_UCS1*>data)[i]
             if c >= 0x80:
                 hist[table[c]] += 1
+            else:
+                ascii += 1
+                letters += ((<unsigned int>c) | 0x20u) - 97u < 26u  # a-z, A-Z (below "a" wraps)
     else:
         for i in range(n):
             c = PyUnicode_READ(kind, data, i)
             if c < 0x80:
+                ascii += 1
+                letters += ((<unsigned int>c) | 0x20u) - 97u < 26u
                 continue
             if c >= 0x10000:
                 astral.append(chr(c))
@@ -1052,7 +1059,7 @@ def class_counts(str text, const unsigned char[::1] table):
             if (v >> k) & 1:
                 total += hist[v]
         counts.append(total)
-    return counts, "".join(astral)
+    return counts, "".join(astral), ascii, letters
 
 
 # -- features of stripped lines (``blocks._measure_stripped``) -----------------

@@ -89,12 +89,16 @@ def detect_language(text: str) -> str | None:
     Only used to label the article and pick defaults; no rule needs it.
     """
     sample = text[:_SAMPLE_CHARS]
-    ascii_bytes = sample.encode("ascii", "ignore")
-    ascii_letters = len(ascii_bytes.translate(None, _DELETE_BUT_LETTERS))
     counts = None
-    if len(ascii_bytes) < len(sample):
-        counts = (_counts_by_table(sample, len(sample) - len(ascii_bytes))
-                  if _CLASS_COUNTS is None else _counts_compiled(sample))
+    if _CLASS_COUNTS is not None:  # one compiled pass counts the ASCII letters too
+        found, astral, ascii_chars, ascii_letters = _CLASS_COUNTS(sample, _class_table())
+        if ascii_chars < len(sample):
+            counts = _with_astral(found, astral)
+    else:
+        ascii_bytes = sample.encode("ascii", "ignore")
+        ascii_letters = len(ascii_bytes.translate(None, _DELETE_BUT_LETTERS))
+        if len(ascii_bytes) < len(sample):
+            counts = _counts_by_table(sample, len(sample) - len(ascii_bytes))
     if counts is None:  # ASCII only, or many outsiders (kana, hangul, other scripts)
         return _detect_by_patterns(sample, ascii_letters)
     cjk, kana, hangul, other_letters, latin, trad, simp = counts
@@ -210,7 +214,12 @@ def _class_table() -> bytes:
 def _counts_compiled(sample: str) -> tuple[int, ...]:
     """What :func:`_counts_by_table` gives for ``sample`` (for any sample: no
     limit on outsiders), from :func:`_cwalk.class_counts`."""
-    counts, astral = _CLASS_COUNTS(sample, _class_table())
+    counts, astral, _, _ = _CLASS_COUNTS(sample, _class_table())
+    return _with_astral(counts, astral)
+
+
+def _with_astral(counts: list[int], astral: str) -> tuple[int, ...]:
+    """``class_counts``' counts with those of the characters past the BMP added."""
     if astral:
         for k, pattern in enumerate(_COUNTED):
             counts[k] += _count(pattern, astral)

@@ -422,6 +422,19 @@ def test_compiled_counts_over_the_whole_bmp():
         assert _counts_compiled(text) == _pattern_counts(text)
 
 
+@needs_compiled_counts
+@pytest.mark.parametrize("text", ["", "abc", "A-Z a-z @[`{", "café ÀéÿÆ ſ 1", "中文 ABC xyz",
+                                  "😀 Zz\x00\x7f", "".join(map(chr, range(0x100))),
+                                  "".join(map(chr, range(0x100))) + "中"])
+def test_compiled_counts_count_ascii_characters_and_letters(text):
+    from scrubber.core import _CLASS_COUNTS, _DELETE_BUT_LETTERS, _class_table
+
+    ascii_bytes = text.encode("ascii", "ignore")
+    _, _, ascii_chars, letters = _CLASS_COUNTS(text, _class_table())
+    assert (ascii_chars, letters) == (len(ascii_bytes),
+                                      len(ascii_bytes.translate(None, _DELETE_BUT_LETTERS)))
+
+
 @pytest.mark.parametrize("seed", range(60))
 def test_detect_language_equals_pattern_version(seed):
     from scrubber.core import _DELETE_BUT_LETTERS, _detect_by_patterns, detect_language

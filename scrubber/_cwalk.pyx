@@ -16,6 +16,7 @@ the tree is a plain lxml tree; ``tests/test_cwalk.py`` checks that both walks
 give identical results on every fixture page and on tricky markup.
 """
 
+cimport cython
 from cpython.mem cimport PyMem_Calloc, PyMem_Free
 from cpython.object cimport PyObject
 from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
@@ -110,6 +111,7 @@ cdef inline xmlNode* _next_element(xmlNode* n) noexcept:
     return n
 
 
+@cython.no_gc  # holds strings, a tuple of them, a list of them and a role: no cycle
 cdef class _Frame:
     """``html._Frame``: the block being filled."""
     cdef public str tag
@@ -122,6 +124,7 @@ cdef class _Frame:
 
 
 
+@cython.no_gc  # nothing it holds can hold an entry: no cycle, so not tracked by the GC
 cdef class _Entry:
     """One open element: the reference walk's stack entry."""
     cdef xmlNode* node

@@ -758,3 +758,13 @@ def test_name_slots_read_names_as_the_reference_does() -> None:
         assert got == reference(el), el.tag
         assert _cwalk.name_slot(el, names) == got  # found again, not filled twice
     assert {reference(el)[2] for el in els} >= {html._INLINE, html._BLOCK}
+
+
+def test_walk_entries_and_frames_stay_out_of_the_cyclic_gc() -> None:
+    # Hundreds are made per page and none can be part of a cycle (they hold
+    # strings, tuples, lists of strings and libxml2 pointers), so they are
+    # left untracked: fewer objects for each collection to look at.
+    import gc
+
+    assert not gc.is_tracked(_cwalk._Entry.__new__(_cwalk._Entry))
+    assert not gc.is_tracked(_cwalk._Frame.__new__(_cwalk._Frame))

@@ -486,6 +486,16 @@ cdef struct _NameSlot:
     PyObject* role  # html._ROLE_OF.get(tag), None when absent
 
 
+cdef tuple _tag_kind(str raw, dict kind_of):
+    """The tag the walk reads lxml's ``el.tag`` ``raw`` as (lower-cased, past any
+    ``}``) and its kind, as the reference reads them."""
+    kind = kind_of.get(raw)
+    if kind is not None:
+        return raw, kind
+    tag = (raw.rpartition("}")[2] if "}" in raw else raw).lower()
+    return tag, kind_of.get(tag, _INLINE_K)
+
+
 cdef class _Names:
     """Per document, what each element name reads as, found by the name's
     pointer: libxml2 keeps one copy of each name in the document's dictionary,
@@ -521,13 +531,7 @@ cdef class _Names:
 
     cdef _NameSlot* _fill(self, _NameSlot* slot, const_xmlChar* name) except NULL:
         raw = _u(name)
-        tag = raw
-        kind = H._KIND.get(tag)
-        if kind is None:
-            if "}" in tag:
-                tag = tag.rpartition("}")[2]
-            tag = tag.lower()
-            kind = H._KIND.get(tag, _INLINE_K)
+        tag, kind = _tag_kind(raw, H._KIND)
         role = H._ROLE_OF.get(tag)
         self.keep.append((raw, tag, kind, role))
         slot.name = name
@@ -718,13 +722,7 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
         kind = <object>slot.kind
         role_here = <object>slot.role
     else:  # lxml's el.tag is then "{namespace}name"
-        tag = cetree.elementFactory(doc, n).tag
-        kind = kind_of.get(tag)
-        if kind is None:
-            if "}" in tag:
-                tag = tag.rpartition("}")[2]
-            tag = tag.lower()
-            kind = kind_of.get(tag, _INLINE_K)
+        tag, kind = _tag_kind(cetree.elementFactory(doc, n).tag, kind_of)
         role_here = role_of.get(tag)
     if kind == _SKIP_K:
         # <head>, <meta> and <link> are read off the node; the others need el

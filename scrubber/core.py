@@ -91,9 +91,9 @@ def detect_language(text: str) -> str | None:
     sample = text[:_SAMPLE_CHARS]
     counts = None
     if _CLASS_COUNTS is not None:  # one compiled pass counts the ASCII letters too
-        found, astral, ascii_chars, ascii_letters = _CLASS_COUNTS(sample, _class_table())
+        found, ascii_chars, ascii_letters = _counts_compiled(sample)
         if ascii_chars < len(sample):
-            counts = _with_astral(found, astral)
+            counts = found
     else:
         ascii_bytes = sample.encode("ascii", "ignore")
         ascii_letters = len(ascii_bytes.translate(None, _DELETE_BUT_LETTERS))
@@ -211,19 +211,15 @@ def _class_table() -> bytes:
     return bmp_bits((1 << k, pattern) for k, pattern in enumerate(_COUNTED))
 
 
-def _counts_compiled(sample: str) -> tuple[int, ...]:
+def _counts_compiled(sample: str) -> tuple[tuple[int, ...], int, int]:
     """What :func:`_counts_by_table` gives for ``sample`` (for any sample: no
-    limit on outsiders), from :func:`_cwalk.class_counts`."""
-    counts, astral, _, _ = _CLASS_COUNTS(sample, _class_table())
-    return _with_astral(counts, astral)
-
-
-def _with_astral(counts: list[int], astral: str) -> tuple[int, ...]:
-    """``class_counts``' counts with those of the characters past the BMP added."""
+    limit on outsiders), from :func:`_cwalk.class_counts`; then how many of its
+    characters are ASCII, and how many ASCII letters (the same pass counts them)."""
+    counts, astral, ascii_chars, ascii_letters = _CLASS_COUNTS(sample, _class_table())
     if astral:
         for k, pattern in enumerate(_COUNTED):
             counts[k] += _count(pattern, astral)
-    return tuple(counts[:7])
+    return tuple(counts[:7]), ascii_chars, ascii_letters
 
 
 def _is_tree(source: Any) -> bool:

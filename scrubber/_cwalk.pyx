@@ -17,7 +17,7 @@ give identical results on every fixture page and on tricky markup.
 """
 
 cimport cython
-from cpython.mem cimport PyMem_Calloc, PyMem_Free
+from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Realloc
 from cpython.object cimport PyObject
 from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
 from libc.math cimport INFINITY
@@ -31,12 +31,13 @@ cetree.import_lxml__etree()
 
 cdef object H = None  # scrubber.html, imported on first use (it imports this module)
 cdef object _INLINE_K, _SKIP_K, _BR_K, _IMG_K, _BLOCK_K
+cdef int K_INLINE, K_SKIP, K_BR, K_IMG  # the same kinds as C ints (for ``_open``)
 cdef object _ROLE_PARAGRAPH, _ROLE_LIST_ITEM, _ROLE_QUOTE, _ROLE_CAPTION
 cdef object _cjk_break_sub, _hidden_style_search, _tokens_of
 
 
 cdef void _setup() except *:
-    global H, _INLINE_K, _SKIP_K, _BR_K, _IMG_K, _BLOCK_K
+    global H, _INLINE_K, _SKIP_K, _BR_K, _IMG_K, _BLOCK_K, K_INLINE, K_SKIP, K_BR, K_IMG
     global _ROLE_PARAGRAPH, _ROLE_LIST_ITEM, _ROLE_QUOTE, _ROLE_CAPTION
     global _cjk_break_sub, _hidden_style_search, _tokens_of
     from scrubber import html
@@ -47,6 +48,7 @@ cdef void _setup() except *:
     _tokens_of = html.tokens_of
     _INLINE_K, _SKIP_K, _BR_K, _IMG_K, _BLOCK_K = (
         html._INLINE, html._SKIP, html._BR, html._IMG, html._BLOCK)
+    K_INLINE, K_SKIP, K_BR, K_IMG = html._INLINE, html._SKIP, html._BR, html._IMG
     _ROLE_PARAGRAPH, _ROLE_LIST_ITEM = Role.PARAGRAPH, Role.LIST_ITEM
     _ROLE_QUOTE, _ROLE_CAPTION = Role.QUOTE, Role.CAPTION
 
@@ -136,11 +138,33 @@ cdef class _Entry:
     cdef tuple ctx
     cdef bint in_link
     cdef bint hidden
-    cdef dict counters
+    cdef int* counts  # per tag number (``_Names.tag_number``), the children seen so far
+    cdef Py_ssize_t ncounts  # (allocated when the first child is counted)
     cdef _Names names  # what the element names of the entry's document read as
     cdef bint cell_mode
     cdef str fig
     cdef bint own
+
+    def __dealloc__(self):
+        PyMem_Free(self.counts)
+
+
+cdef inline int _count(_Entry entry, Py_ssize_t number) except -1:
+    """One more child element of tag ``number`` under ``entry``: its place among
+    them (1 for the first), what the reference counts in a dict keyed by tag."""
+    cdef Py_ssize_t cap, i
+    cdef int* grown
+    if number >= entry.ncounts:
+        cap = number + 8
+        grown = <int*>PyMem_Realloc(entry.counts, cap * sizeof(int))
+        if grown is NULL:
+            raise MemoryError()
+        for i in range(entry.ncounts, cap):
+            grown[i] = 0
+        entry.counts = grown
+        entry.ncounts = cap
+    entry.counts[number] += 1
+    return entry.counts[number]
 
 
 cdef inline void _add(_Frame frame, object text, bint in_link) except *:
@@ -427,7 +451,6 @@ def walk(root, found, url):
     sentinel.ctx = ()
     sentinel.in_link = False
     sentinel.hidden = False
-    sentinel.counters = {}
     sentinel.names = _Names()
     sentinel.cell_mode = False
     sentinel.fig = ""
@@ -438,8 +461,6 @@ def walk(root, found, url):
     if first is None:
         _emit(top, texts, links, frames)
         return
-    if first.keep is None:
-        first.counters = {}
     cdef list stack = [first]
     cdef _Entry entry, got
     cdef xmlNode* child
@@ -454,7 +475,6 @@ def walk(root, found, url):
                 if got.keep is not None:  # a template's content, read in place
                     stack.append(got)
                 elif got.child is not NULL:
-                    got.counters = {}
                     stack.append(got)
                 else:  # a leaf ends where it starts
                     _close(got, entry, texts, links, frames)
@@ -484,6 +504,42 @@ cdef struct _NameSlot:
     PyObject* tag  # the tag the walk reads it as: lower-cased, past any "}"
     PyObject* kind  # html._KIND.get(tag, html._INLINE)
     PyObject* role  # html._ROLE_OF.get(tag), None when absent
+    int kind_c  # kind as a C int (html._INLINE ... html._BLOCK)
+    int code  # _code_of(tag): which of the tags ``_open`` tests for it is, else 0
+    Py_ssize_t number  # the tag's number in its table (``_Names.tag_number``)
+
+
+# The tags ``_open`` asks about by name, as C ints: a slot holds its tag's code,
+# so each test is an int comparison instead of a string comparison per element.
+cdef enum:
+    T_OTHER = 0
+    T_A = 1
+    T_TIME = 2
+    T_HTML = 3
+    T_BODY = 4
+    T_TD = 5
+    T_TH = 6
+    T_H1 = 7
+    T_FIGURE = 8
+    T_FIGCAPTION = 9
+    T_TR = 10
+    T_HEAD = 11
+    T_META = 12
+    T_LINK = 13
+    T_SCRIPT = 14
+    T_TITLE = 15
+
+cdef dict _CODES = {
+    "a": T_A, "time": T_TIME, "html": T_HTML, "body": T_BODY, "td": T_TD, "th": T_TH,
+    "h1": T_H1, "figure": T_FIGURE, "figcaption": T_FIGCAPTION, "tr": T_TR,
+    "head": T_HEAD, "meta": T_META, "link": T_LINK, "script": T_SCRIPT, "title": T_TITLE,
+}
+
+
+cdef inline int _code_of(str tag) except -1:
+    """The ``T_*`` code of a tag the walk reads (``T_OTHER`` for the rest)."""
+    got = _CODES.get(tag)
+    return T_OTHER if got is None else <int>got
 
 
 cdef tuple _tag_kind(str raw, dict kind_of):
@@ -506,8 +562,10 @@ cdef class _Names:
     cdef size_t mask
     cdef Py_ssize_t used
     cdef list keep
+    cdef dict numbers  # tag -> its number: names read as one tag ("DIV", "div") share it
 
     def __cinit__(self):
+        self.numbers = {}
         self.slots = <_NameSlot*>PyMem_Calloc(64, sizeof(_NameSlot))
         if self.slots is NULL:
             raise MemoryError()
@@ -539,11 +597,22 @@ cdef class _Names:
         slot.tag = <PyObject*>tag
         slot.kind = <PyObject*>kind
         slot.role = <PyObject*>role
+        slot.kind_c = <int>kind
+        slot.code = _code_of(tag)
+        slot.number = self.tag_number(tag)
         self.used += 1
         if <size_t>self.used * 2 > self.mask:
             self._grow()
             return self.find(name)
         return slot
+
+    cdef Py_ssize_t tag_number(self, str tag) except -1:
+        """A number per tag read in this table's document, from 0 (the walk counts
+        each element's children per tag in an array indexed by it)."""
+        got = self.numbers.get(tag)
+        if got is None:
+            got = self.numbers[tag] = len(self.numbers)
+        return <Py_ssize_t>got
 
     cdef int _grow(self) except -1:
         cdef size_t old_size = self.mask + 1, i, j, mask = old_size * 2 - 1
@@ -564,14 +633,15 @@ cdef class _Names:
 
 
 def name_slot(el, _Names names=None):
-    """What ``_Names`` gives for ``el``'s name (raw name, tag, kind, role), for
-    the tests."""
+    """What ``_Names`` gives for ``el``'s name (raw name, tag, kind, role, and
+    the kind and tag code as C ints), for the tests."""
     if H is None:
         _setup()
     if names is None:
         names = _Names()
     cdef _NameSlot* slot = names.find((<cetree._Element>el)._c_node.name)
-    return (<object>slot.raw, <object>slot.tag, <object>slot.kind, <object>slot.role)
+    return (<object>slot.raw, <object>slot.tag, <object>slot.kind, <object>slot.role,
+            slot.kind_c, slot.code)
 
 
 cdef int _data_row(xmlNode* tr, _Names names) except -2:
@@ -716,24 +786,31 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
         _add(frame, _collect_text(n.next), parent.in_link)
         return None
     cdef _NameSlot* slot
+    cdef int kc, tc  # the element's kind and tag code (``_NameSlot``)
+    cdef Py_ssize_t tid  # its tag's number
     if n.ns is NULL:
         slot = parent.names.find(n.name)
         tag = <object>slot.tag
-        kind = <object>slot.kind
+        kc = slot.kind_c
+        tc = slot.code
+        tid = slot.number
         role_here = <object>slot.role
     else:  # lxml's el.tag is then "{namespace}name"
         tag, kind = _tag_kind(cetree.elementFactory(doc, n).tag, kind_of)
+        kc = <int>kind
+        tc = _code_of(tag)
+        tid = parent.names.tag_number(tag)
         role_here = role_of.get(tag)
-    if kind == _SKIP_K:
+    if kc == K_SKIP:
         # <head>, <meta> and <link> are read off the node; the others need el
-        if tag == "head":
+        if tc == T_HEAD:
             if not _scan_head(n, doc, found):
                 H._scan_head(el if el is not None else cetree.elementFactory(doc, n), found)
-        elif tag == "meta":
+        elif tc == T_META:
             _meta(n, doc, found)
-        elif tag == "link":
+        elif tc == T_LINK:
             _link(n, doc, found)
-        elif tag == "script":
+        elif tc == T_SCRIPT:
             if el is None:
                 el = cetree.elementFactory(doc, n)
             typ = (el.get("type") or "").strip().lower()
@@ -743,32 +820,30 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
                 got = _template(el, n, parent, found, texts, links, frames)
                 if got is not None:
                     return got
-        elif tag == "title" and not found.doc_title:
+        elif tc == T_TITLE and not found.doc_title:
             if el is None:
                 el = cetree.elementFactory(doc, n)
             found.doc_title = " ".join(H._text_content(el).split())
         _add(frame, _collect_text(n.next), parent.in_link)
         return None
-    counters = parent.counters
-    nth = <Py_ssize_t>counters.get(tag, 0) + 1  # (a C integer: formatted without a Python int)
-    counters[tag] = nth
-    if kind == _BR_K:
+    nth = _count(parent, tid)  # (a C integer: formatted without a Python int)
+    if kc == K_BR:
         _emit(frame, texts, links, frames)
         _add(frame, _collect_text(n.next), parent.in_link)
         return None
     cdef bint leaf = not _has_children(n)
-    if kind == _INLINE_K and leaf:
+    if kc == K_INLINE and leaf:
         in_link = parent.in_link
-        if tag == "a":
+        if tc == T_A:
             if not found.author_link:
                 _author_link(el, n, doc, found)
             if frame.after_link:
                 frame.parts.append(" ")
-        elif tag == "time" and not found.time:
+        elif tc == T_TIME and not found.time:
             if el is None:
                 el = cetree.elementFactory(doc, n)
             found.time = el.get("datetime") or ""
-        _add(frame, _collect_text(n.children), in_link or tag == "a")
+        _add(frame, _collect_text(n.children), in_link or tc == T_A)
         if _is_plain_a(n) and frame.parts:  # the reference reads el.tag, not the lowered tag
             frame.after_link = True
         _add(frame, _collect_text(n.next), in_link)
@@ -817,45 +892,45 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
     else:
         hidden_here = False
         desc = tag
-    if tag != "html" and tag != "body":
+    if tc != T_HTML and tc != T_BODY:
         path = f"{parent.path}/{tag}[{nth}]"
     else:
         path = f"{parent.path}/{tag}"
     ctx = parent.ctx + (desc,)  # (one new tuple: star-unpacking builds a list first)
     fig = parent.fig
-    if kind == _IMG_K:
+    if kc == K_IMG:
         _image(n, doc, found, url, path, fig)
         _add(frame, _collect_text(n.next), parent.in_link)
         return None
     in_link = parent.in_link
     cell_mode = parent.cell_mode
     own = False
-    if kind == _INLINE_K:
-        if tag == "a":
+    if kc == K_INLINE:
+        if tc == T_A:
             if not found.author_link:
                 _author_link(el, n, doc, found)
             if frame.after_link:
                 frame.parts.append(" ")
             in_link = True
-        elif tag == "time" and not found.time:
+        elif tc == T_TIME and not found.time:
             if el is None:
                 el = cetree.elementFactory(doc, n)
             found.time = el.get("datetime") or ""
-    elif cell_mode and (tag == "td" or tag == "th"):
+    elif cell_mode and (tc == T_TD or tc == T_TH):
         if frame.parts:
             frame.parts.append(" | ")
     else:
         _emit(frame, texts, links, frames)
-        if tag == "h1":
+        if tc == T_H1:
             if el is None:
                 el = cetree.elementFactory(doc, n)
             found.h1.append(" ".join(H._text_content(el).split()))
-        elif tag == "figure":
+        elif tc == T_FIGURE:
             fig = path
         prole = frame.role
         role = role_here or (prole if (prole is _ROLE_LIST_ITEM or prole is _ROLE_QUOTE
                                           or prole is _ROLE_CAPTION) else _ROLE_PARAGRAPH)
-        if tag == "tr":
+        if tc == T_TR:
             got = _data_row(n, parent.names)
             if got < 0:  # namespaced elements in the row: as the reference reads them
                 if el is None:
@@ -867,7 +942,7 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
                 role = _ROLE_PARAGRAPH
         frame = _new_frame(tag, path, ctx, role)
         own = True
-        if tag == "figcaption" and fig:
+        if tc == T_FIGCAPTION and fig:
             found.figure_of[len(texts)] = fig
     _add(frame, _collect_text(n.children), in_link)
     cdef _Entry e = _Entry.__new__(_Entry)
@@ -880,7 +955,6 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
     e.ctx = ctx
     e.in_link = in_link
     e.hidden = phidden or hidden_here
-    e.counters = None
     e.names = parent.names
     e.cell_mode = cell_mode
     e.fig = fig
@@ -918,7 +992,6 @@ cdef _Entry _template(object el, xmlNode* n, _Entry parent, object found, list t
     e.ctx = ctx
     e.in_link = parent.in_link
     e.hidden = parent.hidden
-    e.counters = {}
     e.names = _Names()  # another document: its own name pointers
     e.cell_mode = False
     e.fig = parent.fig

@@ -125,6 +125,31 @@ def test_tricky_markup(name: str) -> None:
     _assert_same(TRICKY[name])
 
 
+def test_children_counted_per_tag_as_the_reference_counts_them() -> None:
+    # The compiled walk counts an element's children per tag in a C array by
+    # tag number; the reference, in a dict by tag. Names that read as one tag
+    # (DIV and div, a namespaced p and p) share a count, and an element with
+    # children of more tags than the array first holds makes it grow.
+    from lxml import etree
+
+    root = etree.Element("html")
+    body = etree.SubElement(root, "body")
+    box = etree.SubElement(body, "div")
+    names = ["p", "P", "{urn:x}p", "div", "DIV", "p"] + [f"t{i}" for i in range(40)] + ["p"]
+    for i, name in enumerate(names):
+        child = etree.SubElement(box, name)
+        child.text = f"text {i} of the box"
+        etree.SubElement(child, "span").text = "inner"  # children: a path is made
+    found = []
+    for walk in (html._walk, _cwalk.walk):
+        f = html._Found()
+        walk(root, f, None)
+        found.append(f.frames)
+    assert found[1] == found[0]
+    paths = [frame[1] for frame in found[0]]
+    assert "/html/body/div[1]/p[5]" in paths and "/html/body/div[1]/div[2]" in paths
+
+
 def test_parse_page_uses_it_for_markup_only() -> None:
     expected = html._walk if os.environ.get("SCRUBBER_PURE") else _cwalk.walk
     assert html._walk_of("<p>x</p>") is expected
@@ -750,12 +775,24 @@ def test_name_slots_read_names_as_the_reference_does() -> None:
             f"custom{i}" for i in range(300)]:
         etree.SubElement(made, name)
     els += list(made.iter())
+    asked = ["a", "time", "html", "body", "td", "th", "h1", "figure", "figcaption", "tr",
+             "head", "meta", "link", "script", "title"]  # the tags _open tests by code
+    for name in ["A", "Time", "TH", "FigCaption", "Title", "tt", "abbr", "header"]:
+        etree.SubElement(made, name)
+    els += list(made.iter())[-8:]
     names = _cwalk._Names()
+    codes: dict[str, int] = {}
     for el in els:
         got = _cwalk.name_slot(el, names)
-        assert got == reference(el), el.tag
+        raw, tag, kind, role, kind_c, code = got
+        assert (raw, tag, kind, role) == reference(el), el.tag
+        assert kind_c == kind
+        assert (code != 0) == (tag in asked), tag  # 0 for every tag _open does not ask about
+        assert codes.setdefault(tag, code) == code
         assert _cwalk.name_slot(el, names) == got  # the same answer when found again
     assert {reference(el)[2] for el in els} >= {html._INLINE, html._BLOCK}
+    asked_codes = [codes[t] for t in asked if t in codes]
+    assert len(set(asked_codes)) == len(asked_codes) >= 12  # one code per tag
 
 
 def test_walk_entries_and_frames_stay_out_of_the_cyclic_gc() -> None:

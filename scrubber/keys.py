@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import regex
 
+from ._accel import COMPILED
+
 __all__ = ["has_han", "match_key", "match_keys"]
 
 _HAN = regex.compile(r"\p{Han}")
@@ -52,14 +54,44 @@ def _t2s_finder() -> re.Pattern[str]:
     return re.compile(f"[{re.escape(''.join(sorted(changing)))}\U00010000-\U0010ffff]")
 
 
-def _t2s_lines(joined: str) -> str:
+# \p{Han} holds nothing before U+2E80 (the CJK Radicals Supplement), so a text
+# without a character from there on holds no Han (the tests check every code
+# point below it).
+_FIRST_HAN = 0x2E80
+_FROM_FIRST_HAN = re.compile("[\u2e80-\U0010ffff]")
+_ANY_FROM = getattr(COMPILED, "any_from", None)  # (a vector scan, when compiled)
+
+
+def _maybe_han(text: str) -> bool:
+    """Does ``text`` hold a character at or past U+2E80?"""
+    if _ANY_FROM is not None:
+        return _ANY_FROM(text, _FIRST_HAN)
+    return _FROM_FIRST_HAN.search(text) is not None
+
+
+def _t2s_if_han(joined: str) -> str:
+    """``_t2s_lines(joined) if has_han(joined) else joined``, without the
+    ``\\p{Han}`` scan of the whole text: t2s's own finder is looked for first
+    (a table class for the stdlib engine), and only a non-Han character found
+    by it (past the BMP) asks whether the text holds Han at all."""
+    found = _t2s_finder().search(joined)
+    if found is None:
+        return joined  # t2s changes nothing here, Han or not
+    if _HAN.match(found.group()) is None and not has_han(joined):
+        return joined
+    return _t2s_lines(joined, found)
+
+
+def _t2s_lines(joined: str, found: re.Match[str] | None = None) -> str:
     """``_t2s().convert(joined)`` for newline-joined lines, converting only the
     lines that hold a character t2s might change (lines convert on their own:
-    no dictionary entry holds a newline). Simplified Chinese has few."""
+    no dictionary entry holds a newline). Simplified Chinese has few.
+    ``found``: the finder's first match in ``joined``, when the caller has it."""
     finder = _t2s_finder()
-    found = finder.search(joined)
     if found is None:
-        return joined
+        found = finder.search(joined)
+        if found is None:
+            return joined
     spans: list[tuple[int, int]] = []  # of the lines to convert
     newlines, counted = 0, 0  # newlines in joined[:counted], counted on from there
     while found is not None:  # each such line found by one search
@@ -121,7 +153,8 @@ def match_keys(texts: Sequence[str]) -> list[str]:
     joined = "\n".join(texts)
     if joined.count("\n") != len(texts) - 1 or "\r" in joined:
         return _match_keys_each(texts)  # line breaks inside a text: fold one by one
-    if joined.isascii():
+    ascii = joined.isascii()
+    if ascii:
         odd = _ODD_ASCII
     else:
         joined = _nfkc_lines(_SURROGATE.sub("\ufffd", joined))
@@ -129,8 +162,10 @@ def match_keys(texts: Sequence[str]) -> list[str]:
     if "  " in joined or any(c in joined for c in odd):  # else every run is one space already
         joined = _LINE_SPACES.sub(" ", joined)
     joined = joined.casefold()
-    if has_han(joined):
-        joined = _t2s_lines(joined)
+    # (casefold never makes ASCII text anything else, and no Han character is
+    # below U+2E80: the tests check both)
+    if not ascii and _maybe_han(joined):
+        joined = _t2s_if_han(joined)
     folded = joined.split("\n")
     if len(folded) != len(texts):  # pragma: no cover - OpenCC never touches newlines
         return _match_keys_each(texts)

@@ -27,6 +27,7 @@ from scrubber.blocks import (
     measure,
     text_lines,
 )
+from scrubber.keys import has_han as _HAS_HAN
 from scrubber.model import Block, Role, blocks_from_columns, with_roles
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -271,6 +272,56 @@ def test_t2s_lines_equals_convert():
     for lines in docs:
         joined = "\n".join(lines)
         assert _t2s_lines(joined) == _t2s().convert(joined)
+
+
+def test_t2s_if_han_is_t2s_lines_when_the_text_holds_han(monkeypatch):
+    # match_keys looks for t2s's own characters first instead of scanning for
+    # \p{Han}; only a character past the BMP that is not Han asks has_han.
+    import scrubber.keys as keys
+
+    asked: list[str] = []
+    monkeypatch.setattr(keys, "has_han", lambda text: asked.append(text) or _HAS_HAN(text))
+    texts = ["plain ascii", "café, naïve", "emoji only \U0001F600 here", "後來 \U0001F600",
+             "\U0001F600 then 後來", "\U0001F600 then 今天", "今天天气很好", "𠀀 astral han",
+             "\U0001F600\n𠀀", "かな only", "\n".join(TRAD_LINES), "\n".join(SIMP_LINES), ""]
+    for text in texts:
+        asked.clear()
+        want = keys._t2s_lines(text) if _HAS_HAN(text) else text
+        assert keys._t2s_if_han(text) == want, text
+        first = keys._t2s_finder().search(text)
+        assert bool(asked) == (first is not None and not _HAS_HAN(first.group())), text
+
+
+def test_no_han_character_comes_before_the_first_han_limit():
+    import regex
+
+    import scrubber.keys as keys
+
+    han = regex.compile(r"\p{Han}")
+    assert not any(han.match(chr(c)) for c in range(keys._FIRST_HAN))
+    assert han.match(chr(keys._FIRST_HAN))  # (the limit is not loose either)
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_maybe_han_finds_any_character_past_the_limit(monkeypatch, compiled):
+    import scrubber.keys as keys
+
+    if compiled and keys._ANY_FROM is None:
+        pytest.skip("the compiled module is not built")
+    if not compiled:
+        monkeypatch.setattr(keys, "_ANY_FROM", None)
+    limit = chr(keys._FIRST_HAN)
+    rng = random.Random(11)
+    below = "aé—“”\u2e7f\u00ff\u0100"
+    for n in [0, 1, 255, 256, 257, 600, 1000]:
+        for pos in [None, 0, n // 2, n - 1]:
+            chars = [rng.choice(below) for _ in range(n)]
+            if pos is not None and n:
+                chars[pos] = rng.choice([limit, "中", "\uffff", "😀", "𠀀"])
+            for text in ("".join(chars), "x" * 300 + "".join(chars)):  # other offsets in runs
+                want = any(c >= limit for c in text)
+                assert keys._maybe_han(text) is want, (n, pos)
+    assert keys._maybe_han("plain latin-1 café") is False
 
 
 def test_t2s_lines_gives_up_when_most_lines_change(monkeypatch):

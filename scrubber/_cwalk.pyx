@@ -1056,38 +1056,38 @@ def has_control(str text):
 
 cdef extern from *:
     """
-    /* Is some character at or above LIMIT? Runs of 256 characters without a
+    /* Is some character in [LO, LO + SPAN]? Runs of 256 characters without a
        branch per character (vector instructions), as for the controls above. */
-    #define SCRUBBER_ANY_FROM(NAME, T)                                           \
-    static int NAME(const T* d, Py_ssize_t n, Py_UCS4 limit) {                 \
+    #define SCRUBBER_ANY_IN(NAME, T)                                             \
+    static int NAME(const T* d, Py_ssize_t n, Py_UCS4 lo, Py_UCS4 span) {      \
         Py_ssize_t s, i, e;                                                    \
         for (s = 0; s < n; s += 256) {                                         \
             int hit = 0;                                                       \
             e = s + 256 < n ? s + 256 : n;                                     \
-            for (i = s; i < e; i++) hit |= (Py_UCS4)d[i] >= limit;            \
+            for (i = s; i < e; i++) hit |= (Py_UCS4)((Py_UCS4)d[i] - lo) <= span; \
             if (hit) return 1;                                                 \
         }                                                                      \
         return 0;                                                              \
     }
-    SCRUBBER_ANY_FROM(scrubber_from_ucs2, Py_UCS2)
-    SCRUBBER_ANY_FROM(scrubber_from_ucs4, Py_UCS4)
+    SCRUBBER_ANY_IN(scrubber_in_ucs2, Py_UCS2)
+    SCRUBBER_ANY_IN(scrubber_in_ucs4, Py_UCS4)
     """
-    int scrubber_from_ucs2(const Py_UCS2* d, Py_ssize_t n, Py_UCS4 limit) noexcept nogil
-    int scrubber_from_ucs4(const Py_UCS4* d, Py_ssize_t n, Py_UCS4 limit) noexcept nogil
+    int scrubber_in_ucs2(const Py_UCS2* d, Py_ssize_t n, Py_UCS4 lo, Py_UCS4 span) noexcept nogil
+    int scrubber_in_ucs4(const Py_UCS4* d, Py_ssize_t n, Py_UCS4 lo, Py_UCS4 span) noexcept nogil
 
 
-def any_from(str text, Py_UCS4 limit):
-    """``any(ord(c) >= limit for c in text)`` for a ``limit`` past U+00FF (a
-    string of one-byte characters holds none: no scan)."""
-    if limit <= 0xFF:
-        raise ValueError("limit must be past U+00FF")
+def any_between(str text, unsigned int lo, unsigned int hi):
+    """``any(lo <= ord(c) <= hi for c in text)``, for ``lo`` past U+00FF (a string
+    of one-byte characters then holds none: no scan)."""
+    if lo <= 0xFF or hi < lo:
+        raise ValueError("lo must be past U+00FF, and hi not below it")
     cdef int kind = PyUnicode_KIND(text)
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
     if kind == PyUnicode_1BYTE_KIND:
         return False
     if kind == PyUnicode_2BYTE_KIND:
-        return scrubber_from_ucs2(<const Py_UCS2*>PyUnicode_DATA(text), n, limit) != 0
-    return scrubber_from_ucs4(<const Py_UCS4*>PyUnicode_DATA(text), n, limit) != 0
+        return scrubber_in_ucs2(<const Py_UCS2*>PyUnicode_DATA(text), n, lo, hi - lo) != 0
+    return scrubber_in_ucs4(<const Py_UCS4*>PyUnicode_DATA(text), n, lo, hi - lo) != 0
 
 
 # -- lines of plain text (``blocks._lines_split``) and detect_language's counts --

@@ -59,14 +59,22 @@ def _t2s_finder() -> re.Pattern[str]:
 # point below it).
 _FIRST_HAN = 0x2E80
 _FROM_FIRST_HAN = re.compile("[\u2e80-\U0010ffff]")
-_ANY_FROM = getattr(COMPILED, "any_from", None)  # (a vector scan, when compiled)
+_ANY_BETWEEN = getattr(COMPILED, "any_between", None)  # (a vector scan, when compiled)
 
 
 def _maybe_han(text: str) -> bool:
     """Does ``text`` hold a character at or past U+2E80?"""
-    if _ANY_FROM is not None:
-        return _ANY_FROM(text, _FIRST_HAN)
+    if _ANY_BETWEEN is not None:
+        return _ANY_BETWEEN(text, _FIRST_HAN, 0x10FFFF)
     return _FROM_FIRST_HAN.search(text) is not None
+
+
+def _no_surrogates(text: str) -> str:
+    """``text`` with lone surrogates (from badly decoded input, which OpenCC's
+    UTF-8 cannot take) replaced by U+FFFD; the text itself when it has none."""
+    if _ANY_BETWEEN is not None and not _ANY_BETWEEN(text, 0xD800, 0xDFFF):
+        return text
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _t2s_if_han(joined: str) -> str:
@@ -157,7 +165,7 @@ def match_keys(texts: Sequence[str]) -> list[str]:
     if ascii:
         odd = _ODD_ASCII
     else:
-        joined = _nfkc_lines(_SURROGATE.sub("\ufffd", joined))
+        joined = _nfkc_lines(_no_surrogates(joined))
         odd = _ODD_AFTER_NFKC
     if "  " in joined or any(c in joined for c in odd):  # else every run is one space already
         joined = _LINE_SPACES.sub(" ", joined)

@@ -306,10 +306,10 @@ def test_no_han_character_comes_before_the_first_han_limit():
 def test_maybe_han_finds_any_character_past_the_limit(monkeypatch, compiled):
     import scrubber.keys as keys
 
-    if compiled and keys._ANY_FROM is None:
+    if compiled and keys._ANY_BETWEEN is None:
         pytest.skip("the compiled module is not built")
     if not compiled:
-        monkeypatch.setattr(keys, "_ANY_FROM", None)
+        monkeypatch.setattr(keys, "_ANY_BETWEEN", None)
     limit = chr(keys._FIRST_HAN)
     rng = random.Random(11)
     below = "aé—“”\u2e7f\u00ff\u0100"
@@ -322,6 +322,27 @@ def test_maybe_han_finds_any_character_past_the_limit(monkeypatch, compiled):
                 want = any(c >= limit for c in text)
                 assert keys._maybe_han(text) is want, (n, pos)
     assert keys._maybe_han("plain latin-1 café") is False
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_lone_surrogates_replaced_as_the_pattern_replaces_them(monkeypatch, compiled):
+    import scrubber.keys as keys
+
+    if compiled and keys._ANY_BETWEEN is None:
+        pytest.skip("the compiled module is not built")
+    if not compiled:
+        monkeypatch.setattr(keys, "_ANY_BETWEEN", None)
+    rng = random.Random(12)
+    pool = "aé中，\ud7ff\ue000\uffff😀"  # neighbours of the surrogate range, astral
+    for n in [0, 1, 255, 256, 257, 700]:
+        for bad in [None, "\ud800", "\udfff", "\udc00"]:
+            chars = [rng.choice(pool) for _ in range(n)]
+            if bad and n:
+                chars[rng.randrange(n)] = bad
+            text = "".join(chars)
+            assert keys._no_surrogates(text) == keys._SURROGATE.sub("\ufffd", text)
+    plain = "中文，没有代理项"
+    assert keys._no_surrogates(plain) is plain
 
 
 def test_t2s_lines_gives_up_when_most_lines_change(monkeypatch):

@@ -1090,6 +1090,26 @@ def any_between(str text, unsigned int lo, unsigned int hi):
     return scrubber_in_ucs4(<const Py_UCS4*>PyUnicode_DATA(text), n, lo, hi - lo) != 0
 
 
+def sep_seed(str text):
+    """``filters.structure._SEP_SEED.search(text) is not None``: a bar or dot
+    (``|｜丨¦•·``), or a white space (``str.isspace``) followed by another or by
+    ``/``, in one pass without the regex engine."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i
+    cdef Py_UCS4 c, d
+    for i in range(n):
+        c = PyUnicode_READ(kind, data, i)
+        if (c == 0x7C or c == 0xA6 or c == 0xB7 or c == 0x2022 or c == 0x4E28
+                or c == 0xFF5C):
+            return True
+        if i + 1 < n and Py_UNICODE_ISSPACE(c):
+            d = PyUnicode_READ(kind, data, i + 1)
+            if d == 0x2F or Py_UNICODE_ISSPACE(d):
+                return True
+    return False
+
+
 # -- lines of plain text (``blocks._lines_split``) and detect_language's counts --
 
 cdef extern from "Python.h":

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import regex
 
+from .._accel import COMPILED
 from ..model import Block, Verdict
 from ..pipeline import judges_all
 
@@ -22,6 +23,8 @@ _MAYBE_SEP = re.compile(r"[|｜丨¦•·\s]")
 # after a space, or two spaces. Most lines of prose have none. (Spelled as one
 # class first, so that the engine skips to its characters.)
 _SEP_SEED = re.compile(r"[|｜丨¦•·\s](?:(?<=[|｜丨¦•·])|[\s/])")
+# Whether a text holds one, in one compiled pass (the regex stops at every space).
+_has_sep_seed = getattr(COMPILED, "sep_seed", None) or (lambda text: bool(_SEP_SEED.search(text)))
 
 
 def symbols_only(block: Block, doc) -> Verdict | None:
@@ -83,7 +86,7 @@ def _strips_all(doc, todo: Sequence[int]) -> dict[int, Verdict]:
     """Only lines holding a separator can be strips (most prose has single spaces
     only): the others are passed over without a split."""
     blocks = doc.blocks
-    seed = _SEP_SEED.search
+    seed = _has_sep_seed
     return {i: v for i in todo
             if not blocks[i].features.get("full_stop") and seed(blocks[i].text)
             and (v := link_strip(blocks[i], doc)) is not None}

@@ -1090,19 +1090,31 @@ def any_between(str text, unsigned int lo, unsigned int hi):
     return scrubber_in_ucs4(<const Py_UCS4*>PyUnicode_DATA(text), n, lo, hi - lo) != 0
 
 
-def sep_seed(str text):
-    """``filters.structure._SEP_SEED.search(text) is not None``: a bar or dot
-    (``|｜丨¦•·``), or a white space (``str.isspace``) followed by another or by
-    ``/``, in one pass without the regex engine."""
+def sep_seed(str text, str bars):
+    """``filters.structure._SEP_SEED.search(text) is not None``: one of ``bars``
+    (``structure._BARS``: bars and dots), or a white space (``str.isspace``)
+    followed by another or by ``/``, in one pass without the regex engine."""
+    cdef Py_UCS4 bar[16]
+    cdef Py_UCS4 lowest = 0x10FFFF  # the lowest bar: characters below it are no bar
+    cdef Py_ssize_t nbars = PyUnicode_GET_LENGTH(bars), i, j
+    if nbars > 16:
+        raise ValueError("at most 16 bar characters")
+    cdef int bkind = PyUnicode_KIND(bars)
+    cdef void* bdata = PyUnicode_DATA(bars)
+    for j in range(nbars):
+        bar[j] = PyUnicode_READ(bkind, bdata, j)
+        if bar[j] < lowest:
+            lowest = bar[j]
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
     cdef Py_UCS4 c, d
     for i in range(n):
         c = PyUnicode_READ(kind, data, i)
-        if (c == 0x7C or c == 0xA6 or c == 0xB7 or c == 0x2022 or c == 0x4E28
-                or c == 0xFF5C):
-            return True
+        if c >= lowest:
+            for j in range(nbars):
+                if c == bar[j]:
+                    return True
         if i + 1 < n and Py_UNICODE_ISSPACE(c):
             d = PyUnicode_READ(kind, data, i + 1)
             if d == 0x2F or Py_UNICODE_ISSPACE(d):

@@ -808,19 +808,26 @@ def test_walk_entries_and_frames_stay_out_of_the_cyclic_gc() -> None:
 def test_separator_seed_is_the_pattern() -> None:
     """``_cwalk.sep_seed`` answers what ``structure._SEP_SEED.search`` does, on
     every kind of white space (``str.isspace``, as the stdlib's ``\\s``), the
-    bars and dots, slashes and neighbours of them, at every place."""
+    bars and dots, slashes and neighbours of them, at every place; and, given
+    other bars, what the same pattern built with them does."""
     import random
+    import re
     import sys
 
     from scrubber.filters import structure
 
     spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
-    alphabet = spaces + list("|｜丨¦•·/ab中，") + ["\u2023", "\xb6", "\u4e27"]
     rng = random.Random(4)
-    for _ in range(30000):
-        text = "".join(rng.choice(alphabet if rng.random() < 0.3 else "ab中 /")
-                       for _ in range(rng.randint(0, 8)))
-        assert _cwalk.sep_seed(text) is (structure._SEP_SEED.search(text) is not None), text
-    for c in alphabet:
-        for text in (c, c + "x", "x" + c, c + " ", c + "/", " " + c):
-            assert _cwalk.sep_seed(text) is (structure._SEP_SEED.search(text) is not None), text
+    other = "-~\u3000"  # a bar below "|", and one that is white space too
+    for bars in (structure._BARS, other):
+        seed = re.compile(rf"[{re.escape(bars)}\s](?:(?<=[{re.escape(bars)}])|[\s/])")
+        if bars == structure._BARS:
+            assert seed.pattern == structure._SEP_SEED.pattern
+        alphabet = spaces + list(structure._BARS + other + "/ab中，") + ["\u2023", "\xb6"]
+        for _ in range(30000):
+            text = "".join(rng.choice(alphabet if rng.random() < 0.3 else "ab中 /")
+                           for _ in range(rng.randint(0, 8)))
+            assert _cwalk.sep_seed(text, bars) is (seed.search(text) is not None), (bars, text)
+        for c in alphabet:
+            for text in (c, c + "x", "x" + c, c + " ", c + "/", " " + c):
+                assert _cwalk.sep_seed(text, bars) is (seed.search(text) is not None), text

@@ -15,16 +15,25 @@ __all__ = ["link_strip", "markup_line", "symbols_only"]
 
 _MARKUP = regex.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>|<!--.*?-->", regex.I)
 
-_STRIP_SEP = regex.compile(r"\s*[|｜丨¦•·]\s*|\s+/\s+|\s{2,}")
+_BARS = "|｜丨¦•·"  # the bars and dots that separate the items of a strip
+_IN_BARS = re.escape(_BARS)  # (inside a class, for either engine)
+_STRIP_SEP = regex.compile(rf"\s*[{_IN_BARS}]\s*|\s+/\s+|\s{{2,}}")
 # Every separator holds one of these (stdlib ``\s`` is str whitespace, which
 # includes all of regex's ``\s``): most lines have none and need no split.
-_MAYBE_SEP = re.compile(r"[|｜丨¦•·\s]")
+_MAYBE_SEP = re.compile(rf"[{_IN_BARS}\s]")
 # What every separator holds, unlike a single space: a bar or dot, a slash
 # after a space, or two spaces. Most lines of prose have none. (Spelled as one
 # class first, so that the engine skips to its characters.)
-_SEP_SEED = re.compile(r"[|｜丨¦•·\s](?:(?<=[|｜丨¦•·])|[\s/])")
-# Whether a text holds one, in one compiled pass (the regex stops at every space).
-_has_sep_seed = getattr(COMPILED, "sep_seed", None) or (lambda text: bool(_SEP_SEED.search(text)))
+_SEP_SEED = re.compile(rf"[{_IN_BARS}\s](?:(?<=[{_IN_BARS}])|[\s/])")
+_COMPILED_SEED = getattr(COMPILED, "sep_seed", None)
+
+
+def _has_sep_seed(text: str) -> bool:
+    """Does ``text`` hold a match of ``_SEP_SEED``? (One compiled pass when built:
+    the regex stops at every space.)"""
+    if _COMPILED_SEED is not None:
+        return _COMPILED_SEED(text, _BARS)
+    return _SEP_SEED.search(text) is not None
 
 
 def symbols_only(block: Block, doc) -> Verdict | None:

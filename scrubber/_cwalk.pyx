@@ -774,6 +774,47 @@ def data_row(el):
     return None if got < 0 else bool(got)
 
 
+cdef extern from *:
+    """
+    /* PARENT + "/" + TAG + "[" + NTH + "]" (what the f-string gives): for ASCII
+       PARENT and TAG written into one new string, without a tuple of pieces
+       or an int made into a str; otherwise by PyUnicode_FromFormat. */
+    static PyObject* scrubber_nth_path(PyObject* parent, PyObject* tag, Py_ssize_t nth) {
+        char digits[24];
+        int nd = 0, k;
+        Py_ssize_t lp, lt;
+        PyObject* out;
+        Py_UCS1* w;
+        if (!PyUnicode_IS_ASCII(parent) || !PyUnicode_IS_ASCII(tag) || nth < 0)
+            return PyUnicode_FromFormat("%U/%U[%zd]", parent, tag, nth);
+        do { digits[nd++] = (char)('0' + nth % 10); nth /= 10; } while (nth);
+        lp = PyUnicode_GET_LENGTH(parent);
+        lt = PyUnicode_GET_LENGTH(tag);
+        out = PyUnicode_New(lp + lt + nd + 3, 127);
+        if (out == NULL) return NULL;
+        w = PyUnicode_1BYTE_DATA(out);
+        memcpy(w, PyUnicode_1BYTE_DATA(parent), lp); w += lp;
+        *w++ = '/';
+        memcpy(w, PyUnicode_1BYTE_DATA(tag), lt); w += lt;
+        *w++ = '[';
+        for (k = nd - 1; k >= 0; k--) *w++ = digits[k];
+        *w = ']';
+        return out;
+    }
+    """
+    object scrubber_nth_path(object parent, object tag, Py_ssize_t nth)
+
+
+cdef inline str _nth_path(str parent, str tag, Py_ssize_t nth):
+    """``f"{parent}/{tag}[{nth}]"``."""
+    return <str>scrubber_nth_path(parent, tag, nth)
+
+
+def nth_path(str parent, str tag, Py_ssize_t nth):
+    """``_nth_path``, for the tests."""
+    return _nth_path(parent, tag, nth)
+
+
 cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found, object url,
                   dict memo, dict kind_of, dict role_of, list texts,
                   list links, list frames):
@@ -893,7 +934,7 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
         hidden_here = False
         desc = tag
     if tc != T_HTML and tc != T_BODY:
-        path = f"{parent.path}/{tag}[{nth}]"
+        path = _nth_path(parent.path, tag, nth)
     else:
         path = f"{parent.path}/{tag}"
     ctx = parent.ctx + (desc,)  # (one new tuple: star-unpacking builds a list first)

@@ -831,3 +831,22 @@ def test_separator_seed_is_the_pattern() -> None:
         for c in alphabet:
             for text in (c, c + "x", "x" + c, c + " ", c + "/", " " + c):
                 assert _cwalk.sep_seed(text, bars) is (seed.search(text) is not None), text
+
+
+def test_element_paths_are_the_f_strings() -> None:
+    """The walk writes an element's path (``parent/tag[n]``) into one new string
+    when parent and tag are ASCII, and formats it otherwise: the same string
+    as the reference's f-string, ASCII-only where that one is."""
+    import random
+
+    rng = random.Random(6)
+    parts = ["", "/html", "/html/body/div[2]", "/x/" + "a" * 300, "/中/p[1]", "/é", "/\U0001d49c"]
+    tags = ["p", "div", "o:p", "中文", "x" * 40, "é", ""]
+    numbers = [0, 1, 9, 10, 99, 100, 12345, 2**62, -1]
+    for parent in parts:
+        for tag in tags:
+            for nth in numbers + [rng.randint(0, 10**9) for _ in range(3)]:
+                got = _cwalk.nth_path(parent, tag, nth)
+                want = f"{parent}/{tag}[{nth}]"
+                assert got == want and got.isascii() == want.isascii()
+                assert hash(got) == hash(want)

@@ -2097,6 +2097,10 @@ cdef extern from *:
         return m->offset;
     }
     static PyObject* scrubber_alloc(PyTypeObject* t) { return t->tp_alloc(t, 0); }
+    /* The object in a slot, borrowed (NULL when the slot is empty). */
+    static PyObject* scrubber_get_slot(PyObject* o, Py_ssize_t offset) {
+        return *(PyObject**)((char*)o + offset);
+    }
     /* What the slot's descriptor does on assignment: store a new reference. */
     static void scrubber_set_slot(PyObject* o, Py_ssize_t offset, PyObject* v) {
         PyObject** p = (PyObject**)((char*)o + offset);
@@ -2108,6 +2112,7 @@ cdef extern from *:
     """
     Py_ssize_t scrubber_slot_offset(object d)
     object scrubber_alloc(type t)
+    PyObject* scrubber_get_slot(object o, Py_ssize_t offset)
     void scrubber_set_slot(object o, Py_ssize_t offset, object v)
 
 
@@ -2141,6 +2146,23 @@ def fill_objects(type cls, tuple offsets, Py_ssize_t count, list columns):
                 raise ValueError(f"column {j} gives {i} values for {count} rows") from None
             scrubber_set_slot(out[i], offset, v)
     return out
+
+
+def opening(blocks, Py_ssize_t limit, type cls, Py_ssize_t offset):
+    """``core._opening(blocks, limit)``: the blocks' texts joined by newlines up
+    to the first block that takes the join past ``limit`` characters. The
+    text of a ``cls`` instance is read from its slot at ``offset``."""
+    cdef list parts = []
+    cdef Py_ssize_t n = 0
+    cdef PyObject* p
+    for b in blocks:
+        p = scrubber_get_slot(b, offset) if type(b) is cls else NULL
+        t = <object>p if p is not NULL else b.text
+        parts.append(t)
+        n += len(t) + 1
+        if n > limit:  # the join so far is at least ``limit`` long
+            break
+    return "\n".join(parts)
 
 
 # -- anchored copies by first character and length (``rules.LineScreen``) -------

@@ -203,6 +203,9 @@ def _counts_by_table(sample: str, others: int) -> tuple[int, ...] | None:
 # them (the patterns are single-character runs, so each character is judged on
 # its own), and the few characters past the BMP counted with the patterns.
 _CLASS_COUNTS = getattr(COMPILED, "class_counts", None)
+# ``_opening``'s loop compiled, reading a Block's text from its slot
+_TEXT_OFFSET = (COMPILED.slot_offsets(Block, ("text",)) or (None,))[0] if COMPILED else None
+_OPENING = getattr(COMPILED, "opening", None) if _TEXT_OFFSET is not None else None
 _COUNTED = (_HAN, _KANA, _HANGUL, _LETTER, _LATIN, _TRAD, _SIMP)  # bit k: _COUNTED[k]
 
 
@@ -335,6 +338,8 @@ def _scrub_html(source: Any, *, url, lang, pipeline, normalize, encoding,
 def _opening(blocks: Sequence[Block], limit: int = _SAMPLE_CHARS) -> str:
     """The blocks' texts joined by newlines, as far as ``detect_language`` reads them
     (its first ``limit`` characters are those of the whole join)."""
+    if _OPENING is not None:  # the loop below, compiled
+        return _OPENING(blocks, limit, Block, _TEXT_OFFSET)
     parts: list[str] = []
     n = 0
     for b in blocks:

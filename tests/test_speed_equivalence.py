@@ -628,12 +628,34 @@ def test_join_url_is_urljoin_on_random_paths():
     assert fast > 1500 and relative > 1000  # the fast paths were tried
 
 
-def test_the_opening_of_a_page_is_what_detect_language_reads_of_all_of_it():
+@pytest.mark.parametrize("loop", ["compiled", "python"])
+def test_the_opening_of_a_page_is_what_detect_language_reads_of_all_of_it(loop, monkeypatch):
+    import dataclasses
+
+    from scrubber import core
     from scrubber.core import _SAMPLE_CHARS, _opening, detect_language
     from scrubber.model import Block
 
-    def blocks(texts):
-        return [Block(index=i, text=t, key=t) for i, t in enumerate(texts)]
+    if loop == "compiled" and core._OPENING is None:
+        pytest.skip("the compiled module is not built")
+    if loop == "python":
+        monkeypatch.setattr(core, "_OPENING", None)
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Other(Block):  # not a Block itself: read by its attribute
+        pass
+
+    def blocks(texts, kind=Block):
+        return [kind(index=i, text=t, key=t) for i, t in enumerate(texts)]
+
+    def reference(blocks, limit):  # the loop the compiled one must give
+        parts, n = [], 0
+        for b in blocks:
+            parts.append(b.text)
+            n += len(b.text) + 1
+            if n > limit:
+                break
+        return "\n".join(parts)
 
     for texts in ([], [""], ["a" * 19999], ["a" * 19999, "b"], ["a" * 20000, "中"],
                   ["x" * 9999, "y" * 9999, "z"], ["港口" * 6000], ["ab"] * 7000,
@@ -641,7 +663,12 @@ def test_the_opening_of_a_page_is_what_detect_language_reads_of_all_of_it():
         full = "\n".join(texts)
         got = _opening(blocks(texts))
         assert full.startswith(got) and got[:_SAMPLE_CHARS] == full[:_SAMPLE_CHARS]
+        assert got == reference(blocks(texts), _SAMPLE_CHARS)
+        assert _opening(blocks(texts, Other)) == got
         assert detect_language(got) == detect_language(full)
+    for limit in (0, 1, 2, 3, 5):  # one past the limit: that block is the last one taken
+        assert _opening(blocks(["a", "bb", "c"]), limit) == reference(
+            blocks(["a", "bb", "c"]), limit)
 
 
 @pytest.mark.parametrize("loop", ["compiled", "python"])

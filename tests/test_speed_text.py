@@ -302,14 +302,20 @@ def test_no_han_character_comes_before_the_first_han_limit():
     assert han.match(chr(keys._FIRST_HAN))  # (the limit is not loose either)
 
 
-@pytest.mark.parametrize("compiled", [True, False])
-def test_maybe_han_finds_any_character_past_the_limit(monkeypatch, compiled):
+@pytest.fixture(params=["compiled", "python"])
+def keys_scan(request, monkeypatch):
+    """``scrubber.keys`` with its range scan compiled, or with the regex instead."""
     import scrubber.keys as keys
 
-    if compiled and keys._ANY_BETWEEN is None:
+    if request.param == "compiled" and keys._ANY_BETWEEN is None:
         pytest.skip("the compiled module is not built")
-    if not compiled:
+    if request.param == "python":
         monkeypatch.setattr(keys, "_ANY_BETWEEN", None)
+    return keys
+
+
+def test_maybe_han_finds_any_character_past_the_limit(keys_scan):
+    keys = keys_scan
     limit = chr(keys._FIRST_HAN)
     rng = random.Random(11)
     below = "aé—“”\u2e7f\u00ff\u0100"
@@ -324,14 +330,8 @@ def test_maybe_han_finds_any_character_past_the_limit(monkeypatch, compiled):
     assert keys._maybe_han("plain latin-1 café") is False
 
 
-@pytest.mark.parametrize("compiled", [True, False])
-def test_lone_surrogates_replaced_as_the_pattern_replaces_them(monkeypatch, compiled):
-    import scrubber.keys as keys
-
-    if compiled and keys._ANY_BETWEEN is None:
-        pytest.skip("the compiled module is not built")
-    if not compiled:
-        monkeypatch.setattr(keys, "_ANY_BETWEEN", None)
+def test_lone_surrogates_replaced_as_the_pattern_replaces_them(keys_scan):
+    keys = keys_scan
     rng = random.Random(12)
     pool = "aé中，\ud7ff\ue000\uffff😀"  # neighbours of the surrogate range, astral
     for n in [0, 1, 255, 256, 257, 700]:

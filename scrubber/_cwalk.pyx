@@ -2167,21 +2167,34 @@ def opening(blocks, Py_ssize_t limit, type cls, Py_ssize_t offset):
 
 # -- anchored copies by first character and length (``rules.LineScreen``) -------
 
-def anchored_lines(list keys, dict by_first, tuple cuts, list matches, object compile_at):
+def anchored_lines(list keys, dict by_first, tuple cuts, list matches, object compile_at,
+                   const unsigned short[::1] row_of=None, list rows=None):
     """``LineScreen._anchored_lines``: the indices of the ``keys`` whose regex (by
     first character, ``by_first``, and length class, ``bisect_right(cuts,
     len(key))``) matches; ``compile_at(j)`` gives the ``match`` of regex ``j``
-    when ``matches[j]`` is still ``None``."""
+    when ``matches[j]`` is still ``None``. Given ``row_of`` (per BMP character,
+    1 + the index in ``rows`` of its ``by_first`` row, 0 for none), a key's
+    row is found by its first character's code, without a dict lookup."""
     cdef list out = []
     cdef Py_ssize_t i, n, lo, hi, mid, ncuts = len(cuts)
     cdef Py_ssize_t j
+    cdef Py_UCS4 first
+    cdef unsigned short r
+    cdef bint by_table = row_of is not None and rows is not None and row_of.shape[0] >= 0x10000
     for i in range(len(keys)):
         k = keys[i]
         if not k:
             continue
-        row = by_first.get(k[:1])
-        if row is None:
-            continue
+        first = PyUnicode_READ(PyUnicode_KIND(k), PyUnicode_DATA(k), 0)
+        if by_table and first < 0x10000:
+            r = row_of[first]
+            if r == 0:
+                continue
+            row = rows[r - 1]
+        else:
+            row = by_first.get(k[:1])
+            if row is None:
+                continue
         n = len(k)
         lo, hi = 0, ncuts
         while lo < hi:  # bisect_right

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import sys
 import warnings
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -904,6 +905,16 @@ class LineScreen:
         self._by_first, self._first_sources, self._length_cuts = _first_dispatch(
             by_first or {})
         self._first_matches: list[Any] = [None] * len(self._first_sources)
+        # For the compiled loop: per BMP character, 1 + the index of its row
+        # in ``_rows`` (0: no anchored copy starts with it).
+        self._rows = list(self._by_first.values())
+        self._row_of = None
+        if _ANCHORED_LINES is not None and len(self._rows) < 0xFFFF:
+            row_of = array("H", bytes(2 * 0x10000))
+            for number, ch in enumerate(self._by_first, 1):
+                if ord(ch) < 0x10000:
+                    row_of[ord(ch)] = number
+            self._row_of = row_of
         self._free = _free_regex(free)
         # Unanchored copies are only looked for in lines up to ``free_limit``
         # characters (the longest any of their rules takes). A longer line can
@@ -994,7 +1005,7 @@ class LineScreen:
         if _ANCHORED_LINES is not None:  # the loop below, compiled
             return _ANCHORED_LINES(keys if isinstance(keys, list) else list(keys),
                                    self._by_first, self._length_cuts, self._first_matches,
-                                   self._compile_first)
+                                   self._compile_first, self._row_of, self._rows)
         get, matches, cuts = self._by_first.get, self._first_matches, self._length_cuts
         out = []
         for i, k in enumerate(keys):

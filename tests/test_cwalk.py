@@ -850,3 +850,25 @@ def test_element_paths_are_the_f_strings() -> None:
                 want = f"{parent}/{tag}[{nth}]"
                 assert got == want and got.isascii() == want.isascii()
                 assert hash(got) == hash(want)
+
+
+def test_anchored_rows_by_table_are_the_rows_by_dict() -> None:
+    """The anchored loop finds a key's row by its first character's code in a
+    table (``LineScreen._row_of``) or, without one and past the BMP, in the
+    dict: the same lines either way, on the fixture keys and on keys opening
+    with every first character some copy starts with, astral ones too."""
+    from scrubber.rules import LineScreen, default_rules
+
+    screen = LineScreen.of(default_rules().rules)
+    assert screen is not None
+    if screen._row_of is None:
+        pytest.skip("the compiled loop is not in use (SCRUBBER_PURE): no table is built")
+    keys = [k for doc in _screen_keys() for k in doc]
+    for ch in screen._by_first:
+        keys += [ch, ch + "1", ch + "2024年5月1日", ch + " 分享到 微博", ch * 30]
+    keys += ["\U0001d7ce 2024", "😀 分享", "", "x"]
+    args = (keys, screen._by_first, screen._length_cuts, screen._first_matches,
+            screen._compile_first)
+    by_dict = _cwalk.anchored_lines(*args)
+    assert by_dict  # some keys are taken
+    assert _cwalk.anchored_lines(*args, screen._row_of, screen._rows) == by_dict

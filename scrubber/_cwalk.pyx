@@ -805,6 +805,32 @@ cdef extern from *:
     object scrubber_nth_path(object parent, object tag, Py_ssize_t nth)
 
 
+cdef extern from *:
+    """
+    /* "line " + N, written into one new ASCII string. */
+    static PyObject* scrubber_line_label(Py_ssize_t n) {
+        char digits[24];
+        int nd = 0, k;
+        PyObject* out;
+        Py_UCS1* w;
+        if (n < 0) return PyUnicode_FromFormat("line %zd", n);
+        do { digits[nd++] = (char)('0' + n % 10); n /= 10; } while (n);
+        out = PyUnicode_New(5 + nd, 127);
+        if (out == NULL) return NULL;
+        w = PyUnicode_1BYTE_DATA(out);
+        memcpy(w, "line ", 5); w += 5;
+        for (k = nd - 1; k >= 0; k--) *w++ = digits[k];
+        return out;
+    }
+    """
+    object scrubber_line_label(Py_ssize_t n)
+
+
+def line_labels(list numbers):
+    """``[f"line {n}" for n in numbers]`` (the paths of plain-text blocks)."""
+    return [scrubber_line_label(<Py_ssize_t>n) for n in numbers]
+
+
 cdef inline str _nth_path(str parent, str tag, Py_ssize_t nth):
     """``f"{parent}/{tag}[{nth}]"``."""
     return <str>scrubber_nth_path(parent, tag, nth)

@@ -292,8 +292,17 @@ def blocks_from_text(text: str) -> tuple[Block, ...]:
     features = _measure_stripped(texts)
     n = len(texts)
     return tuple(blocks_from_columns(n, (
-        range(n), texts, keys, repeat(Role.LINE), map("line {}".format, numbers), spans,
+        range(n), texts, keys, repeat(Role.LINE), _line_labels(numbers), spans,
         features, repeat(None), repeat(()))))
+
+
+def _line_labels_py(numbers: list[int]) -> list[str]:
+    """The paths of plain-text blocks: ``line N`` for line number N."""
+    return [f"line {n}" for n in numbers]
+
+
+#: :func:`_line_labels_py`, compiled (``_cwalk.line_labels``) when the module was built
+_line_labels = getattr(COMPILED, "line_labels", None) or _line_labels_py
 
 
 def _lines(text: str) -> tuple[list[str], list[tuple[int, int]], list[int]]:

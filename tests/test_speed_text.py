@@ -543,3 +543,15 @@ def test_assign_roles_equals_reference(seed):
     assert assign_roles(tuple(blocks), verdicts) == _assign_roles_reference(tuple(blocks), verdicts)
     no_units = tuple(replace(b, features={}) for b in blocks)
     assert assign_roles(no_units, verdicts) == _assign_roles_reference(no_units, verdicts)
+
+
+def test_line_labels_are_the_f_strings():
+    from scrubber import blocks
+
+    rng = random.Random(13)
+    numbers = [0, 1, 9, 10, 99, 100, 10**12, 2**62] + [rng.randint(1, 10**6) for _ in range(500)]
+    want = [f"line {n}" for n in numbers]
+    assert blocks._line_labels_py(numbers) == want
+    got = blocks._line_labels(numbers)
+    assert got == want and all(g.isascii() for g in got)
+    assert [b.path for b in blocks_from_text("a\n\n b\n")] == ["line 1", "line 3"]

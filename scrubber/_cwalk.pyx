@@ -776,18 +776,27 @@ def data_row(el):
 
 cdef extern from *:
     """
+    /* The decimal digits of N >= 0 into BUF (24 bytes at least), most
+       significant first; their count. */
+    static int scrubber_digits(char* buf, Py_ssize_t n) {
+        char rev[24];
+        int nd = 0, k;
+        do { rev[nd++] = (char)('0' + n % 10); n /= 10; } while (n);
+        for (k = 0; k < nd; k++) buf[k] = rev[nd - 1 - k];
+        return nd;
+    }
     /* PARENT + "/" + TAG + "[" + NTH + "]" (what the f-string gives): for ASCII
        PARENT and TAG written into one new string, without a tuple of pieces
        or an int made into a str; otherwise by PyUnicode_FromFormat. */
     static PyObject* scrubber_nth_path(PyObject* parent, PyObject* tag, Py_ssize_t nth) {
         char digits[24];
-        int nd = 0, k;
+        int nd;
         Py_ssize_t lp, lt;
         PyObject* out;
         Py_UCS1* w;
         if (!PyUnicode_IS_ASCII(parent) || !PyUnicode_IS_ASCII(tag) || nth < 0)
             return PyUnicode_FromFormat("%U/%U[%zd]", parent, tag, nth);
-        do { digits[nd++] = (char)('0' + nth % 10); nth /= 10; } while (nth);
+        nd = scrubber_digits(digits, nth);
         lp = PyUnicode_GET_LENGTH(parent);
         lt = PyUnicode_GET_LENGTH(tag);
         out = PyUnicode_New(lp + lt + nd + 3, 127);
@@ -797,32 +806,25 @@ cdef extern from *:
         *w++ = '/';
         memcpy(w, PyUnicode_1BYTE_DATA(tag), lt); w += lt;
         *w++ = '[';
-        for (k = nd - 1; k >= 0; k--) *w++ = digits[k];
+        memcpy(w, digits, nd); w += nd;
         *w = ']';
+        return out;
+    }
+    /* "line " + N (what the f-string gives), written into one new ASCII string. */
+    static PyObject* scrubber_line_label(Py_ssize_t n) {
+        char digits[24];
+        int nd;
+        PyObject* out;
+        if (n < 0) return PyUnicode_FromFormat("line %zd", n);
+        nd = scrubber_digits(digits, n);
+        out = PyUnicode_New(5 + nd, 127);
+        if (out == NULL) return NULL;
+        memcpy(PyUnicode_1BYTE_DATA(out), "line ", 5);
+        memcpy(PyUnicode_1BYTE_DATA(out) + 5, digits, nd);
         return out;
     }
     """
     object scrubber_nth_path(object parent, object tag, Py_ssize_t nth)
-
-
-cdef extern from *:
-    """
-    /* "line " + N, written into one new ASCII string. */
-    static PyObject* scrubber_line_label(Py_ssize_t n) {
-        char digits[24];
-        int nd = 0, k;
-        PyObject* out;
-        Py_UCS1* w;
-        if (n < 0) return PyUnicode_FromFormat("line %zd", n);
-        do { digits[nd++] = (char)('0' + n % 10); n /= 10; } while (n);
-        out = PyUnicode_New(5 + nd, 127);
-        if (out == NULL) return NULL;
-        w = PyUnicode_1BYTE_DATA(out);
-        memcpy(w, "line ", 5); w += 5;
-        for (k = nd - 1; k >= 0; k--) *w++ = digits[k];
-        return out;
-    }
-    """
     object scrubber_line_label(Py_ssize_t n)
 
 

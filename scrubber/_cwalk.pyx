@@ -30,14 +30,14 @@ from lxml.includes.tree cimport const_xmlChar, xmlAttr, xmlNode
 cetree.import_lxml__etree()
 
 cdef object H = None  # scrubber.html, imported on first use (it imports this module)
-cdef object _INLINE_K, _SKIP_K, _BR_K, _IMG_K, _BLOCK_K
-cdef int K_INLINE, K_SKIP, K_BR, K_IMG  # the same kinds as C ints (for ``_open``)
+cdef object _INLINE_K  # html._INLINE, the kind of a tag html._KIND does not name
+cdef int K_INLINE, K_SKIP, K_BR, K_IMG  # html's kinds as C ints (for ``_open``)
 cdef object _ROLE_PARAGRAPH, _ROLE_LIST_ITEM, _ROLE_QUOTE, _ROLE_CAPTION
 cdef object _cjk_break_sub, _hidden_style_search, _tokens_of
 
 
 cdef void _setup() except *:
-    global H, _INLINE_K, _SKIP_K, _BR_K, _IMG_K, _BLOCK_K, K_INLINE, K_SKIP, K_BR, K_IMG
+    global H, _INLINE_K, K_INLINE, K_SKIP, K_BR, K_IMG
     global _ROLE_PARAGRAPH, _ROLE_LIST_ITEM, _ROLE_QUOTE, _ROLE_CAPTION
     global _cjk_break_sub, _hidden_style_search, _tokens_of
     from scrubber import html
@@ -46,8 +46,7 @@ cdef void _setup() except *:
     _cjk_break_sub = html._CJK_BREAK.sub
     _hidden_style_search = html._HIDDEN_STYLE.search
     _tokens_of = html.tokens_of
-    _INLINE_K, _SKIP_K, _BR_K, _IMG_K, _BLOCK_K = (
-        html._INLINE, html._SKIP, html._BR, html._IMG, html._BLOCK)
+    _INLINE_K = html._INLINE
     K_INLINE, K_SKIP, K_BR, K_IMG = html._INLINE, html._SKIP, html._BR, html._IMG
     _ROLE_PARAGRAPH, _ROLE_LIST_ITEM = Role.PARAGRAPH, Role.LIST_ITEM
     _ROLE_QUOTE, _ROLE_CAPTION = Role.QUOTE, Role.CAPTION

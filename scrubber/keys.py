@@ -58,7 +58,7 @@ def _t2s_finder() -> re.Pattern[str]:
 # without a character from there on holds no Han (the tests check every code
 # point below it).
 _FIRST_HAN = 0x2E80
-_FROM_FIRST_HAN = re.compile("[\u2e80-\U0010ffff]")
+_FROM_FIRST_HAN = re.compile(f"[{chr(_FIRST_HAN)}-\U0010ffff]")
 _ANY_BETWEEN = getattr(COMPILED, "any_between", None)  # (a vector scan, when compiled)
 
 
@@ -133,7 +133,7 @@ _SURROGATE = regex.compile(r"[\ud800-\udfff]")
 
 def _fold(text: str) -> str:
     # Lone surrogates (from badly decoded input) cannot reach OpenCC's UTF-8.
-    text = _SURROGATE.sub("\ufffd", text)
+    text = _no_surrogates(text)
     text = unicodedata.normalize("NFKC", text)
     return _SPACES.sub(" ", text).casefold()
 

@@ -21,7 +21,7 @@ from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Realloc
 from cpython.object cimport PyObject
 from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
 from libc.math cimport INFINITY
-from libc.string cimport strcmp, strlen
+from libc.string cimport memcpy, strcmp, strlen
 
 cimport lxml.includes.etreepublic as cetree
 from lxml.includes cimport tree
@@ -1072,6 +1072,9 @@ cdef extern from "Python.h":
     void* PyUnicode_DATA(object)
     Py_ssize_t PyUnicode_GET_LENGTH(object)
     Py_UCS4 PyUnicode_READ(int kind, void* data, Py_ssize_t index)
+    void PyUnicode_WRITE(int kind, void* data, Py_ssize_t index, unsigned int value)
+    Py_UCS4 PyUnicode_MAX_CHAR_VALUE(object)
+    object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
     ctypedef unsigned char Py_UCS1
     ctypedef unsigned short Py_UCS2
     enum:
@@ -1156,6 +1159,82 @@ def any_between(str text, unsigned int lo, unsigned int hi):
     if kind == PyUnicode_2BYTE_KIND:
         return scrubber_in_ucs2(<const Py_UCS2*>PyUnicode_DATA(text), n, lo, hi - lo) != 0
     return scrubber_in_ucs4(<const Py_UCS4*>PyUnicode_DATA(text), n, lo, hi - lo) != 0
+
+
+cdef extern from *:
+    """
+    /* The bits TABLE gives the characters of D[0:n], OR-ed (a character past
+       the BMP gives every bit), stopping at the end of the first run of 64
+       that holds a bit of STOP. */
+    #define SCRUBBER_TABLE_FLAGS(NAME, T, WIDE)                                  \
+    static unsigned int NAME(const T* d, Py_ssize_t n, const unsigned char* table, \
+                             unsigned int stop) {                              \
+        Py_ssize_t s, i, e;                                                    \
+        unsigned int acc = 0;                                                  \
+        for (s = 0; s < n; s += 64) {                                          \
+            e = s + 64 < n ? s + 64 : n;                                       \
+            for (i = s; i < e; i++) {                                          \
+                Py_UCS4 c = d[i];                                              \
+                acc |= (WIDE && c > 0xFFFF) ? 0xFFu : table[c];                \
+            }                                                                  \
+            if (acc & stop) break;                                             \
+        }                                                                      \
+        return acc;                                                            \
+    }
+    SCRUBBER_TABLE_FLAGS(scrubber_flags_ucs1, Py_UCS1, 0)
+    SCRUBBER_TABLE_FLAGS(scrubber_flags_ucs2, Py_UCS2, 0)
+    SCRUBBER_TABLE_FLAGS(scrubber_flags_ucs4, Py_UCS4, 1)
+    """
+    unsigned int scrubber_flags_ucs1(const Py_UCS1* d, Py_ssize_t n, const unsigned char* table,
+                                     unsigned int stop) noexcept nogil
+    unsigned int scrubber_flags_ucs2(const Py_UCS2* d, Py_ssize_t n, const unsigned char* table,
+                                     unsigned int stop) noexcept nogil
+    unsigned int scrubber_flags_ucs4(const Py_UCS4* d, Py_ssize_t n, const unsigned char* table,
+                                     unsigned int stop) noexcept nogil
+
+
+cdef unsigned int _table_flags(str text, const unsigned char[::1] table,
+                               unsigned int stop) except? 0xFFFFFFFF:
+    if table.shape[0] != 0x10000:
+        raise ValueError("the table needs one byte for each BMP character")
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    if kind == PyUnicode_1BYTE_KIND:
+        return scrubber_flags_ucs1(<const Py_UCS1*>data, n, &table[0], stop)
+    if kind == PyUnicode_2BYTE_KIND:
+        return scrubber_flags_ucs2(<const Py_UCS2*>data, n, &table[0], stop)
+    return scrubber_flags_ucs4(<const Py_UCS4*>data, n, &table[0], stop)
+
+
+def table_flags(str text, const unsigned char[::1] table, unsigned int stop):
+    """The bits ``table`` (one byte per BMP character) gives the characters of
+    ``text``, OR-ed; a character past the BMP gives 0xFF. The scan may stop
+    once a bit of ``stop`` is set (so only the bits of ``stop`` are then sure)."""
+    return _table_flags(text, table, stop)
+
+
+def fold_ascii(str text, const unsigned char[::1] table, unsigned int other, unsigned int upper):
+    """``text`` with A-Z lowered (``text`` itself when it has none), when no
+    character has a bit of ``other`` in ``table`` (see ``table_flags``); else
+    ``None``. With ``other`` marking the characters ``casefold`` changes but
+    A-Z, and ``upper`` marking A-Z, that is ``text.casefold()``."""
+    cdef unsigned int acc = _table_flags(text, table, other)
+    if acc & other:
+        return None
+    if not acc & upper:
+        return text
+    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    out = PyUnicode_New(n, PyUnicode_MAX_CHAR_VALUE(text))
+    memcpy(PyUnicode_DATA(out), PyUnicode_DATA(text), n * kind)
+    cdef void* d = PyUnicode_DATA(out)
+    cdef unsigned int c
+    for i in range(n):
+        c = PyUnicode_READ(kind, d, i)
+        if c - 0x41 <= 0x19:  # A-Z
+            PyUnicode_WRITE(kind, d, i, c + 0x20)
+    return out
 
 
 def sep_seed(str text, str bars):

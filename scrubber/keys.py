@@ -12,6 +12,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import compress
+from operator import ne
 
 import regex
 
@@ -67,6 +69,70 @@ def _maybe_han(text: str) -> bool:
     if _ANY_BETWEEN is not None:
         return _ANY_BETWEEN(text, _FIRST_HAN, 0x10FFFF)
     return _FROM_FIRST_HAN.search(text) is not None
+
+
+# -- a table of the BMP characters NFKC or casefold might change --------------
+_NFKC = 1  # NFKC may change a text holding it (see _char_table)
+_FOLD = 2  # casefold changes it (ASCII aside)
+_UPPER = 4  # A-Z
+_TABLE_FLAGS = getattr(COMPILED, "table_flags", None)
+_FOLD_ASCII = getattr(COMPILED, "fold_ascii", None)
+
+
+@lru_cache(maxsize=1)
+def _char_table() -> bytes:
+    """One byte per BMP character, of the bits above. Built from the installed
+    ``unicodedata`` at first use (about 20 ms), like the t2s finder.
+
+    ``_NFKC`` marks every character that is not, on its own and beside any
+    other, left as it is by NFKC: one with a compatibility or canonical
+    decomposition, a combining mark (class other than 0), the second
+    character of a canonical pair (a starter can compose with it), Hangul
+    jamo, and the surrogates. A text none of whose characters is marked is
+    NFKC already: its decomposition is itself, nothing reorders, and nothing
+    composes. (Every canonical pair's second character past the BMP belongs
+    to a composite past the BMP, which the scan marks as it marks any
+    character there; the tests check this over all code points.)
+    """
+    chars = [*map(chr, range(10)), *map(chr, range(11, 0x10000))]  # (not the newline)
+    joined = "\n".join(chars)
+    table = bytearray(0x10000)
+    nfkd = unicodedata.normalize("NFKD", joined).split("\n")
+    folded = joined.casefold().split("\n")
+    if len(nfkd) != len(chars) or len(folded) != len(chars):  # pragma: no cover
+        return bytes([_NFKC | _FOLD] * 0x10000)  # every text takes the slow path
+    for c in filter(unicodedata.combining, chars):
+        table[ord(c)] |= _NFKC
+    for c in compress(chars, map(ne, chars, nfkd)):  # (loops in C: the table is 65,536)
+        table[ord(c)] |= _NFKC
+        if 0xAC00 <= ord(c) <= 0xD7A3:
+            continue  # Hangul syllables: their jamo are all marked below
+        parts = unicodedata.decomposition(c).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            table[int(parts[1], 16)] |= _NFKC  # a second of a canonical pair
+    for c in compress(chars, map(ne, chars, folded)):
+        table[ord(c)] |= _UPPER if "A" <= c <= "Z" else _FOLD
+    for c in range(0x1100, 0x1200):  # Hangul jamo: a leading and a vowel compose
+        table[c] |= _NFKC
+    for c in range(0xD800, 0xE000):
+        table[c] |= _NFKC | _FOLD
+    return bytes(table)
+
+
+def _nfkc_unchanged(text: str) -> bool:
+    """``unicodedata.is_normalized("NFKC", text)``, without asking it when the
+    table shows no character NFKC might change."""
+    if _TABLE_FLAGS is not None and not _TABLE_FLAGS(text, _char_table(), _NFKC) & _NFKC:
+        return True
+    return unicodedata.is_normalized("NFKC", text)
+
+
+def _casefold(text: str) -> str:
+    """``text.casefold()``: A-Z lowered in one copy when the table shows no
+    other character ``casefold`` changes (Chinese text, mostly)."""
+    if _FOLD_ASCII is not None and (got := _FOLD_ASCII(text, _char_table(), _FOLD, _UPPER)):
+        return got
+    return text.casefold()
 
 
 def _no_surrogates(text: str) -> str:
@@ -169,7 +235,7 @@ def match_keys(texts: Sequence[str]) -> list[str]:
         odd = _ODD_AFTER_NFKC
     if "  " in joined or any(c in joined for c in odd):  # else every run is one space already
         joined = _LINE_SPACES.sub(" ", joined)
-    joined = joined.casefold()
+    joined = joined.casefold() if ascii else _casefold(joined)
     # (casefold never makes ASCII text anything else, and no Han character is
     # below U+2E80: the tests check both)
     if not ascii and _maybe_han(joined):
@@ -210,12 +276,12 @@ _COMMON_COMPAT = tuple(
 
 def _nfkc_lines(joined: str) -> str:
     """``unicodedata.normalize("NFKC", joined)`` for newline-joined texts."""
-    if unicodedata.is_normalized("NFKC", joined):
+    if _nfkc_unchanged(joined):
         return joined
     for c, decomposed in _COMMON_COMPAT:
         if c in joined:
             joined = joined.replace(c, decomposed)
-    if unicodedata.is_normalized("NFKC", joined):
+    if _nfkc_unchanged(joined):
         return joined
     # Lines normalise independently (see match_keys): only the few that need it.
     return "\n".join(line if unicodedata.is_normalized("NFKC", line)

@@ -345,6 +345,91 @@ def test_lone_surrogates_replaced_as_the_pattern_replaces_them(keys_scan):
     assert keys._no_surrogates(plain) is plain
 
 
+@pytest.fixture(params=["compiled", "python"])
+def keys_table(request, monkeypatch):
+    """``scrubber.keys`` with its character table scans compiled, or without them."""
+    import scrubber.keys as keys
+
+    if request.param == "compiled" and keys._TABLE_FLAGS is None:
+        pytest.skip("the compiled module is not built")
+    if request.param == "python":
+        monkeypatch.setattr(keys, "_TABLE_FLAGS", None)
+        monkeypatch.setattr(keys, "_FOLD_ASCII", None)
+    return keys
+
+
+def test_char_table_marks_every_character_nfkc_or_casefold_changes():
+    import unicodedata
+
+    import scrubber.keys as keys
+
+    table = keys._char_table()
+    assert len(table) == 0x10000
+    for c in range(0x10000):
+        ch, flags = chr(c), table[c]
+        assert bool(flags & keys._UPPER) == ("A" <= ch <= "Z"), hex(c)
+        if not flags & keys._FOLD:
+            assert ch.casefold() == ch or "A" <= ch <= "Z", hex(c)
+        if not flags & keys._NFKC:
+            assert unicodedata.normalize("NFKD", ch) == ch, hex(c)
+            assert unicodedata.combining(ch) == 0, hex(c)
+    # (é decomposes canonically: a text holding it is left to is_normalized)
+    for c in (0x1100, 0x1161, 0x11A8, 0xD800, 0xDFFF, 0x0301, 0xFF0C, 0xAC00, ord("é")):
+        assert table[c] & keys._NFKC, hex(c)
+    for c in (ord("中"), ord("a"), ord("。"), ord("、")):
+        assert not table[c] & keys._NFKC, hex(c)
+
+
+def test_every_canonical_pair_second_in_the_bmp_is_marked():
+    """A starter composes only with the second character of a canonical pair:
+    each one in the BMP must be marked, whatever plane its composite is in
+    (the table is built from the BMP's decompositions only)."""
+    import sys
+    import unicodedata
+
+    import scrubber.keys as keys
+
+    table = keys._char_table()
+    seen = 0
+    for c in range(sys.maxunicode + 1):
+        dec = unicodedata.decomposition(chr(c))
+        if dec and not dec.startswith("<") and len(parts := dec.split()) == 2:
+            second = int(parts[1], 16)
+            seen += 1
+            assert second > 0xFFFF or table[second] & keys._NFKC, (hex(c), hex(second))
+    assert seen > 900  # (the decompositions were read)
+
+
+def test_table_scans_equal_nfkc_and_casefold_on_random_text(keys_table):
+    import unicodedata
+
+    keys = keys_table
+    rng = random.Random(13)
+    pools = ["abcXYZ@[`{中文，。的", "aZé中，ÄßﬀΣ\u0301\u3000Ａ가\u1161😀𝐀K\u212a",
+             "abcXYZé@[", "abXY😀é中", "ABC中文\u0b47\u0b3e\u1100\u1161"]
+    for pool in pools:
+        for n in [0, 1, 2, 63, 64, 65, 200, 700]:
+            for _ in range(3):
+                text = "".join(rng.choice(pool) for _ in range(n))
+                assert keys._casefold(text) == text.casefold(), text
+                assert keys._nfkc_unchanged(text) == unicodedata.is_normalized("NFKC", text), text
+
+
+def test_fold_ascii_copies_only_when_a_letter_changes():
+    import scrubber.keys as keys
+
+    if keys._FOLD_ASCII is None:
+        pytest.skip("the compiled module is not built")
+    table = keys._char_table()
+    lower = "中文 abc，没有大写"
+    assert keys._FOLD_ASCII(lower, table, keys._FOLD, keys._UPPER) is lower
+    assert keys._FOLD_ASCII("中文 GDP 增长", table, keys._FOLD, keys._UPPER) == "中文 gdp 增长"
+    assert keys._FOLD_ASCII("Straße", table, keys._FOLD, keys._UPPER) is None  # ß -> ss
+    assert keys._FOLD_ASCII("中文 😀", table, keys._FOLD, keys._UPPER) is None  # past the BMP
+    with pytest.raises(ValueError):
+        keys._TABLE_FLAGS("abc", bytes(256), keys._NFKC)
+
+
 def test_t2s_lines_gives_up_when_most_lines_change(monkeypatch):
     """The whole-document shortcut of ``_t2s_lines`` is taken after every eighth
     line to convert, when they are more than half of the lines up to there (as

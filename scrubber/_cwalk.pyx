@@ -1075,6 +1075,8 @@ cdef extern from "Python.h":
     void PyUnicode_WRITE(int kind, void* data, Py_ssize_t index, unsigned int value)
     Py_UCS4 PyUnicode_MAX_CHAR_VALUE(object)
     object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
+    object PyUnicode_Substring(object, Py_ssize_t, Py_ssize_t)
+    Py_ssize_t PyUnicode_FindChar(object, Py_UCS4, Py_ssize_t, Py_ssize_t, int) except -2
     ctypedef unsigned char Py_UCS1
     ctypedef unsigned short Py_UCS2
     enum:
@@ -1193,6 +1195,54 @@ cdef extern from *:
                                      unsigned int stop) noexcept nogil
 
 
+cdef extern from *:
+    """
+    /* The first i >= FROM whose character has a bit of MASK in TABLE (or is
+       past the BMP); N when there is none. Runs of 64 are OR-ed first. */
+    #define SCRUBBER_NEXT_MARKED(NAME, T, WIDE)                                  \
+    static Py_ssize_t NAME(const T* d, Py_ssize_t from, Py_ssize_t n,          \
+                           const unsigned char* table, unsigned int mask) {    \
+        Py_ssize_t s, i, e;                                                    \
+        for (s = from; s < n; s += 64) {                                       \
+            unsigned int acc = 0;                                              \
+            e = s + 64 < n ? s + 64 : n;                                       \
+            for (i = s; i < e; i++) {                                          \
+                Py_UCS4 c = d[i];                                              \
+                acc |= (WIDE && c > 0xFFFF) ? 0xFFu : table[c];                \
+            }                                                                  \
+            if (acc & mask)                                                    \
+                for (i = s; i < e; i++) {                                      \
+                    Py_UCS4 c = d[i];                                          \
+                    if ((WIDE && c > 0xFFFF) || (table[c] & mask)) return i;   \
+                }                                                              \
+        }                                                                      \
+        return n;                                                              \
+    }
+    SCRUBBER_NEXT_MARKED(scrubber_marked_ucs1, Py_UCS1, 0)
+    SCRUBBER_NEXT_MARKED(scrubber_marked_ucs2, Py_UCS2, 0)
+    SCRUBBER_NEXT_MARKED(scrubber_marked_ucs4, Py_UCS4, 1)
+
+    /* A-Z lowered in place, without a branch per character. */
+    #define SCRUBBER_LOWER(NAME, T)                                              \
+    static void NAME(T* d, Py_ssize_t n) {                                     \
+        Py_ssize_t i;                                                          \
+        for (i = 0; i < n; i++) d[i] += (T)(((T)(d[i] - 0x41) <= 0x19) << 5);  \
+    }
+    SCRUBBER_LOWER(scrubber_lower_ucs1, Py_UCS1)
+    SCRUBBER_LOWER(scrubber_lower_ucs2, Py_UCS2)
+    SCRUBBER_LOWER(scrubber_lower_ucs4, Py_UCS4)
+    """
+    Py_ssize_t scrubber_marked_ucs1(const Py_UCS1* d, Py_ssize_t start, Py_ssize_t n,
+                                    const unsigned char* table, unsigned int mask) noexcept nogil
+    Py_ssize_t scrubber_marked_ucs2(const Py_UCS2* d, Py_ssize_t start, Py_ssize_t n,
+                                    const unsigned char* table, unsigned int mask) noexcept nogil
+    Py_ssize_t scrubber_marked_ucs4(const Py_UCS4* d, Py_ssize_t start, Py_ssize_t n,
+                                    const unsigned char* table, unsigned int mask) noexcept nogil
+    void scrubber_lower_ucs1(Py_UCS1* d, Py_ssize_t n) noexcept nogil
+    void scrubber_lower_ucs2(Py_UCS2* d, Py_ssize_t n) noexcept nogil
+    void scrubber_lower_ucs4(Py_UCS4* d, Py_ssize_t n) noexcept nogil
+
+
 cdef unsigned int _table_flags(str text, const unsigned char[::1] table,
                                unsigned int stop) except? 0xFFFFFFFF:
     if table.shape[0] != 0x10000:
@@ -1214,27 +1264,76 @@ def table_flags(str text, const unsigned char[::1] table, unsigned int stop):
     return _table_flags(text, table, stop)
 
 
-def fold_ascii(str text, const unsigned char[::1] table, unsigned int other, unsigned int upper):
-    """``text`` with A-Z lowered (``text`` itself when it has none), when no
-    character has a bit of ``other`` in ``table`` (see ``table_flags``); else
-    ``None``. With ``other`` marking the characters ``casefold`` changes but
-    A-Z, and ``upper`` marking A-Z, that is ``text.casefold()``."""
-    cdef unsigned int acc = _table_flags(text, table, other)
-    if acc & other:
-        return None
-    if not acc & upper:
-        return text
-    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(text)
+cdef str _lowered_copy(str text):
+    """A new string: ``text`` with A-Z lowered."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
     cdef int kind = PyUnicode_KIND(text)
     out = PyUnicode_New(n, PyUnicode_MAX_CHAR_VALUE(text))
-    memcpy(PyUnicode_DATA(out), PyUnicode_DATA(text), n * kind)
     cdef void* d = PyUnicode_DATA(out)
-    cdef unsigned int c
-    for i in range(n):
-        c = PyUnicode_READ(kind, d, i)
-        if c - 0x41 <= 0x19:  # A-Z
-            PyUnicode_WRITE(kind, d, i, c + 0x20)
-    return out
+    memcpy(d, PyUnicode_DATA(text), n * kind)
+    if kind == PyUnicode_1BYTE_KIND:
+        scrubber_lower_ucs1(<Py_UCS1*>d, n)
+    elif kind == PyUnicode_2BYTE_KIND:
+        scrubber_lower_ucs2(<Py_UCS2*>d, n)
+    else:
+        scrubber_lower_ucs4(<Py_UCS4*>d, n)
+    return <str>out
+
+
+cdef inline Py_ssize_t _next_marked(str text, Py_ssize_t start, const unsigned char* table,
+                                    unsigned int mask) noexcept:
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* d = PyUnicode_DATA(text)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    if kind == PyUnicode_1BYTE_KIND:
+        return scrubber_marked_ucs1(<const Py_UCS1*>d, start, n, table, mask)
+    if kind == PyUnicode_2BYTE_KIND:
+        return scrubber_marked_ucs2(<const Py_UCS2*>d, start, n, table, mask)
+    return scrubber_marked_ucs4(<const Py_UCS4*>d, start, n, table, mask)
+
+
+def casefold(str text, const unsigned char[::1] table, unsigned int other, unsigned int upper):
+    """``text.casefold()``, given a ``table`` (see ``table_flags``) whose bit
+    ``other`` marks the characters ``casefold`` changes, A-Z aside, and whose
+    bit ``upper`` marks A-Z. A-Z are lowered here; only the characters marked
+    ``other`` (and those past the BMP) go through ``str.casefold``, which
+    folds character by character. ``text`` itself when nothing changes."""
+    cdef unsigned int acc = _table_flags(text, table, other)
+    if not acc & other:
+        return _lowered_copy(text) if acc & upper else text
+    cdef Py_ssize_t i, start = 0, n = PyUnicode_GET_LENGTH(text)
+    cdef list pieces = []
+    while True:
+        i = _next_marked(text, start, &table[0], other)
+        if i > start:
+            pieces.append(_lowered_copy(<str>PyUnicode_Substring(text, start, i)))
+        if i == n:
+            break
+        pieces.append((<str>PyUnicode_Substring(text, i, i + 1)).casefold())
+        start = i + 1
+    return "".join(pieces)
+
+
+def flagged_lines(str text, const unsigned char[::1] table, unsigned int mask):
+    """The lines of ``text`` (split at ``\n``) holding a character with a bit
+    of ``mask`` in ``table``, or one past the BMP: a flat list of their start
+    and end offsets, in order."""
+    if table.shape[0] != 0x10000:
+        raise ValueError("the table needs one byte for each BMP character")
+    cdef Py_ssize_t i, start, end, done = 0, n = PyUnicode_GET_LENGTH(text)
+    cdef list out = []
+    while True:
+        i = _next_marked(text, done, &table[0], mask)
+        if i == n:
+            return out
+        start = PyUnicode_FindChar(text, 0x0A, done, i, -1)  # the line's own start
+        start = done if start < 0 else start + 1
+        end = PyUnicode_FindChar(text, 0x0A, i, n, 1)
+        end = n if end < 0 else end
+        out += (start, end)
+        if end == n:
+            return out
+        done = end + 1
 
 
 def sep_seed(str text, str bars):
@@ -1505,11 +1604,6 @@ cdef class DomIndex:
 
 
 # -- ancestor paths of blocks (``filters.dom._ancestry_py``) --------------------
-
-cdef extern from "Python.h":
-    Py_ssize_t PyUnicode_FindChar(object, Py_UCS4, Py_ssize_t, Py_ssize_t, int) except -2
-    object PyUnicode_Substring(object, Py_ssize_t, Py_ssize_t)
-
 
 cdef inline str _parent_path(str path):
     """``path.rpartition("/")[0]``."""

@@ -76,7 +76,8 @@ _NFKC = 1  # NFKC may change a text holding it (see _char_table)
 _FOLD = 2  # casefold changes it (ASCII aside)
 _UPPER = 4  # A-Z
 _TABLE_FLAGS = getattr(COMPILED, "table_flags", None)
-_FOLD_ASCII = getattr(COMPILED, "fold_ascii", None)
+_CASEFOLD = getattr(COMPILED, "casefold", None)
+_FLAGGED_LINES = getattr(COMPILED, "flagged_lines", None)
 
 
 @lru_cache(maxsize=1)
@@ -128,10 +129,10 @@ def _nfkc_unchanged(text: str) -> bool:
 
 
 def _casefold(text: str) -> str:
-    """``text.casefold()``: A-Z lowered in one copy when the table shows no
-    other character ``casefold`` changes (Chinese text, mostly)."""
-    if _FOLD_ASCII is not None and (got := _FOLD_ASCII(text, _char_table(), _FOLD, _UPPER)):
-        return got
+    """``text.casefold()``: A-Z lowered in one copy, and ``str.casefold`` asked
+    only of the characters the table marks (Chinese text holds few or none)."""
+    if _CASEFOLD is not None:
+        return _CASEFOLD(text, _char_table(), _FOLD, _UPPER)
     return text.casefold()
 
 
@@ -281,9 +282,17 @@ def _nfkc_lines(joined: str) -> str:
     for c, decomposed in _COMMON_COMPAT:
         if c in joined:
             joined = joined.replace(c, decomposed)
-    if _nfkc_unchanged(joined):
-        return joined
     # Lines normalise independently (see match_keys): only the few that need it.
+    if _FLAGGED_LINES is not None:  # the lines holding a character the table marks
+        spans = _FLAGGED_LINES(joined, _char_table(), _NFKC)
+        pieces, done = [], 0
+        for start, end in zip(spans[::2], spans[1::2]):
+            pieces += (joined[done:start], unicodedata.normalize("NFKC", joined[start:end]))
+            done = end
+        pieces.append(joined[done:])
+        return "".join(pieces)
+    if unicodedata.is_normalized("NFKC", joined):
+        return joined
     return "\n".join(line if unicodedata.is_normalized("NFKC", line)
                      else unicodedata.normalize("NFKC", line) for line in joined.split("\n"))
 

@@ -354,7 +354,8 @@ def keys_table(request, monkeypatch):
         pytest.skip("the compiled module is not built")
     if request.param == "python":
         monkeypatch.setattr(keys, "_TABLE_FLAGS", None)
-        monkeypatch.setattr(keys, "_FOLD_ASCII", None)
+        monkeypatch.setattr(keys, "_CASEFOLD", None)
+        monkeypatch.setattr(keys, "_FLAGGED_LINES", None)
     return keys
 
 
@@ -413,21 +414,48 @@ def test_table_scans_equal_nfkc_and_casefold_on_random_text(keys_table):
                 text = "".join(rng.choice(pool) for _ in range(n))
                 assert keys._casefold(text) == text.casefold(), text
                 assert keys._nfkc_unchanged(text) == unicodedata.is_normalized("NFKC", text), text
+                lines = "\n".join(text[i:i + 7] for i in range(0, len(text), 7))
+                assert keys._nfkc_lines(lines) == unicodedata.normalize("NFKC", lines), lines
 
 
-def test_fold_ascii_copies_only_when_a_letter_changes():
+def test_compiled_casefold_copies_only_what_changes():
     import scrubber.keys as keys
 
-    if keys._FOLD_ASCII is None:
+    if keys._CASEFOLD is None:
         pytest.skip("the compiled module is not built")
-    table = keys._char_table()
+    table, fold, upper = keys._char_table(), keys._FOLD, keys._UPPER
     lower = "中文 abc，没有大写"
-    assert keys._FOLD_ASCII(lower, table, keys._FOLD, keys._UPPER) is lower
-    assert keys._FOLD_ASCII("中文 GDP 增长", table, keys._FOLD, keys._UPPER) == "中文 gdp 增长"
-    assert keys._FOLD_ASCII("Straße", table, keys._FOLD, keys._UPPER) is None  # ß -> ss
-    assert keys._FOLD_ASCII("中文 😀", table, keys._FOLD, keys._UPPER) is None  # past the BMP
+    assert keys._CASEFOLD(lower, table, fold, upper) is lower
+    assert keys._CASEFOLD("中文 GDP 增长", table, fold, upper) == "中文 gdp 增长"
+    assert keys._CASEFOLD("Straße ÄRGER", table, fold, upper) == "strasse ärger"
+    assert keys._CASEFOLD("中文 😀 Ｄ𐐀X", table, fold, upper) == "中文 😀 ｄ𐐨x"  # (past the BMP)
+    assert keys._CASEFOLD("ΣΑΣ", table, fold, upper) == "σασ"
     with pytest.raises(ValueError):
         keys._TABLE_FLAGS("abc", bytes(256), keys._NFKC)
+
+
+def test_flagged_lines_are_the_lines_holding_a_marked_character():
+    import scrubber.keys as keys
+
+    if keys._FLAGGED_LINES is None:
+        pytest.skip("the compiled module is not built")
+    table = keys._char_table()
+    text = "plain\n中文，句子\n\nﬁne\n😀\nlast ①"
+    spans = keys._FLAGGED_LINES(text, table, keys._NFKC)
+    got = [text[a:b] for a, b in zip(spans[::2], spans[1::2])]
+    assert got == ["中文，句子", "ﬁne", "😀", "last ①"]
+    assert keys._FLAGGED_LINES("", table, keys._NFKC) == []
+    assert keys._FLAGGED_LINES("①", table, keys._NFKC) == [0, 1]
+    rng = random.Random(14)
+    for pool in ["ab\n中，", "ab\n\n中①", "a\n😀é", "\n①"]:
+        for n in [1, 2, 63, 64, 65, 130, 500]:
+            text = "".join(rng.choice(pool) for _ in range(n))
+            want, at = [], 0
+            for line in text.split("\n"):
+                if any(ord(c) > 0xFFFF or table[ord(c)] & keys._NFKC for c in line):
+                    want += (at, at + len(line))
+                at += len(line) + 1
+            assert keys._FLAGGED_LINES(text, table, keys._NFKC) == want, text
 
 
 def test_t2s_lines_gives_up_when_most_lines_change(monkeypatch):

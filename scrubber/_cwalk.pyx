@@ -1075,6 +1075,7 @@ cdef extern from "Python.h":
     void PyUnicode_WRITE(int kind, void* data, Py_ssize_t index, unsigned int value)
     Py_UCS4 PyUnicode_MAX_CHAR_VALUE(object)
     object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
+    dict PyDict_Copy(object)
     object PyUnicode_Substring(object, Py_ssize_t, Py_ssize_t)
     Py_ssize_t PyUnicode_FindChar(object, Py_UCS4, Py_ssize_t, Py_ssize_t, int) except -2
     ctypedef unsigned char Py_UCS1
@@ -1480,6 +1481,7 @@ def measure_stripped(list texts, const unsigned short[::1] table, object astral)
     cdef unsigned int f, prev, last, before
     cdef long cjk, alnum, punct
     cdef double units
+    cdef dict got
     for text in texts:
         kind = PyUnicode_KIND(text)
         data = PyUnicode_DATA(text)
@@ -1512,19 +1514,25 @@ def measure_stripped(list texts, const unsigned short[::1] table, object astral)
         else:
             before = 0
         units = cjk + 0.5 * (alnum - cjk)
-        out.append({
-            "chars": n,
-            "cjk": cjk,
-            "alnum": alnum,
-            "units": units,
-            "punct": punct,
-            "punct_density": punct / units if units else 0.0,
-            "ends_sentence": 1.0 if (last & F_SENT_LAST) or (
-                (last & F_SENT_CLOSER) and (before & F_SENT_STOP)) else 0.0,
-            "full_stop": 1.0 if (last & F_FULL_LAST) or (
-                (last & F_FULL_CLOSER) and (before & F_FULL_STOP)) else 0.0,
-        })
+        # (a copy of a dict holding the keys already, then its values replaced:
+        # the same dict, in the same order, without growing a new one key by key)
+        got = PyDict_Copy(_FEATURES)
+        got["chars"] = n
+        got["cjk"] = cjk
+        got["alnum"] = alnum
+        got["units"] = units
+        got["punct"] = punct
+        got["punct_density"] = punct / units if units else 0.0
+        got["ends_sentence"] = 1.0 if (last & F_SENT_LAST) or (
+            (last & F_SENT_CLOSER) and (before & F_SENT_STOP)) else 0.0
+        got["full_stop"] = 1.0 if (last & F_FULL_LAST) or (
+            (last & F_FULL_CLOSER) and (before & F_FULL_STOP)) else 0.0
+        out.append(got)
     return out
+
+
+cdef dict _FEATURES = dict.fromkeys(("chars", "cjk", "alnum", "units", "punct", "punct_density",
+                                     "ends_sentence", "full_stop"))
 
 
 # -- the elements of a layout by number (``DomMain._marked_roots``, ``scores``) --

@@ -1315,6 +1315,66 @@ def casefold(str text, const unsigned char[::1] table, unsigned int other, unsig
     return "".join(pieces)
 
 
+def replace_chars(str text, const unsigned char[::1] which, tuple by):
+    """``text`` with every character ``c`` of the BMP for which ``which[c]`` is
+    ``k > 0`` replaced by ``by[k - 1]`` (a str), in one pass: what a
+    ``str.replace`` per character gives when no replacement holds a replaced
+    character. ``text`` itself when none is there."""
+    if which.shape[0] != 0x10000:
+        raise ValueError("which needs one byte for each BMP character")
+    cdef Py_ssize_t i, j, n = PyUnicode_GET_LENGTH(text), size = 0, count = 0
+    cdef int kind = PyUnicode_KIND(text), okind
+    cdef void* d = PyUnicode_DATA(text)
+    cdef const unsigned char* w = &which[0]
+    cdef Py_UCS4 c, top = 0
+    cdef unsigned int k
+    cdef str rep
+    cdef Py_ssize_t lengths[256]
+    cdef Py_UCS4 tops[256]
+    if len(by) > 255:
+        raise ValueError("at most 255 replacements")
+    for j in range(len(by)):
+        rep = <str?>by[j]
+        lengths[j] = PyUnicode_GET_LENGTH(rep)
+        tops[j] = 0
+        for i in range(lengths[j]):
+            c = PyUnicode_READ(PyUnicode_KIND(rep), PyUnicode_DATA(rep), i)
+            if c > tops[j]:
+                tops[j] = c
+    for i in range(n):  # the new length and widest character
+        c = PyUnicode_READ(kind, d, i)
+        k = w[c] if c < 0x10000 else 0
+        if k:
+            if k > <unsigned int>len(by):
+                raise ValueError("which names a replacement by does not hold")
+            count += 1
+            size += lengths[k - 1]
+            if tops[k - 1] > top:
+                top = tops[k - 1]
+        else:
+            size += 1
+            if c > top:
+                top = c
+    if not count:
+        return text
+    out = PyUnicode_New(size, top)
+    okind = PyUnicode_KIND(out)
+    cdef void* o = PyUnicode_DATA(out)
+    cdef Py_ssize_t at = 0
+    for i in range(n):
+        c = PyUnicode_READ(kind, d, i)
+        k = w[c] if c < 0x10000 else 0
+        if k:
+            rep = <str>by[k - 1]
+            for j in range(lengths[k - 1]):
+                PyUnicode_WRITE(okind, o, at, PyUnicode_READ(PyUnicode_KIND(rep), PyUnicode_DATA(rep), j))
+                at += 1
+        else:
+            PyUnicode_WRITE(okind, o, at, c)
+            at += 1
+    return out
+
+
 def flagged_lines(str text, const unsigned char[::1] table, unsigned int mask):
     """The lines of ``text`` (split at ``\n``) holding a character with a bit
     of ``mask`` in ``table``, or one past the BMP: a flat list of their start

@@ -275,13 +275,26 @@ _COMMON_COMPAT = tuple(
     (c, unicodedata.normalize("NFKD", c)) for c in "，：）（！？；．／…｜～－\u3000")
 
 
+_REPLACE_CHARS = getattr(COMPILED, "replace_chars", None)
+# _COMMON_COMPAT as _cwalk.replace_chars takes it: a byte per BMP character,
+# naming its replacement (0: none), and the replacements
+_COMMON_BY = tuple(decomposed for _, decomposed in _COMMON_COMPAT)
+_COMMON_WHICH = bytearray(0x10000)
+for _k, (_c, _) in enumerate(_COMMON_COMPAT, 1):
+    _COMMON_WHICH[ord(_c)] = _k
+_COMMON_WHICH = bytes(_COMMON_WHICH)
+
+
 def _nfkc_lines(joined: str) -> str:
     """``unicodedata.normalize("NFKC", joined)`` for newline-joined texts."""
     if _nfkc_unchanged(joined):
         return joined
-    for c, decomposed in _COMMON_COMPAT:
-        if c in joined:
-            joined = joined.replace(c, decomposed)
+    if _REPLACE_CHARS is not None:  # the loop below in one pass
+        joined = _REPLACE_CHARS(joined, _COMMON_WHICH, _COMMON_BY)
+    else:
+        for c, decomposed in _COMMON_COMPAT:
+            if c in joined:
+                joined = joined.replace(c, decomposed)
     # Lines normalise independently (see match_keys): only the few that need it.
     if _FLAGGED_LINES is not None:  # the lines holding a character the table marks
         spans = _FLAGGED_LINES(joined, _char_table(), _NFKC)

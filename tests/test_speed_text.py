@@ -356,6 +356,7 @@ def keys_table(request, monkeypatch):
         monkeypatch.setattr(keys, "_TABLE_FLAGS", None)
         monkeypatch.setattr(keys, "_CASEFOLD", None)
         monkeypatch.setattr(keys, "_FLAGGED_LINES", None)
+        monkeypatch.setattr(keys, "_REPLACE_CHARS", None)
     return keys
 
 
@@ -406,7 +407,7 @@ def test_table_scans_equal_nfkc_and_casefold_on_random_text(keys_table):
 
     keys = keys_table
     rng = random.Random(13)
-    pools = ["abcXYZ@[`{中文，。的", "aZé中，ÄßﬀΣ\u0301\u3000Ａ가\u1161😀𝐀K\u212a",
+    pools = ["中文，：）（！？；．／…｜～－\u3000abc", "abcXYZ@[`{中文，。的", "aZé中，ÄßﬀΣ\u0301\u3000Ａ가\u1161😀𝐀K\u212a",
              "abcXYZé@[", "abXY😀é中", "ABC中文\u0b47\u0b3e\u1100\u1161"]
     for pool in pools:
         for n in [0, 1, 2, 63, 64, 65, 200, 700]:
@@ -432,6 +433,30 @@ def test_compiled_casefold_copies_only_what_changes():
     assert keys._CASEFOLD("ΣΑΣ", table, fold, upper) == "σασ"
     with pytest.raises(ValueError):
         keys._TABLE_FLAGS("abc", bytes(256), keys._NFKC)
+
+
+def test_replace_chars_is_the_replace_loop():
+    import scrubber.keys as keys
+
+    if keys._REPLACE_CHARS is None:
+        pytest.skip("the compiled module is not built")
+    which, by = keys._COMMON_WHICH, keys._COMMON_BY
+    rng = random.Random(15)
+    for pool in ["中文，：）（！？；．／…｜～－\u3000", "ab，…é", "，😀\n", "é，"]:
+        for n in [0, 1, 2, 50, 300]:
+            text = "".join(rng.choice(pool) for _ in range(n))
+            want = text
+            for c, decomposed in keys._COMMON_COMPAT:
+                want = want.replace(c, decomposed)
+            got = keys._REPLACE_CHARS(text, which, by)
+            assert got == want and got.isascii() == want.isascii(), text
+    plain = "没有要换的字"
+    assert keys._REPLACE_CHARS(plain, which, by) is plain
+    assert keys._REPLACE_CHARS("é，", which, by) == "é,"  # (one-byte characters out)
+    with pytest.raises(ValueError):
+        keys._REPLACE_CHARS("，", bytes(256), by)
+    with pytest.raises(ValueError):
+        keys._REPLACE_CHARS("：", which, by[:1])  # which names a replacement not given
 
 
 def test_flagged_lines_are_the_lines_holding_a_marked_character():

@@ -572,8 +572,15 @@ class RuleIndex:
         if found is None:
             return [self.match(t, k) for t, k in zip(texts, keys)]
         out: list[RuleMatch | None] = [None] * len(keys)
+        # A document repeats lines (a menu, "分享到" under every story, a row of
+        # teasers' dates): a line's match is worked out once per document.
+        seen: dict[str, tuple[str, RuleMatch | None]] = {}
         for i in found:
-            out[i] = self.match(texts[i], keys[i])
+            key, text = keys[i], texts[i]
+            got = seen.get(key)
+            if got is None or got[0] != text:
+                got = seen[key] = (text, self.match(text, key))
+            out[i] = got[1]
         return out
 
     def match(self, text: str, key: str) -> RuleMatch | None:

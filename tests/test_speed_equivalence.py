@@ -498,6 +498,25 @@ def test_match_lines_is_match_line_by_line(seed):
     assert index.match_lines(odd, odd) == [index.match(k, k) for k in odd]
 
 
+def test_match_lines_works_out_a_repeated_line_once_and_right():
+    """Repeated lines are matched once per call (the same match object), and a
+    line whose key repeats but whose text differs is matched on its own text."""
+    rules = tuple(r for r in default_rules() if r.action != "lift")
+    index = RuleIndex(rules)
+    texts = ["（责任编辑：汇率）", "分享到", "正文一句话，没有规则。", "分享到", "（责任编辑：汇率）"]
+    keys = [match_key(t) for t in texts]
+    got = index.match_lines(texts, keys)
+    assert got == [index.match(t, k) for t, k in zip(texts, keys)]
+    assert got[1] is not None and got[3] is got[1] and got[4] is got[0]
+    # one key, two texts: each lifts its own value (shown as written)
+    texts = ["（责任编辑：汇率）", "（責任編輯：匯率）"]
+    keys = [match_key(t) for t in texts]
+    assert keys[0] == keys[1]
+    got = index.match_lines(texts, keys)
+    assert got == [index.match(t, k) for t, k in zip(texts, keys)]
+    assert got[0].meta != got[1].meta
+
+
 def test_line_screen_of_unknown_syntax_is_none():
     from scrubber.rules import LineScreen
 

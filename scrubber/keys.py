@@ -83,7 +83,7 @@ _FLAGGED_LINES = getattr(COMPILED, "flagged_lines", None)
 @lru_cache(maxsize=1)
 def _char_table() -> bytes:
     """One byte per BMP character, of the bits above. Built from the installed
-    ``unicodedata`` at first use (about 20 ms), like the t2s finder.
+    ``unicodedata`` at first use (about 25 ms), like the t2s finder (decision 55).
 
     ``_NFKC`` marks every character that is not, on its own and beside any
     other, left as it is by NFKC: one with a compatibility or canonical
@@ -91,9 +91,10 @@ def _char_table() -> bytes:
     character of a canonical pair (a starter can compose with it), Hangul
     jamo, and the surrogates. A text none of whose characters is marked is
     NFKC already: its decomposition is itself, nothing reorders, and nothing
-    composes. (Every canonical pair's second character past the BMP belongs
-    to a composite past the BMP, which the scan marks as it marks any
-    character there; the tests check this over all code points.)
+    composes. Characters past the BMP are not in the table: the scans treat
+    each as marked. (Only the BMP's decompositions are read for the seconds
+    of canonical pairs; the tests check over all code points that no pair
+    with a composite past the BMP has an unmarked second in it.)
     """
     chars = [*map(chr, range(10)), *map(chr, range(11, 0x10000))]  # (not the newline)
     joined = "\n".join(chars)

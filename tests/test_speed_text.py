@@ -302,16 +302,23 @@ def test_no_han_character_comes_before_the_first_han_limit():
     assert han.match(chr(keys._FIRST_HAN))  # (the limit is not loose either)
 
 
+def _keys_with(request, monkeypatch, names: tuple[str, ...]):
+    """``scrubber.keys`` with its compiled helpers ``names``, or with each of
+    them ``None`` (its Python path), as ``request.param`` says."""
+    import scrubber.keys as keys
+
+    if request.param == "compiled" and getattr(keys, names[0]) is None:
+        pytest.skip("the compiled module is not built")
+    if request.param == "python":
+        for name in names:
+            monkeypatch.setattr(keys, name, None)
+    return keys
+
+
 @pytest.fixture(params=["compiled", "python"])
 def keys_scan(request, monkeypatch):
     """``scrubber.keys`` with its range scan compiled, or with the regex instead."""
-    import scrubber.keys as keys
-
-    if request.param == "compiled" and keys._ANY_BETWEEN is None:
-        pytest.skip("the compiled module is not built")
-    if request.param == "python":
-        monkeypatch.setattr(keys, "_ANY_BETWEEN", None)
-    return keys
+    return _keys_with(request, monkeypatch, ("_ANY_BETWEEN",))
 
 
 def test_maybe_han_finds_any_character_past_the_limit(keys_scan):
@@ -348,16 +355,8 @@ def test_lone_surrogates_replaced_as_the_pattern_replaces_them(keys_scan):
 @pytest.fixture(params=["compiled", "python"])
 def keys_table(request, monkeypatch):
     """``scrubber.keys`` with its character table scans compiled, or without them."""
-    import scrubber.keys as keys
-
-    if request.param == "compiled" and keys._TABLE_FLAGS is None:
-        pytest.skip("the compiled module is not built")
-    if request.param == "python":
-        monkeypatch.setattr(keys, "_TABLE_FLAGS", None)
-        monkeypatch.setattr(keys, "_CASEFOLD", None)
-        monkeypatch.setattr(keys, "_FLAGGED_LINES", None)
-        monkeypatch.setattr(keys, "_REPLACE_CHARS", None)
-    return keys
+    return _keys_with(request, monkeypatch,
+                      ("_TABLE_FLAGS", "_CASEFOLD", "_FLAGGED_LINES", "_REPLACE_CHARS"))
 
 
 def test_char_table_marks_every_character_nfkc_or_casefold_changes():

@@ -15,7 +15,8 @@ Evidence, strongest first:
 5. Detection with charset_normalizer (first 64 KB only), when nothing usable was
    declared and the bytes are not UTF-8 -- except on pages whose every non-ASCII byte
    reads the same in windows-1250 and windows-1252 (ASCII text with Windows
-   typography), which are decoded as windows-1252 at once (decision 54).
+   typography) or is a windows-1252 symbol standing outside a word (``£50``,
+   ``½ cup``), which are decoded as windows-1252 at once (decision 54).
    6. UTF-8 with replacement characters.
 
 Legacy labels are widened to the supersets browsers decode with (WHATWG), because
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -88,6 +90,20 @@ _LATIN_AGREED = bytes(
     if bytes([b]).decode("windows-1250", "replace") == bytes([b]).decode("windows-1252", "replace")
     != "\ufffd"
 )
+
+# The non-ASCII bytes that windows-1252 reads as a symbol (``£ ½ ¿ ² ¥``...)
+# and windows-1250 as a letter or an accent (``Ł ˝ ż ˛ Ą``...) or not at all.
+# Standing outside a word (no letter and no other non-ASCII byte beside it:
+# ``£50``, ``½ cup``), such a byte is the symbol: a Central European letter
+# stands inside a word (decision 54).
+_LATIN_SYMBOLS = bytes(
+    b for b in range(0x80, 0x100)
+    if b not in _LATIN_AGREED
+    and (c := bytes([b]).decode("windows-1252", "replace")) != "\ufffd"
+    and not unicodedata.category(c).startswith("L")
+)
+_LONE_SYMBOL = re.compile(
+    rb"(?<![A-Za-z\x80-\xff])[" + re.escape(_LATIN_SYMBOLS) + rb"](?![A-Za-z\x80-\xff])")
 
 _Verdict = tuple[str, str, int, str, str]  # encoding, text, replacements, source, note line
 _Claim = tuple[str, str, str]  # source, label as written, normalised codec
@@ -244,11 +260,18 @@ def _from_claim(data: bytes, claims: list[_Claim]) -> _Verdict:
     return _arbitrate(data, (enc, text, bad), others, source, why)
 
 
-def _windows_latin(data: bytes) -> bool:
-    """Every non-ASCII byte of ``data`` is one that windows-1250 and windows-1252
-    read as the same character (typographic quotes and dashes, ``©``, ``°``,
-    ``é``, ``ö``...): the text is the same in either Windows Latin code page."""
-    return not data.translate(None, _ASCII_BYTES).translate(None, _LATIN_AGREED)
+def _windows_latin(data: bytes) -> str | None:
+    """Why ``data`` is Western text in windows-1252, or ``None``: every
+    non-ASCII byte is one that windows-1250 and windows-1252 read as the same
+    character (typographic quotes and dashes, ``©``, ``°``, ``é``, ``ö``...),
+    or one of ``_LATIN_SYMBOLS`` standing outside a word."""
+    rest = data.translate(None, _ASCII_BYTES).translate(None, _LATIN_AGREED)
+    if not rest:
+        return "every non-ASCII byte reads the same in windows-1250 and windows-1252"
+    if rest.translate(None, _LATIN_SYMBOLS) or len(_LONE_SYMBOL.findall(data)) != len(rest):
+        return None
+    return ("every non-ASCII byte reads the same in windows-1250 and windows-1252 "
+            "or is a windows-1252 symbol outside a word")
 
 
 def _repeats_only(data: bytes) -> bool:
@@ -265,9 +288,9 @@ def _undeclared(data: bytes) -> _Verdict:
         what = "valid utf-8" if not bad else f"utf-8 with {bad} damaged sequences"
         return "utf-8", utf8, bad, "detected", f"no declaration; bytes are {what}"
     multibyte = _looks_multibyte(data)
-    if _windows_latin(data) and (not multibyte or _repeats_only(data)):  # see _LATIN_AGREED
-        why = ("no declaration; not utf-8; every non-ASCII byte reads the same in "
-               "windows-1250 and windows-1252; used windows-1252 without detection")
+    latin = _windows_latin(data)
+    if latin and (not multibyte or _repeats_only(data)):  # see _LATIN_AGREED
+        why = f"no declaration; not utf-8; {latin}; used windows-1252 without detection"
         return "windows-1252", data.decode("windows-1252"), 0, "detected", why
     guess = _detect(data)
     if guess is None and not multibyte:

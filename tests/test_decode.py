@@ -96,6 +96,14 @@ FIXTURE_CASES = [
         ["no declaration", "windows-1250 and windows-1252", "without detection"],
     ),
     ("cp1250_no_meta.html", None, "windows-1250", "detected", None, ["detected windows-1250"]),
+    (
+        "cp1252_pound_no_meta.html",
+        None,
+        "windows-1252",
+        "detected",
+        None,
+        ["no declaration", "symbol outside a word", "without detection"],
+    ),
     ("utf16le_bom.html", None, "utf-16le", "bom", None, ["byte order mark"]),
     (
         "utf8_bom_meta_gbk.html",
@@ -177,15 +185,27 @@ def test_unknown_argument_is_ignored_and_noted():
 
 def test_windows_latin_shortcut_only_where_both_code_pages_agree():
     """The windows-1252 shortcut for undeclared pages (decision 54) takes a page
-    only when every non-ASCII byte reads the same in windows-1250; ``£``
-    (Ł in windows-1250) or CJK bytes still go to detection."""
-    from scrubber.decode import _windows_latin
+    when every non-ASCII byte reads the same in windows-1250, or is a symbol
+    of windows-1252 (``£``: ``Ł`` in windows-1250) standing outside a word;
+    Central European letters, such a byte inside a word, and CJK bytes still
+    go to detection."""
+    from scrubber.decode import _LATIN_SYMBOLS, _windows_latin
 
     assert _windows_latin("it’s “fine” — café, 21°".encode("cp1252"))
     assert _windows_latin(b"plain ascii")
-    assert not _windows_latin("costs £50".encode("cp1252"))
+    assert _windows_latin("costs £50, or (£45) for ½ a year".encode("cp1252"))
     assert not _windows_latin("gęślą".encode("cp1250"))
+    assert not _windows_latin("Łódź, zażółć".encode("cp1250"))  # ż is ¿ in windows-1252
+    assert not _windows_latin("koszt 5 zł".encode("cp1250"))  # ł (³) after a letter
+    assert not _windows_latin("x£y £é".encode("cp1252"))  # beside a letter or another byte
     assert not _windows_latin("今天".encode("gbk"))
+    # the symbols are what windows-1252 reads as no letter and windows-1250 otherwise
+    assert "£" in _LATIN_SYMBOLS.decode("cp1252") and "é" not in _LATIN_SYMBOLS.decode("cp1252")
+    assert all(bytes([b]).decode("cp1252") != bytes([b]).decode("cp1250", "replace")
+               for b in _LATIN_SYMBOLS)
+    pound = decode("<p>Fees are £3,000 a year; £9,000 from 2012.</p>".encode("cp1252"))
+    assert pound.encoding == "windows-1252" and "without detection" in pound.note
+    assert "£3,000" in pound.text and "symbol outside a word" in pound.note
     # runs of one repeated byte are padding, not double-byte text
     padded = decode(b"<p>left\xa0\xa0\xa0right \x93quoted\x94 \xa7\xa7\xa7\xa7</p>")
     assert padded.encoding == "windows-1252" and "without detection" in padded.note
@@ -193,7 +213,7 @@ def test_windows_latin_shortcut_only_where_both_code_pages_agree():
     # pairs of different bytes look like double-byte text: detection decides
     pairs = decode(b"<p>\xc1\xe9 \xd3\xf6 \xc9\xe1 text</p>")
     assert "without detection" not in pairs.note
-    text = "A “quoted” line — with £ in it."
+    text = "A “quoted” line — with £s in it."  # (£ beside a letter: detection)
     got = decode(page_bytes := text.encode("cp1252"))
     assert "without detection" not in got.note
     assert got.text == page_bytes.decode(got.encoding)

@@ -33,6 +33,9 @@ EN_TYPOGRAPHY = (
     "The club’s “open day” drew a crowd — nearly two hundred people… "
     "It was 21° by noon, and the café by the gate ran out of lemonade."
 )
+# English prices and a fraction: £ and ½ are letters or accents in windows-1250
+# (Ł, ˝), but here they stand outside words, as symbols do.
+EN_PRICES = "Tickets cost £12 (£8 for members); the walk takes 2½ hours, or ½ a day."
 # Polish in windows-1250: ę, ł, ś, ż, ą read otherwise in windows-1252.
 PL = "Zażółć gęślą jaźń: ten tekst jest zapisany w kodowaniu środkowoeuropejskim."
 
@@ -65,6 +68,7 @@ def build() -> dict[str, tuple[str, bytes]]:
         "utf8_meta_bogus.html": (page(FR, meta("no-such-charset")), "utf-8"),
         "cp1252_no_meta.html": (page(EN_TYPOGRAPHY), "cp1252"),
         "cp1250_no_meta.html": (page(PL), "cp1250"),
+        "cp1252_pound_no_meta.html": (page(EN_PRICES), "cp1252"),
         "gbk_xml_decl.xhtml": ('<?xml version="1.0" encoding="GBK"?>\n' + page(ZH_HANS), "gbk"),
     }
     out = {name: (text, text.encode(codec)) for name, (text, codec) in pages.items()}

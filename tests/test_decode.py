@@ -198,6 +198,7 @@ def test_windows_latin_shortcut_only_where_both_code_pages_agree():
     assert not _windows_latin("Łódź, zażółć".encode("cp1250"))  # ż is ¿ in windows-1252
     assert not _windows_latin("koszt 5 zł".encode("cp1250"))  # ł (³) after a letter
     assert not _windows_latin("x£y £é".encode("cp1252"))  # beside a letter or another byte
+    assert not _windows_latin("a 20 m² flat".encode("cp1252"))  # (² is ˛ in windows-1250)
     assert not _windows_latin("今天".encode("gbk"))
     # the symbols are what windows-1252 reads as no letter and windows-1250 otherwise
     assert "£" in _LATIN_SYMBOLS.decode("cp1252") and "é" not in _LATIN_SYMBOLS.decode("cp1252")

@@ -276,14 +276,18 @@ _COMMON_COMPAT = tuple(
     (c, unicodedata.normalize("NFKD", c)) for c in "，：）（！？；．／…｜～－\u3000")
 
 
+def _replacement_table(pairs: Sequence[tuple[str, str]]) -> tuple[bytes, tuple[str, ...]]:
+    """``pairs`` (character, replacement) as ``_cwalk.replace_chars`` takes them:
+    a byte per BMP character, 1 + the place of its pair (0: none), and the
+    replacements in that order."""
+    which = bytearray(0x10000)
+    for k, (c, _) in enumerate(pairs, 1):
+        which[ord(c)] = k
+    return bytes(which), tuple(r for _, r in pairs)
+
+
 _REPLACE_CHARS = getattr(COMPILED, "replace_chars", None)
-# _COMMON_COMPAT as _cwalk.replace_chars takes it: a byte per BMP character,
-# naming its replacement (0: none), and the replacements
-_COMMON_BY = tuple(decomposed for _, decomposed in _COMMON_COMPAT)
-_COMMON_WHICH = bytearray(0x10000)
-for _k, (_c, _) in enumerate(_COMMON_COMPAT, 1):
-    _COMMON_WHICH[ord(_c)] = _k
-_COMMON_WHICH = bytes(_COMMON_WHICH)
+_COMMON_WHICH, _COMMON_BY = _replacement_table(_COMMON_COMPAT)
 
 
 def _nfkc_lines(joined: str) -> str:

@@ -406,14 +406,19 @@ def lift_metadata(
     """Metadata from ``lift`` rules (e.g. a ``【记者 张三】`` prefix) in body blocks."""
     from .rules import first_match
 
-    lifters = [r for r in p.rules if r.action == "lift"]
     out: dict[str, str] = {}
-    if not lifters:
-        return out
-    for b, v in zip(blocks, verdicts):
-        if not v.keep:
-            continue
-        m = first_match(lifters, b.text, b.key)
+    kept = [b for b, v in zip(blocks, verdicts) if v.keep]
+    step = next((s for s in p.steps if s.name == "rules"), None)
+    lift_lines = getattr(step.fn, "lift_lines", None) if step is not None else None
+    if lift_lines is not None:
+        # The rules filter's own index of its lift rules: the same first match.
+        found = lift_lines([b.text for b in kept], [b.key for b in kept])
+    else:
+        lifters = [r for r in p.rules if r.action == "lift"]
+        if not lifters:
+            return out
+        found = [first_match(lifters, b.text, b.key) for b in kept]
+    for m in found:
         if m:
             for k, val in m.meta:
                 out.setdefault(k, val)

@@ -84,6 +84,50 @@ def test_index_matches_first_match_on_every_prefix_and_suffix():
                 assert index.match(part, part) == first_match(rules, part, part), part
 
 
+def test_lift_lines_is_first_match_of_the_lift_rules():
+    """``lift_metadata`` asks the rules filter's index of its lift rules, screened
+    over the document: per line, the same first match as trying them in order."""
+    from scrubber.filters.patterns import RuleFilter
+
+    rf = RuleFilter()
+    lifters = tuple(r for r in rf.rules if r.action == "lift")
+    assert lifters
+    texts = [*SAMPLE, "【记者 张三／北京报道】昨天上午，市政府召开会议。", "【独家】一个标题",
+             "本报讯（记者 李四）今年一季度，全市经济稳中有进。", "记者张三报道"]
+    keys = [match_key(t) for t in texts]
+    got = rf.lift_lines(texts, keys)
+    want = [first_match(lifters, t, k) for t, k in zip(texts, keys)]
+    assert got == want
+    assert sum(m is not None for m in want) >= 2  # the lift rule is exercised
+
+
+def test_lift_metadata_without_a_rules_filter_index():
+    """A ``rules`` step without ``lift_lines`` (a user's own) is read rule by rule."""
+    from scrubber.core import _default, lift_metadata
+    from scrubber.model import Block, Verdict
+    from scrubber.pipeline import Step
+
+    p = _default()
+    rf = p["rules"].fn
+
+    class Plain:  # only ``rules``, as Pipeline.rules reads them
+        rules = rf.rules
+
+        def __call__(self, block, doc):
+            return None
+
+    plain = dataclasses.replace(p, steps=tuple(
+        dataclasses.replace(s, fn=Plain()) if s.name == "rules" else s for s in p.steps))
+    assert isinstance(plain["rules"], Step)
+    text = "【记者 张三／北京报道】昨天上午，市政府召开会议。"
+    blocks = [Block(0, text, match_key(text)), Block(1, "其他", "其他")]
+    verdicts = [Verdict(True, "body", "kept"), Verdict(True, "body", "kept")]
+    assert lift_metadata(plain, blocks, verdicts) == lift_metadata(p, blocks, verdicts)
+    assert lift_metadata(p, blocks, verdicts).get("author") == "张三"
+    dropped = [Verdict(False, "x", "dropped"), verdicts[1]]
+    assert lift_metadata(p, blocks, dropped) == {}
+
+
 @pytest.mark.parametrize(
     ("pattern", "kind"),
     [

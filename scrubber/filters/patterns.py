@@ -25,6 +25,7 @@ class RuleFilter:
         self._general = tuple(r for r in judging if not r.sites)
         self._sited = tuple(r for r in judging if r.sites)
         self._index = RuleIndex(self._general)  # same first match, fewer regex searches
+        self._lifters = RuleIndex(tuple(r for r in self.rules if r.action == "lift"))
 
     def __call__(self, block: Block, doc) -> Verdict | None:
         found = None
@@ -49,6 +50,12 @@ class RuleFilter:
         return {i: _verdict(found)
                 for i, found in zip(todo, self._index.match_lines(texts, keys))
                 if found is not None}
+
+    def lift_lines(self, texts: Sequence[str], keys: Sequence[str]) -> list[RuleMatch | None]:
+        """Per text, the first ``lift`` rule of ``self.rules`` found in its key
+        (``first_match`` of those rules, screened over all the texts at once;
+        like ``first_match``, a lift rule's ``sites`` are not consulted)."""
+        return self._lifters.match_lines(texts, keys)
 
     def _site_rules_apply(self, doc) -> bool:
         if not self._sited:

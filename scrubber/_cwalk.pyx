@@ -1078,6 +1078,7 @@ cdef extern from "Python.h":
     dict PyDict_Copy(object)
     object PyUnicode_Substring(object, Py_ssize_t, Py_ssize_t)
     Py_ssize_t PyUnicode_FindChar(object, Py_UCS4, Py_ssize_t, Py_ssize_t, int) except -2
+    int PyUnicode_Contains(object, object) except -1
     ctypedef unsigned char Py_UCS1
     ctypedef unsigned short Py_UCS2
     enum:
@@ -2623,3 +2624,119 @@ def body_outside(list blocks, list verdicts, str main, double sentence, double e
         else:
             return True
     return False
+
+
+# -- the rule index's loop over the screened lines (``rules.RuleIndex.match_lines``) --
+
+cdef inline Py_ssize_t _char_class(Py_UCS4 c, const unsigned short[::1] table, dict astral):
+    """``table[c]`` for a BMP character, else its entry in ``astral`` (0 if none)."""
+    if c < 0x10000:
+        return table[c]
+    got = astral.get(chr(c))
+    return 0 if got is None else <Py_ssize_t>got
+
+
+def index_match_lines(list texts, list keys, list todo, tuple tables, object build_class,
+                      object fallback, type match_type, tuple offsets, object lift):
+    """``RuleIndex.match_lines`` after the screen: per index in ``todo``,
+    ``RuleIndex.match(texts[i], keys[i])`` with the masks of the index in 64-bit
+    words (``RuleIndex._tables``: the first- and last-character classes and the
+    gate characters by table, the length bands' and last characters' masks,
+    and per first-character class, from ``build_class(cls)`` on first use, its
+    mask, literal and plain bits, the gate masks of its gate characters and
+    its entries by rule). A line repeated in ``todo`` is matched once (by key,
+    when the text is the same too). An empty key goes to ``fallback(text,
+    key)``. A match is a ``match_type`` whose slots at ``offsets`` (rule,
+    evidence, meta) are set here; ``lift(m, text, key)`` gives the meta of a
+    rule that lifts."""
+    (first_tab, first_astral, end_tab, end_astral, cuts, band_masks, end_masks, gate_tab,
+     gate_astral, class_data) = tables
+    cdef const unsigned short[::1] ftab = first_tab
+    cdef const unsigned short[::1] etab = end_tab
+    cdef const unsigned short[::1] gtab = gate_tab
+    cdef const long long[::1] cut = cuts
+    cdef const unsigned long long[::1] bands = band_masks
+    cdef const unsigned long long[::1] ends = end_masks
+    cdef const unsigned long long[::1] gates
+    cdef list per_class = class_data
+    cdef list out = [None] * len(keys)
+    cdef dict seen = {}
+    cdef Py_ssize_t i, j, n, lo, hi, mid, cls, g, bit, ncuts = cut.shape[0]
+    cdef Py_ssize_t nends = ends.shape[0]
+    cdef unsigned long long allowed, gated, mask, literal
+    cdef int kind
+    cdef void* data
+    cdef Py_UCS4 c
+    cdef str key
+    cdef tuple data_of, entries, entry
+    for i in todo:
+        key = <str>keys[i]
+        text = texts[i]
+        got = seen.get(key)
+        if got is not None and (<tuple>got)[0] == text:
+            out[i] = (<tuple>got)[1]
+            continue
+        n = PyUnicode_GET_LENGTH(key)
+        if n == 0:
+            found = fallback(text, key)
+            seen[key] = (text, found)
+            out[i] = found
+            continue
+        kind = PyUnicode_KIND(key)
+        data = PyUnicode_DATA(key)
+        lo, hi = 0, ncuts
+        while lo < hi:  # bisect_right(cuts, n)
+            mid = (lo + hi) >> 1
+            if n < cut[mid]:
+                hi = mid
+            else:
+                lo = mid + 1
+        c = PyUnicode_READ(kind, data, n - 1)
+        if c == 10:
+            j = nends - 1  # before a newline ``$`` may stand: the last character says nothing
+        else:
+            j = _char_class(c, etab, end_astral)
+        cls = _char_class(PyUnicode_READ(kind, data, 0), ftab, first_astral)
+        data_of = per_class[cls]
+        if data_of is None:
+            data_of = per_class[cls] = build_class(cls)
+        allowed = bands[lo] & ends[j] & <unsigned long long>data_of[0]
+        literal = <unsigned long long>data_of[1]
+        gated = <unsigned long long>data_of[2]
+        if allowed & literal:  # the gate characters the key holds let their entries through
+            gates = data_of[3]
+            for j in range(n):
+                g = _char_class(PyUnicode_READ(kind, data, j), gtab, gate_astral)
+                if g:
+                    gated |= gates[g]
+        mask = gated & allowed
+        entries = <tuple>data_of[4]
+        found = None
+        bit = 0
+        while mask:
+            if not mask & 1:
+                mask >>= 1
+                bit += 1
+                continue
+            mask >>= 1
+            entry = <tuple>entries[bit]
+            bit += 1
+            lits = entry[2]
+            if lits is not None:
+                for lit in <tuple>lits:
+                    if PyUnicode_Contains(key, lit):
+                        break
+                else:
+                    continue
+            m = entry[1](key)
+            if m is None:
+                continue
+            found = scrubber_alloc(match_type)
+            scrubber_set_slot(found, <Py_ssize_t>offsets[0], entry[0])
+            scrubber_set_slot(found, <Py_ssize_t>offsets[1], m[0])
+            scrubber_set_slot(found, <Py_ssize_t>offsets[2],
+                              lift(m, text, key) if entry[3] else ())
+            break
+        seen[key] = (text, found)
+        out[i] = found
+    return out

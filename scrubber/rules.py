@@ -516,6 +516,8 @@ class RuleIndex:
         self._per_class: dict[int, _ClassEntries] = {}
         self._all_finder: Any = None
         self._screen: Any = _UNBUILT  # built on the first match_lines
+        self._tables: Any = _UNBUILT  # likewise (the compiled loop's, see _build_tables)
+        self._gate_chars: list[str] = []
 
     def _class_entries(self, cls: int) -> _ClassEntries:
         """What a key starting with a ``cls`` character needs per rule (cached per class)."""
@@ -571,6 +573,12 @@ class RuleIndex:
         found = self._screen.lines(keys) if self._screen is not None else None
         if found is None:
             return [self.match(t, k) for t, k in zip(texts, keys)]
+        tables = self._tables if self._tables is not _UNBUILT else self._build_tables()
+        if tables is not None and type(self).match is RuleIndex.match:
+            # the loop below and ``match``, compiled
+            return _MATCH_LINES(texts if type(texts) is list else list(texts),
+                                keys if type(keys) is list else list(keys), list(found), tables,
+                                self._class_tables, self.match, RuleMatch, _MATCH_SLOTS, _lift)
         out: list[RuleMatch | None] = [None] * len(keys)
         # A document repeats lines (a menu, "分享到" under every story, a row of
         # teasers' dates): a line's match is worked out once per document.
@@ -582,6 +590,40 @@ class RuleIndex:
                 got = seen[key] = (text, self.match(text, key))
             out[i] = got[1]
         return out
+
+    def _build_tables(self) -> tuple | None:
+        """The index as the compiled loop of ``match_lines`` reads it (``None``
+        when the loop is not built or the masks do not fit in 64 bits): the
+        classes of first and last characters and the gate characters (every
+        first character of a literal) as tables of the BMP, with dicts for the
+        characters past it; the length cuts; the masks of the bands and of the
+        last-character classes; and a list to hold per first-character class
+        what :meth:`_class_tables` gives."""
+        self._tables = None
+        if _MATCH_LINES is None or _MATCH_SLOTS is None or len(self.rules) > 64:
+            return None
+        self._finder()  # builds every class's entries
+        self._gate_chars = sorted({c for ce in self._per_class.values() for c in ce.gate})
+        if len(self._class_sets) > 0xFFFF or len(self._end_masks) > 0xFFFF \
+                or len(self._gate_chars) >= 0xFFFF:
+            return None
+        gate_ids = {c: g for g, c in enumerate(self._gate_chars, 1)}  # 0: not a gate character
+        self._tables = (*_bmp_table(self._class_of), *_bmp_table(self._end_class_of),
+                        array("q", self._cuts), array("Q", self._band_masks),
+                        array("Q", self._end_masks), *_bmp_table(gate_ids),
+                        [None] * len(self._class_sets))
+        return self._tables
+
+    def _class_tables(self, cls: int) -> tuple:
+        """For the compiled loop, a first-character class's mask, literal and
+        plain bits, per gate character (by its number in the tables, from 1) the
+        bits it lets through, and per rule ``(rule, search, literals, lifts)``
+        or ``None`` (``lifts``: the pattern has a group naming a metadata field,
+        so that :func:`_lift` has something to read)."""
+        ce = self._class_entries(cls)
+        gates = array("Q", [0, *(ce.gate.get(c, 0) for c in self._gate_chars)])
+        entries = tuple(None if e is None else (*e, _lifts(e[0])) for e in ce.entries)
+        return ce.mask, ce.literal, ce.plain, gates, entries
 
     def match(self, text: str, key: str) -> RuleMatch | None:
         """The first rule (in order) whose pattern is found in ``key``."""
@@ -628,6 +670,33 @@ class RuleIndex:
             if m is not None:
                 return RuleMatch(rule, m.group(0), _lift(m, text, key))
         return None
+
+
+#: the compiled loop of :meth:`RuleIndex.match_lines` (``None`` when ``_cwalk`` was not built)
+_MATCH_LINES = getattr(COMPILED, "index_match_lines", None)
+#: where that loop writes a RuleMatch's fields (``None``: it is not built)
+_MATCH_SLOTS = (COMPILED.slot_offsets(RuleMatch, ("rule", "evidence", "meta"))
+                if _MATCH_LINES is not None else None)
+
+
+def _bmp_table(values: dict[str, int]) -> tuple[array, dict[str, int]]:
+    """``values`` (character -> number below 65,536) as a table of the BMP
+    (0 for a character not in it) and a dict of the characters past the BMP."""
+    table = array("H", bytes(2 * 0x10000))
+    astral = {}
+    for ch, v in values.items():
+        if ord(ch) < 0x10000:
+            table[ord(ch)] = v
+        else:
+            astral[ch] = v
+    return table, astral
+
+
+def _lifts(rule: Rule) -> bool:
+    """Could :func:`_lift` find metadata in a match of ``rule`` (does its pattern
+    name a group after a metadata field)? ``True`` when that cannot be told."""
+    names = getattr(rule.compiled, "groupindex", None)
+    return names is None or any(name in META_FIELDS for name in names)
 
 
 def _mask_of(flags: Iterable[bool]) -> int:

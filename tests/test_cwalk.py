@@ -35,6 +35,10 @@ pytestmark = pytest.mark.skipif(_cwalk is None, reason="the compiled walk is not
 needs_compiled_scan = pytest.mark.skipif(
     __import__("scrubber.rules", fromlist=["_LITERAL_LINES"])._LITERAL_LINES is None,
     reason="SCRUBBER_PURE is set: the rules screen does not use the compiled scan")
+# ... and RuleIndex.match_lines its compiled loop likewise.
+needs_compiled_match = pytest.mark.skipif(
+    __import__("scrubber.rules", fromlist=["_MATCH_LINES"])._MATCH_LINES is None,
+    reason="SCRUBBER_PURE is set: RuleIndex.match_lines does not use the compiled loop")
 # ... and DomMain its compiled element index likewise.
 needs_compiled_dom = pytest.mark.skipif(
     __import__("scrubber.filters.dom", fromlist=["_COMPILED_INDEX"])._COMPILED_INDEX is None,
@@ -872,3 +876,93 @@ def test_anchored_rows_by_table_are_the_rows_by_dict() -> None:
     by_dict = _cwalk.anchored_lines(*args)
     assert by_dict  # some keys are taken
     assert _cwalk.anchored_lines(*args, screen._row_of, screen._rows) == by_dict
+
+
+def _compiled_match_all(index, texts, keys):
+    """The compiled loop of ``RuleIndex.match_lines`` over every line (not only
+    the screened ones), as ``match_lines`` calls it."""
+    from scrubber import rules
+
+    tables = index._build_tables()
+    assert tables is not None
+    return rules._MATCH_LINES(list(texts), list(keys), list(range(len(keys))), tables,
+                              index._class_tables, index.match, rules.RuleMatch,
+                              rules._MATCH_SLOTS, rules._lift)
+
+
+@needs_compiled_match
+def test_compiled_match_lines_is_match_on_every_line() -> None:
+    """The compiled loop gives every line, screened or not (empty keys, repeats,
+    one key under two texts, lines any rule's literals gate), what
+    ``RuleIndex.match`` gives it; and ``match_lines`` takes it."""
+    from scrubber import rules
+    from scrubber.keys import match_key
+
+    index = rules.RuleIndex(tuple(r for r in rules.default_rules() if r.action != "lift"))
+    docs = _screen_keys()
+    texts = [t for keys in docs for t in keys] + ["", "（责任编辑：汇率）", "（責任編輯：匯率）",
+                                                 "（责任编辑：汇率）", "分享到", "分享到"]
+    keys = [match_key(t) for t in texts]
+    got = _compiled_match_all(index, texts, keys)
+    want = [index.match(t, k) for t, k in zip(texts, keys)]
+    assert got == want
+    assert sum(m is not None for m in want) > 50
+    assert any(m is not None and m.meta for m in want)  # lifted values come through
+    assert [type(m) for m in got] == [type(m) for m in want]
+    assert index._tables is not None  # match_lines takes the compiled loop
+    for keys_of_doc in docs[:40]:
+        texts_of_doc = list(keys_of_doc)
+        assert index.match_lines(texts_of_doc, keys_of_doc) == [
+            index.match(t, k) for t, k in zip(texts_of_doc, keys_of_doc)]
+
+
+@needs_compiled_match
+def test_compiled_match_lines_past_the_bmp_and_without_groups() -> None:
+    """First, last and gate characters past the BMP are read from the dicts
+    beside the tables; a hand-built rule whose pattern object has no
+    ``groupindex`` still has its metadata read; the first match in order wins."""
+    import random
+
+    import regex
+
+    from scrubber import rules
+
+    class Plain:  # a pattern object with ``search`` only
+        def __init__(self, pattern):
+            self.search = regex.compile(pattern).search
+
+    made = rules.parse_rules(
+        '[[rule]]\nid = "astral_first"\nreason = "r"\npatterns = ["^\U00020000ab"]\n'
+        '[[rule]]\nid = "astral_last"\nreason = "r"\npatterns = ["xy\U00020001$"]\n'
+        '[[rule]]\nid = "astral_gate"\nreason = "r"\npatterns = ["\U00020002z"]\n'
+        '[[rule]]\nid = "named"\nreason = "r"\npatterns = ["^by (?P<author>\\\\w+)"]\n'
+        '[[rule]]\nid = "any_b"\nreason = "r"\npatterns = ["b"]\n').rules
+    hand = rules.Rule("hand", "r", ("^h(?P<editor>q+)",),
+                      compiled=Plain("^h(?P<editor>q+)"))
+    index = rules.RuleIndex((*made, hand))
+    assert rules._lifts(hand)
+    alphabet = ["a", "b", "x", "y", "z", "h", "q", " ", "by ", "\U00020000", "\U00020001",
+                "\U00020002", "\U00020003", "字"]
+    rng = random.Random(5)
+    keys = ["".join(rng.choices(alphabet, k=rng.randint(0, 6))) for _ in range(3000)]
+    got = _compiled_match_all(index, keys, keys)
+    want = [index.match(k, k) for k in keys]
+    assert got == want
+    ids = {m.rule.id for m in want if m is not None}
+    assert ids >= {"astral_first", "astral_last", "astral_gate", "named", "any_b", "hand"}
+    assert any(m is not None and m.rule.id == "hand" and m.meta for m in want)
+
+
+@needs_compiled_match
+def test_match_lines_of_more_than_64_rules_is_not_compiled() -> None:
+    """The compiled loop keeps masks in 64-bit words: an index of more rules
+    takes the Python loop, with the same matches."""
+    from scrubber import rules
+
+    source = "".join(f'[[rule]]\nid = "r{i}"\nreason = "r"\npatterns = ["^w{i}x"]\n'
+                     for i in range(70))
+    index = rules.RuleIndex(rules.parse_rules(source).rules)
+    keys = [f"w{i}x" for i in range(75)] + ["w3", "zzz"]
+    assert [m and m.rule.id for m in index.match_lines(keys, keys)] == [
+        *(f"r{i}" for i in range(70)), None, None, None, None, None, None, None]
+    assert index._tables is None

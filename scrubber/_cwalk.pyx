@@ -2303,7 +2303,8 @@ cdef extern from "Python.h":
 
 
 def literal_lines(list keys, const unsigned char[::1] table, const unsigned char[::1] pairs,
-                  dict by_first):
+                  dict by_first, object longest=None, Py_ssize_t shortest=0,
+                  frozenset last=None):
     """Indices of the ``keys`` holding, at some position, one of the literals of
     ``by_first[code point of the character there]`` followed by a match of that
     literal's rest (``rest(key, end of the literal)``; ``None``: the literal is
@@ -2311,9 +2312,12 @@ def literal_lines(list keys, const unsigned char[::1] table, const unsigned char
     with: 1 when all those literals are two characters or more, whose first two
     characters then set ``pairs[(c1 & 0xFF) << 8 | (c2 & 0xFF)]`` (positions
     whose pair is not set hold none of them). What ``rules._lines_found`` finds
-    with the regex of the same copies."""
+    with the regex of the same copies. Only the keys of ``shortest`` to
+    ``longest`` characters (``None``: no bound) are looked at, and, given
+    ``last``, only those ending in one of its characters."""
     cdef list out = []
     cdef Py_ssize_t i, j, n
+    cdef Py_ssize_t upto = -1 if longest is None else <Py_ssize_t>longest
     cdef int kind
     cdef void* data
     cdef Py_UCS4 c
@@ -2322,9 +2326,13 @@ def literal_lines(list keys, const unsigned char[::1] table, const unsigned char
     cdef str key
     for i in range(len(keys)):
         key = <str>keys[i]
+        n = PyUnicode_GET_LENGTH(key)
+        if n < shortest or (upto >= 0 and n > upto):
+            continue
+        if last is not None and (n == 0 or PyUnicode_Substring(key, n - 1, n) not in last):
+            continue
         kind = PyUnicode_KIND(key)
         data = PyUnicode_DATA(key)
-        n = PyUnicode_GET_LENGTH(key)
         found = False
         for j in range(n):
             c = PyUnicode_READ(kind, data, j)

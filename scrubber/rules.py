@@ -998,7 +998,7 @@ class LineScreen:
         # and hold a copy of one of those rules' patterns (``long_free``).
         self._free_limit = free_limit
         self._long_free = _free_regex(long_free)
-        self._long_ends = long_ends
+        self._long_ends = frozenset(long_ends)
         # The copies for the compiled scan (``_cwalk.literal_lines``), which tries
         # a literal's rest only where the literal is: ``None`` without it. It
         # takes each whole leading literal (``whole``: "icp" rather than the "p"
@@ -1110,7 +1110,16 @@ class LineScreen:
             found.update(self._anchored_lines(keys))
         elif self._anchored is not None:
             found.update(_lines_found(self._anchored, joined, keys, None))
-        if self._free is not None:
+        if self._free is not None and self._free_scan is not None and (
+                self._long_scan is not None or self._long_free is None):
+            # the loop below, with the lengths and last characters tested in the scans
+            keys = keys if type(keys) is list else list(keys)
+            limit = self._free_limit
+            found.update(_LITERAL_LINES(keys, *self._free_scan, limit))
+            if limit is not None and self._long_scan is not None:
+                found.update(_LITERAL_LINES(keys, *self._long_scan, None, limit + 1,
+                                            self._long_ends))
+        elif self._free is not None:
             limit = self._free_limit
             short = None if limit is None else [
                 i for i, k in enumerate(keys) if len(k) <= limit]

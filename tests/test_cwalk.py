@@ -966,3 +966,40 @@ def test_match_lines_of_more_than_64_rules_is_not_compiled() -> None:
     assert [m and m.rule.id for m in index.match_lines(keys, keys)] == [
         *(f"r{i}" for i in range(70)), None, None, None, None, None, None, None]
     assert index._tables is None
+
+
+@needs_compiled_scan
+def test_literal_lines_bounds_are_the_filters_they_replace() -> None:
+    """``literal_lines`` with length bounds and last characters gives the lines
+    it gives without them, filtered as ``LineScreen.lines`` filtered them; and
+    ``lines`` gives the same lines either way."""
+    import random
+
+    from scrubber import rules
+
+    screen = rules.LineScreen.of(rules.default_rules().rules)
+    assert screen is not None and screen._long_scan is not None
+    limit, ends = screen._free_limit, screen._long_ends
+    assert limit is not None and ends
+    whole_free, whole_long = screen._whole
+    pool = [*whole_free, *whole_long, *"0123456789 :.-/()[]年月日…»>。，", *sorted(ends)]
+    rng = random.Random(11)
+    docs = _screen_keys() + [
+        ["".join(rng.choices(pool, k=rng.randint(1, 3 * limit))) for _ in range(40)]
+        for _ in range(100)]
+    longs = 0
+    for keys in docs:
+        every = rules._LITERAL_LINES(keys, *screen._free_scan)
+        assert rules._LITERAL_LINES(keys, *screen._free_scan, limit) == [
+            i for i in every if len(keys[i]) <= limit]
+        every_long = rules._LITERAL_LINES(keys, *screen._long_scan)
+        bounded = rules._LITERAL_LINES(keys, *screen._long_scan, None, limit + 1, ends)
+        assert bounded == [i for i in every_long if len(keys[i]) > limit and keys[i][-1] in ends]
+        longs += len(bounded)
+        fast = screen.lines(keys)
+        screen._long_scan, kept = None, screen._long_scan  # the lists of lines, as before
+        try:
+            assert screen.lines(keys) == fast
+        finally:
+            screen._long_scan = kept
+    assert longs > 20  # long lines ending in a rule's last character were found

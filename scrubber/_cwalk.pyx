@@ -1398,24 +1398,25 @@ def flagged_lines(str text, const unsigned char[::1] table, unsigned int mask):
         done = end + 1
 
 
-def sep_seed(str text, str bars):
-    """``filters.structure._SEP_SEED.search(text) is not None``: one of ``bars``
-    (``structure._BARS``: bars and dots), or a white space (``str.isspace``)
-    followed by another or by ``/``, in one pass without the regex engine."""
-    cdef Py_UCS4 bar[16]
-    cdef Py_UCS4 lowest = 0x10FFFF  # the lowest bar: characters below it are no bar
-    cdef Py_ssize_t nbars = PyUnicode_GET_LENGTH(bars), i, j
+cdef Py_ssize_t _bars_of(str bars, Py_UCS4* bar, Py_UCS4* lowest) except -1:
+    """Reads ``bars`` (at most 16) into ``bar``; ``lowest`` gets the lowest."""
+    cdef Py_ssize_t nbars = PyUnicode_GET_LENGTH(bars), j
     if nbars > 16:
         raise ValueError("at most 16 bar characters")
     cdef int bkind = PyUnicode_KIND(bars)
     cdef void* bdata = PyUnicode_DATA(bars)
+    lowest[0] = 0x10FFFF  # characters below the lowest bar are no bar
     for j in range(nbars):
         bar[j] = PyUnicode_READ(bkind, bdata, j)
-        if bar[j] < lowest:
-            lowest = bar[j]
+        if bar[j] < lowest[0]:
+            lowest[0] = bar[j]
+    return nbars
+
+
+cdef bint _sep_seed(str text, const Py_UCS4* bar, Py_ssize_t nbars, Py_UCS4 lowest) noexcept:
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, j
     cdef Py_UCS4 c, d
     for i in range(n):
         c = PyUnicode_READ(kind, data, i)
@@ -1428,6 +1429,33 @@ def sep_seed(str text, str bars):
             if d == 0x2F or Py_UNICODE_ISSPACE(d):
                 return True
     return False
+
+
+def sep_seed(str text, str bars):
+    """``filters.structure._SEP_SEED.search(text) is not None``: one of ``bars``
+    (``structure._BARS``: bars and dots), or a white space (``str.isspace``)
+    followed by another or by ``/``, in one pass without the regex engine."""
+    cdef Py_UCS4 bar[16]
+    cdef Py_UCS4 lowest
+    cdef Py_ssize_t nbars = _bars_of(bars, bar, &lowest)
+    return _sep_seed(text, bar, nbars, lowest)
+
+
+def sep_seed_blocks(blocks, list todo, str bars):
+    """The indices ``i`` in ``todo`` whose block has no true ``full_stop``
+    feature and whose text :func:`sep_seed` finds a separator in, in order
+    (the candidates of ``structure._strips_all``)."""
+    cdef Py_UCS4 bar[16]
+    cdef Py_UCS4 lowest
+    cdef Py_ssize_t nbars = _bars_of(bars, bar, &lowest)
+    cdef list out = []
+    for i in todo:
+        b = blocks[i]
+        if b.features.get("full_stop"):
+            continue
+        if _sep_seed(<str?>b.text, bar, nbars, lowest):
+            out.append(i)
+    return out
 
 
 # -- lines of plain text (``blocks._lines_split``) and detect_language's counts --

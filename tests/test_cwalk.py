@@ -837,6 +837,34 @@ def test_separator_seed_is_the_pattern() -> None:
                 assert _cwalk.sep_seed(text, bars) is (seed.search(text) is not None), text
 
 
+def test_separator_seed_of_blocks_is_the_filter_it_replaces() -> None:
+    """``_cwalk.sep_seed_blocks`` picks the blocks at ``todo`` that
+    ``structure._strips_all`` would split: no true ``full_stop`` feature, and
+    a separator seed in the text; in ``todo``'s order."""
+    import random
+
+    from scrubber.blocks import blocks_from_text
+    from scrubber.filters import structure
+    from scrubber.model import Block
+
+    rng = random.Random(9)
+    alphabet = [*"ab中 /|·。.，", "  ", " / "]
+    lines = ["".join(rng.choices(alphabet, k=rng.randint(1, 12))) for _ in range(2000)]
+    blocks = list(blocks_from_text("\n".join(lines)))
+    blocks.append(Block(len(blocks), "a | b | c", "a | b | c", features={"full_stop": 0}))
+    blocks.append(Block(len(blocks), "a | b | c", "a | b | c", features={}))
+    blocks.append(Block(len(blocks), "a | b | c", "a | b | c", features={"full_stop": 2}))
+    todo = list(range(len(blocks)))
+    rng.shuffle(todo)
+    todo = todo[: len(todo) * 2 // 3] + todo[-3:]
+    want = [i for i in todo if not blocks[i].features.get("full_stop")
+            and structure._has_sep_seed(blocks[i].text)]
+    got = _cwalk.sep_seed_blocks(tuple(blocks), todo, structure._BARS)
+    assert got == want
+    assert 100 < len(want) < len(todo) - 100
+    assert any(blocks[i].features.get("full_stop") for i in todo if i not in want)
+
+
 def test_element_paths_are_the_f_strings() -> None:
     """The walk writes an element's path (``parent/tag[n]``) into one new string
     when parent and tag are ASCII, and formats it otherwise: the same string

@@ -26,6 +26,7 @@ _MAYBE_SEP = re.compile(rf"[{_IN_BARS}\s]")
 # class first, so that the engine skips to its characters.)
 _SEP_SEED = re.compile(rf"[{_IN_BARS}\s](?:(?<=[{_IN_BARS}])|[\s/])")
 _COMPILED_SEED = getattr(COMPILED, "sep_seed", None)
+_COMPILED_SEEDS = getattr(COMPILED, "sep_seed_blocks", None)
 
 
 def _has_sep_seed(text: str) -> bool:
@@ -95,10 +96,13 @@ def _strips_all(doc, todo: Sequence[int]) -> dict[int, Verdict]:
     """Only lines holding a separator can be strips (most prose has single spaces
     only): the others are passed over without a split."""
     blocks = doc.blocks
-    seed = _has_sep_seed
-    return {i: v for i in todo
-            if not blocks[i].features.get("full_stop") and seed(blocks[i].text)
-            and (v := link_strip(blocks[i], doc)) is not None}
+    if _COMPILED_SEEDS is not None and type(todo) is list:  # the first two tests, compiled
+        seeded = _COMPILED_SEEDS(blocks, todo, _BARS)
+    else:
+        seed = _has_sep_seed
+        seeded = [i for i in todo if not blocks[i].features.get("full_stop")
+                  and seed(blocks[i].text)]
+    return {i: v for i in seeded if (v := link_strip(blocks[i], doc)) is not None}
 
 
 @judges_all(markup_line)

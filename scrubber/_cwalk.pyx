@@ -17,6 +17,7 @@ give identical results on every fixture page and on tricky markup.
 """
 
 cimport cython
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Realloc
 from cpython.object cimport PyObject
 from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
@@ -2332,20 +2333,31 @@ cdef extern from "Python.h":
 
 def literal_lines(list keys, const unsigned char[::1] table, const unsigned char[::1] pairs,
                   dict by_first, object longest=None, Py_ssize_t shortest=0,
-                  frozenset last=None):
+                  bytes last=None):
     """Indices of the ``keys`` holding, at some position, one of the literals of
     ``by_first[code point of the character there]`` followed by a match of that
     literal's rest (``rest(key, end of the literal)``; ``None``: the literal is
     enough). ``table[c]`` is nonzero for the BMP characters some literal starts
     with: 1 when all those literals are two characters or more, whose first two
     characters then set ``pairs[(c1 & 0xFF) << 8 | (c2 & 0xFF)]`` (positions
-    whose pair is not set hold none of them). What ``rules._lines_found`` finds
-    with the regex of the same copies. Only the keys of ``shortest`` to
+    whose pair is not set hold none of them). Each literal comes as ``(literal,
+    rest, starts)``: ``starts``, when not ``None``, is a bitmap of the BMP
+    characters a match of ``rest`` can start with (``rules._starts``), and the
+    rest is not tried after a literal followed by none of them. What
+    ``rules._lines_found`` finds with the regex of the same copies. Only the keys of ``shortest`` to
     ``longest`` characters (``None``: no bound) are looked at, and, given
-    ``last``, only those ending in one of its characters."""
+    ``last`` (a bitmap of the BMP: bit ``c & 7`` of byte ``c >> 3``), only
+    those whose last character is in it or past the BMP."""
     cdef list out = []
-    cdef Py_ssize_t i, j, n
+    cdef Py_ssize_t i, j, n, end
+    cdef unsigned int after
+    cdef bytes bits
     cdef Py_ssize_t upto = -1 if longest is None else <Py_ssize_t>longest
+    cdef const unsigned char* ends = NULL
+    if last is not None:
+        if PyBytes_GET_SIZE(last) < 0x2000:
+            raise ValueError("last: a bitmap of the BMP (8192 bytes)")
+        ends = <const unsigned char*>PyBytes_AS_STRING(last)
     cdef int kind
     cdef void* data
     cdef Py_UCS4 c
@@ -2357,10 +2369,14 @@ def literal_lines(list keys, const unsigned char[::1] table, const unsigned char
         n = PyUnicode_GET_LENGTH(key)
         if n < shortest or (upto >= 0 and n > upto):
             continue
-        if last is not None and (n == 0 or PyUnicode_Substring(key, n - 1, n) not in last):
-            continue
         kind = PyUnicode_KIND(key)
         data = PyUnicode_DATA(key)
+        if last is not None:
+            if n == 0:
+                continue
+            c = PyUnicode_READ(kind, data, n - 1)
+            if c < 0x10000 and not (ends[<unsigned int>c >> 3] >> (<unsigned int>c & 7)) & 1:
+                continue
         found = False
         for j in range(n):
             c = PyUnicode_READ(kind, data, j)
@@ -2375,9 +2391,24 @@ def literal_lines(list keys, const unsigned char[::1] table, const unsigned char
             cands = by_first.get(<long>c)
             if cands is None:
                 continue
-            for lit, rest in <list>cands:
-                if PyUnicode_Tailmatch(key, lit, j, n, -1) and (
-                        rest is None or rest(key, j + PyUnicode_GET_LENGTH(lit)) is not None):
+            for lit, rest, starts in <list>cands:
+                if not PyUnicode_Tailmatch(key, lit, j, n, -1):
+                    continue
+                if rest is None:
+                    found = True
+                    break
+                end = j + PyUnicode_GET_LENGTH(lit)
+                bits = starts  # (bytes or None: checked)
+                if bits is not None and PyBytes_GET_SIZE(bits) >= 0x2000:
+                    # the character after the literal must be one a match starts with
+                    if end >= n:
+                        continue
+                    after = <unsigned int>PyUnicode_READ(kind, data, end)
+                    if after < 0x10000 and not (
+                            (<const unsigned char*>PyBytes_AS_STRING(bits))[after >> 3]
+                            >> (after & 7)) & 1:
+                        continue
+                if rest(key, end) is not None:
                     found = True
                     break
             if found:
@@ -2693,7 +2724,8 @@ def index_match_lines(list texts, list keys, list todo, tuple tables, object bui
     cdef const long long[::1] cut = cuts
     cdef const unsigned long long[::1] bands = band_masks
     cdef const unsigned long long[::1] ends = end_masks
-    cdef const unsigned long long[::1] gates
+    cdef bytes gates
+    cdef unsigned long long gate
     cdef list per_class = class_data
     cdef list out = [None] * len(keys)
     cdef dict seen = {}
@@ -2740,11 +2772,14 @@ def index_match_lines(list texts, list keys, list todo, tuple tables, object bui
         literal = <unsigned long long>data_of[1]
         gated = <unsigned long long>data_of[2]
         if allowed & literal:  # the gate characters the key holds let their entries through
-            gates = data_of[3]
+            gates = data_of[3]  # one 64-bit word per gate character (native order)
             for j in range(n):
                 g = _char_class(PyUnicode_READ(kind, data, j), gtab, gate_astral)
                 if g:
-                    gated |= gates[g]
+                    if 8 * (g + 1) > PyBytes_GET_SIZE(gates):
+                        raise ValueError("gate masks: too few words")
+                    memcpy(&gate, PyBytes_AS_STRING(gates) + 8 * g, 8)
+                    gated |= gate
         mask = gated & allowed
         entries = <tuple>data_of[4]
         found = None

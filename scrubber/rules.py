@@ -31,7 +31,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import accumulate
 from pathlib import Path
@@ -616,12 +616,13 @@ class RuleIndex:
 
     def _class_tables(self, cls: int) -> tuple:
         """For the compiled loop, a first-character class's mask, literal and
-        plain bits, per gate character (by its number in the tables, from 1) the
-        bits it lets through, and per rule ``(rule, search, literals, lifts)``
-        or ``None`` (``lifts``: the pattern has a group naming a metadata field,
-        so that :func:`_lift` has something to read)."""
+        plain bits, per gate character (by its number in the tables, from 1)
+        the bits it lets through (64-bit words in the machine's order, as
+        bytes), and per rule ``(rule, search, literals, lifts)`` or ``None``
+        (``lifts``: the pattern has a group naming a metadata field, so that
+        :func:`_lift` has something to read)."""
         ce = self._class_entries(cls)
-        gates = array("Q", [0, *(ce.gate.get(c, 0) for c in self._gate_chars)])
+        gates = array("Q", [0, *(ce.gate.get(c, 0) for c in self._gate_chars)]).tobytes()
         entries = tuple(None if e is None else (*e, _lifts(e[0])) for e in ce.entries)
         return ce.mask, ce.literal, ce.plain, gates, entries
 
@@ -764,6 +765,13 @@ class _ClassEntries:
 # So a line a pattern matches always holds a match of its copy (a screen
 # may let through too much, never too little), and the exact ``match`` then
 # decides, rule by rule in order, as before.
+#
+# The compiled scan of the unanchored copies (``_cwalk.literal_lines``) looks
+# for each copy's whole leading literal and tries the regex of its rest only
+# where the character after the literal can start a match of it
+# (:func:`_starts`). The copies of rules whose every match ends the line
+# (``Rule.ends``: a date at the end of a teaser) are scanned apart, in the
+# lines ending in one of those rules' last characters only.
 
 _LINE_ANY = "[^\\n]"
 _MAX_LEADS = 64  # alternatives one unanchored pattern may spread into
@@ -963,6 +971,7 @@ class LineScreen:
                  long_free: dict[str, list[str]], long_ends: frozenset[str],
                  whole: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None,
                  by_first: dict[str, dict[tuple[int, int | None], list[str]]] | None = None,
+                 ended: tuple[dict[str, list[str]], frozenset[str]] | None = None,
                  ) -> None:
         # The anchored copies by the first character and the length of a line:
         # per character and length class a regex of only the copies that can
@@ -1007,6 +1016,24 @@ class LineScreen:
         self._whole = (whole_free, whole_long)  # (the tests compare the scan with their regex)
         self._free_scan = _literal_scan(whole_free)
         self._long_scan = _literal_scan(whole_long)
+        # The whole-literal copies of rules every match of which ends the line
+        # (``Rule.ends``) are scanned apart, in the keys ending in one of those
+        # rules' last characters only (``ended``: the copies, those characters):
+        # a date at the end of a teaser is looked for in the lines ending in a
+        # digit, not at every "-" of the page. ``whole_free`` then lacks them.
+        self._whole_ended, self._ended_last = ended if ended is not None else ({}, frozenset())
+        self._ended_scan = _literal_scan(self._whole_ended)
+        # (the last characters as the scan reads them: a bitmap of the BMP)
+        self._ended_bits = _bmp_bits(self._ended_last)
+        self._long_bits = _bmp_bits(self._long_ends)
+
+    def _scans_ready(self) -> bool:
+        """Has every group of whole-literal copies its compiled scan?"""
+        return _LITERAL_LINES is not None and all(
+            scan is not None or not copies
+            for scan, copies in ((self._free_scan, self._whole[0]),
+                                 (self._ended_scan, self._whole_ended),
+                                 (self._long_scan, self._whole[1])))
 
     @classmethod
     def of(cls, rules: Sequence[Rule]) -> LineScreen | None:
@@ -1019,6 +1046,8 @@ class LineScreen:
         long_free: dict[str, list[str]] = {}  # the copies of rules without max_chars
         whole_free: dict[str, list[str]] = {}  # the same copies by whole leading literal
         whole_long: dict[str, list[str]] = {}
+        whole_ended: dict[str, list[str]] = {}  # the copies of rules with ``ends``, likewise
+        ended_last: set[str] = set()
         by_first: dict[str, dict[tuple[int, int | None], list[str]]] = {}
         limits: set[int] = set()
         long_ends: set[str] = set()
@@ -1044,7 +1073,11 @@ class LineScreen:
                         lit, rest = _rare_start(lead)
                         free.setdefault(lit, []).append(_relaxed(rest))
                         whole, tail = _leading_literal(lead)
-                        whole_free.setdefault(whole, []).append(_relaxed(tail))
+                        if r.ends is not None:  # the key must end in one of r.ends
+                            whole_ended.setdefault(whole, []).append(_relaxed(tail))
+                            ended_last |= r.ends
+                        else:
+                            whole_free.setdefault(whole, []).append(_relaxed(tail))
                         if r.max_chars is None:
                             long_free.setdefault(lit, []).append(_relaxed(rest))
                             whole_long.setdefault(whole, []).append(_relaxed(tail))
@@ -1068,7 +1101,7 @@ class LineScreen:
                         f"(?:{'|'.join(groups)})")
         free_limit = None if unlimited or not limits else max(limits)
         return cls(anchored, free, free_limit, long_free, frozenset(long_ends),
-                   (whole_free, whole_long), by_first)
+                   (whole_free, whole_long), by_first, (whole_ended, frozenset(ended_last)))
 
     def _compile_first(self, j: int) -> Any:
         """The ``match`` of anchored regex ``j``, compiled and kept."""
@@ -1110,24 +1143,29 @@ class LineScreen:
             found.update(self._anchored_lines(keys))
         elif self._anchored is not None:
             found.update(_lines_found(self._anchored, joined, keys, None))
-        if self._free is not None and self._free_scan is not None and (
-                self._long_scan is not None or self._long_free is None):
+        if self._free is not None and self._scans_ready():
             # the loop below, with the lengths and last characters tested in the scans
             keys = keys if type(keys) is list else list(keys)
             limit = self._free_limit
-            found.update(_LITERAL_LINES(keys, *self._free_scan, limit))
+            if self._free_scan is not None:
+                found.update(_LITERAL_LINES(keys, *self._free_scan, limit))
+            if self._ended_scan is not None:
+                found.update(_LITERAL_LINES(keys, *self._ended_scan, limit, 0,
+                                            self._ended_bits))
             if limit is not None and self._long_scan is not None:
                 found.update(_LITERAL_LINES(keys, *self._long_scan, None, limit + 1,
-                                            self._long_ends))
+                                            self._long_bits))
         elif self._free is not None:
             limit = self._free_limit
+            # (the scan of whole_free alone lacks the copies scanned apart)
+            free_scan = self._free_scan if not self._whole_ended else None
             short = None if limit is None else [
                 i for i, k in enumerate(keys) if len(k) <= limit]
             if short is None or len(short) == len(keys):
-                found.update(_holding(self._free, self._free_scan, keys, None, joined))
+                found.update(_holding(self._free, free_scan, keys, None, joined))
             else:
                 shorts = [keys[i] for i in short]
-                found.update(_holding(self._free, self._free_scan, shorts, short))
+                found.update(_holding(self._free, free_scan, shorts, short))
                 ends = self._long_ends
                 ended = [i for i, k in enumerate(keys) if len(k) > limit and k[-1] in ends]
                 if ended and self._long_free is not None:
@@ -1179,6 +1217,16 @@ def _first_dispatch(
     return out, list(index), cuts
 
 
+def _bmp_bits(chars: Iterable[str]) -> bytes:
+    """The BMP characters of ``chars`` as a bitmap (bit ``c & 7`` of byte ``c >> 3``)."""
+    bits = bytearray(0x2000)
+    for ch in chars:
+        c = ord(ch)
+        if c < 0x10000:
+            bits[c >> 3] |= 1 << (c & 7)
+    return bytes(bits)
+
+
 def _free_regex(copies: dict[str, list[str]]) -> re.Pattern[str] | None:
     """One regex of the unanchored copies, by the literal they start with."""
     if not copies:
@@ -1192,7 +1240,7 @@ _LITERAL_LINES = getattr(COMPILED, "literal_lines", None)
 #: the compiled loop of :meth:`LineScreen._anchored_lines` (likewise)
 _ANCHORED_LINES = getattr(COMPILED, "anchored_lines", None)
 
-_LiteralScan = tuple[bytes, bytes, dict[int, list[tuple[str, Any]]]]
+_LiteralScan = tuple[bytes, bytes, dict[int, list[tuple[str, Any, bytes | None]]]]
 
 
 def _literal_scan(copies: dict[str, list[str]]) -> _LiteralScan | None:
@@ -1202,15 +1250,24 @@ def _literal_scan(copies: dict[str, list[str]]) -> _LiteralScan | None:
     the longer literals folded to their low bytes (a table of 65,536 flags: the
     scan passes over a position whose pair is not flagged), and per first
     character its literals, each with the ``match`` of a regex of its rests
-    (``None`` when one rest is empty: the literal is enough). ``None`` when the
-    scan is not compiled or there are no copies."""
+    (``None`` when one rest is empty: the literal is enough) and the
+    :func:`_starts` of that regex (the scan tries the regex only where the
+    character after the literal can start a match). ``None`` when the scan is
+    not compiled or there are no copies."""
     if _LITERAL_LINES is None or not copies or not all(copies):
         return None
     table = bytearray(0x10000)
     pairs = bytearray(0x10000)
-    by_first: dict[int, list[tuple[str, Any]]] = {}
+    by_first: dict[int, list[tuple[str, Any, bytes | None]]] = {}
+    shared: dict[bytes, bytes] = {}  # literals with the same starts share one bitmap
     for lit, rests in copies.items():
-        rest = None if "" in rests else re.compile("(?:" + "|".join(rests) + ")", re.M).match
+        rest = starts = None
+        if "" not in rests:
+            source = "(?:" + "|".join(rests) + ")"
+            rest = re.compile(source, re.M).match
+            starts = _starts(source)
+            if starts is not None:
+                starts = shared.setdefault(starts, starts)
         first = ord(lit[0])
         if first < 0x10000:
             if len(lit) == 1:
@@ -1219,8 +1276,125 @@ def _literal_scan(copies: dict[str, list[str]]) -> _LiteralScan | None:
                 table[first] = 1
         if len(lit) > 1:
             pairs[(first & 0xFF) << 8 | (ord(lit[1]) & 0xFF)] = 1
-        by_first.setdefault(first, []).append((lit, rest))
+        by_first.setdefault(first, []).append((lit, rest, starts))
     return bytes(table), bytes(pairs), by_first
+
+
+_BMP = 0x10000
+_MOST = 0xF000  # a bitmap of more characters than that is not worth a test
+
+
+def _starts(source: str) -> bytes | None:
+    """The BMP characters a match of the stdlib regex ``source`` (compiled with
+    ``re.M``) can start with, as a bitmap (bit ``c & 7`` of byte ``c >> 3``);
+    ``None`` when a match can be empty, when the start holds syntax not read
+    here, or when nearly every character can start one. Read from the parsed
+    pattern, as wide as the syntax allows: a class or ``.`` counts every
+    character it takes. Characters past the BMP are not in the bitmap (the scan
+    tries the regex after them)."""
+    from re import _constants as C
+    from re import _parser
+
+    try:
+        parsed = _parser.parse(source, re.M)
+    except re.error:
+        return None
+    if parsed.state.flags & (re.IGNORECASE | re.DOTALL | re.VERBOSE):
+        return None
+    flags = bytearray(_BMP)
+
+    def klass(items, into: bytearray) -> None:
+        negate = bool(items) and items[0][0] is C.NEGATE
+        marks = bytearray(_BMP) if negate else into
+        for op, av in items[1:] if negate else items:
+            if op is C.LITERAL:
+                if av < _BMP:
+                    marks[av] = 1
+            elif op is C.RANGE:
+                lo, hi = av[0], min(av[1], _BMP - 1)
+                if lo <= hi:
+                    marks[lo:hi + 1] = b"\x01" * (hi - lo + 1)
+            elif op is C.CATEGORY:
+                _mark(marks, _stdlib_category(av))
+            else:
+                raise _Any
+        if negate:
+            _mark(into, marks.translate(_FLIP))
+
+    def first(seq) -> bool:
+        """Marks where a match of ``seq`` can start; whether it can be empty."""
+        for op, av in seq:
+            if op is C.AT or op is C.ASSERT or op is C.ASSERT_NOT:
+                continue  # zero width
+            if op is C.LITERAL:
+                if av < _BMP:
+                    flags[av] = 1
+                return False
+            if op is C.NOT_LITERAL:
+                klass([(C.NEGATE, None), (C.LITERAL, av)], flags)
+                return False
+            if op is C.ANY:
+                klass([(C.NEGATE, None), (C.LITERAL, 10)], flags)
+                return False
+            if op is C.IN:
+                klass(av, flags)
+                return False
+            if op is C.SUBPATTERN:
+                if av[1] or av[2]:  # inline flags
+                    raise _Any
+                empty = first(av[3])
+            elif op is C.BRANCH:
+                empty = False
+                for alt in av[1]:
+                    empty = first(alt) or empty  # every branch marks
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+                lo, _hi, sub = av
+                empty = first(sub) or lo == 0
+            elif op is C.ATOMIC_GROUP:
+                empty = first(av)
+            else:
+                raise _Any
+            if not empty:
+                return False
+        return True
+
+    try:
+        if first(list(parsed)):
+            return None
+    except _Any:
+        return None
+    if flags.count(1) > _MOST:
+        return None
+    # pack: bit i of the number is flags[i]
+    number = int(flags.translate(_AS_DIGIT)[::-1], 2)
+    return number.to_bytes(_BMP // 8, "little")
+
+
+_AS_DIGIT = bytes.maketrans(b"\x00\x01", b"01")
+_FLIP = bytes.maketrans(b"\x00\x01", b"\x01\x00")
+
+
+def _mark(into: bytearray, other: bytes | bytearray) -> None:
+    """Sets ``into[i]`` to 1 where ``other[i]`` is 1 (both hold only 0 and 1)."""
+    either = int.from_bytes(into, "big") | int.from_bytes(other, "big")
+    into[:] = either.to_bytes(len(into), "big")
+
+
+@cache
+def _stdlib_category(category: Any) -> bytes:
+    """Per BMP character, 1 if the stdlib class ``category`` (``\\s``, ``\\d``,
+    ``\\w`` or their negations, as ``re`` reads them in a str pattern) takes it."""
+    from re import _constants as C
+
+    escape = {C.CATEGORY_SPACE: r"\s", C.CATEGORY_NOT_SPACE: r"\S",
+              C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D",
+              C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W"}.get(category)
+    if escape is None:
+        raise _Any
+    out = bytearray(_BMP)
+    for m in re.finditer(escape, "".join(map(chr, range(_BMP)))):
+        out[m.start()] = 1
+    return bytes(out)
 
 
 def _holding(pattern: re.Pattern[str], scan: _LiteralScan | None, keys: Sequence[str],

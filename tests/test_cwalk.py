@@ -641,7 +641,9 @@ def test_compiled_screen_finds_what_the_regex_of_its_copies_finds() -> None:
     docs += [["".join(rng.choices(pool, k=rng.randint(1, 8))) for _ in range(30)]
              for _ in range(200)]
     assert len(docs) > 200
+    assert screen._ended_scan is not None
     for copies, scan, cut in ((whole_free, screen._free_scan, screen._free),
+                              (screen._whole_ended, screen._ended_scan, screen._free),
                               (whole_long, screen._long_scan, screen._long_free)):
         regex_of_copies = rules._free_regex(copies)
         found = 0
@@ -1000,7 +1002,8 @@ def test_match_lines_of_more_than_64_rules_is_not_compiled() -> None:
 def test_literal_lines_bounds_are_the_filters_they_replace() -> None:
     """``literal_lines`` with length bounds and last characters gives the lines
     it gives without them, filtered as ``LineScreen.lines`` filtered them; and
-    ``lines`` gives the same lines either way."""
+    ``lines`` lets through every line a rule matches, and no line the path
+    without the bounds (the regex of every copy) does not."""
     import random
 
     from scrubber import rules
@@ -1010,24 +1013,85 @@ def test_literal_lines_bounds_are_the_filters_they_replace() -> None:
     limit, ends = screen._free_limit, screen._long_ends
     assert limit is not None and ends
     whole_free, whole_long = screen._whole
-    pool = [*whole_free, *whole_long, *"0123456789 :.-/()[]年月日…»>。，", *sorted(ends)]
+    pool = [*whole_free, *whole_long, *screen._whole_ended, *"0123456789 :.-/()[]年月日…»>。，",
+            *sorted(ends - {"\n"})]
     rng = random.Random(11)
     docs = _screen_keys() + [
         ["".join(rng.choices(pool, k=rng.randint(1, 3 * limit))) for _ in range(40)]
         for _ in range(100)]
-    longs = 0
+    rule_set = rules.default_rules()
+    longs = matched = 0
     for keys in docs:
         every = rules._LITERAL_LINES(keys, *screen._free_scan)
         assert rules._LITERAL_LINES(keys, *screen._free_scan, limit) == [
             i for i in every if len(keys[i]) <= limit]
         every_long = rules._LITERAL_LINES(keys, *screen._long_scan)
-        bounded = rules._LITERAL_LINES(keys, *screen._long_scan, None, limit + 1, ends)
+        bounded = rules._LITERAL_LINES(keys, *screen._long_scan, None, limit + 1,
+                                       rules._bmp_bits(ends))
         assert bounded == [i for i in every_long if len(keys[i]) > limit and keys[i][-1] in ends]
         longs += len(bounded)
         fast = screen.lines(keys)
         screen._long_scan, kept = None, screen._long_scan  # the lists of lines, as before
         try:
-            assert screen.lines(keys) == fast
+            assert fast <= screen.lines(keys)
         finally:
             screen._long_scan = kept
-    assert longs > 20  # long lines ending in a rule's last character were found
+        hits = {i for i, k in enumerate(keys) if rule_set.match(k, k) is not None}
+        assert hits <= fast
+        matched += len(hits)
+    assert longs > 10  # long lines ending in a rule's last character were found
+    assert matched > 100
+
+
+def _starts_chars(bits):
+    return None if bits is None else {
+        chr(c) for c in range(0x10000) if bits[c >> 3] >> (c & 7) & 1}
+
+
+def test_starts_of_a_rest_regex() -> None:
+    """``rules._starts``: the characters a match of a regex can start with, read
+    wide from the parsed pattern; ``None`` when a match can be empty, when the
+    syntax is not read, or when nearly every character can start one."""
+    from scrubber import rules
+
+    digits = {c for c in map(chr, range(0x10000)) if __import__("re").match(r"\d", c)}
+    assert _starts_chars(rules._starts(r"(?:\.)")) == {"."}
+    assert _starts_chars(rules._starts(r"(?:\d{1,2}|x)")) == digits | {"x"}
+    assert _starts_chars(rules._starts(r"(?:a?b)")) == {"a", "b"}
+    assert _starts_chars(rules._starts(r"(?:(?=q)[a-c]|(?:d))")) == {"a", "b", "c", "d"}
+    assert _starts_chars(rules._starts(r"(?:[\t ]+/)")) == {"\t", " "}
+    for source in (r"(?:a*)", r"(?:$|x)", r"(?:[^a])", r"(?:.x)", r"(?:(?i:a))", r"(?:\1)",
+                   r"(?:[^\s\n]{1,3}a)"):
+        assert rules._starts(source) is None, source
+
+
+def test_starts_never_rejects_a_match() -> None:
+    """Wherever a copy's rest matches after its literal in the fixture keys and
+    in random keys, the character there is in the rest's ``_starts``."""
+    import random
+    import re
+
+    from scrubber import rules
+
+    screen = rules.LineScreen.of(rules.default_rules().rules)
+    copies = {**screen._whole[0], **screen._whole_ended, **screen._whole[1]}
+    rests = {lit: "(?:" + "|".join(r) + ")" for lit, r in copies.items() if "" not in r}
+    gated = {lit: rules._starts(src) for lit, src in rests.items()}
+    assert sum(bits is not None for bits in gated.values()) > 10
+    rng = random.Random(2)
+    pool = [*"0123456789 .-/()[]年月日:", "详细", "更多", "2024", "\t"]
+    keys = [k for doc in _screen_keys() for k in doc] + [
+        "".join(rng.choices(pool, k=rng.randint(1, 12))) for _ in range(3000)]
+    checked = 0
+    for lit, source in rests.items():
+        bits = gated[lit]
+        if bits is None:
+            continue
+        rest = re.compile(source, re.M)
+        for key in keys:
+            for m in re.finditer(re.escape(lit), key):
+                if rest.match(key, m.end()):
+                    c = ord(key[m.end()])
+                    assert c >= 0x10000 or bits[c >> 3] >> (c & 7) & 1, (lit, key)
+                    checked += 1
+    assert checked > 200

@@ -2715,7 +2715,9 @@ def index_match_lines(list texts, list keys, list todo, tuple tables, object bui
     when the text is the same too). An empty key goes to ``fallback(text,
     key)``. A match is a ``match_type`` whose slots at ``offsets`` (rule,
     evidence, meta) are set here; ``lift(m, text, key)`` gives the meta of a
-    rule that lifts."""
+    rule that lifts. Given six offsets, the ``match_type`` is a verdict: its
+    slots are keep, rule id, reason, evidence, meta and marks_end, the rule's
+    fields from the fifth item of its entry (``rules._verdict_head``)."""
     (first_tab, first_astral, end_tab, end_astral, cuts, band_masks, end_masks, gate_tab,
      gate_astral, class_data) = tables
     cdef const unsigned short[::1] ftab = first_tab
@@ -2737,6 +2739,9 @@ def index_match_lines(list texts, list keys, list todo, tuple tables, object bui
     cdef Py_UCS4 c
     cdef str key
     cdef tuple data_of, entries, entry
+    cdef bint verdicts = len(offsets) == 6
+    if not verdicts and len(offsets) != 3:
+        raise ValueError("offsets: three (a match) or six (a verdict)")
     for i in todo:
         key = <str>keys[i]
         text = texts[i]
@@ -2802,11 +2807,20 @@ def index_match_lines(list texts, list keys, list todo, tuple tables, object bui
             m = entry[1](key)
             if m is None:
                 continue
+            meta = lift(m, text, key) if entry[3] else ()
             found = scrubber_alloc(match_type)
-            scrubber_set_slot(found, <Py_ssize_t>offsets[0], entry[0])
-            scrubber_set_slot(found, <Py_ssize_t>offsets[1], m[0])
-            scrubber_set_slot(found, <Py_ssize_t>offsets[2],
-                              lift(m, text, key) if entry[3] else ())
+            if verdicts:
+                head = <tuple>entry[4]  # keep, id, reason, marks_end
+                scrubber_set_slot(found, <Py_ssize_t>offsets[0], head[0])
+                scrubber_set_slot(found, <Py_ssize_t>offsets[1], head[1])
+                scrubber_set_slot(found, <Py_ssize_t>offsets[2], head[2])
+                scrubber_set_slot(found, <Py_ssize_t>offsets[3], m[0])
+                scrubber_set_slot(found, <Py_ssize_t>offsets[4], meta)
+                scrubber_set_slot(found, <Py_ssize_t>offsets[5], head[3])
+            else:
+                scrubber_set_slot(found, <Py_ssize_t>offsets[0], entry[0])
+                scrubber_set_slot(found, <Py_ssize_t>offsets[1], m[0])
+                scrubber_set_slot(found, <Py_ssize_t>offsets[2], meta)
             break
         seen[key] = (text, found)
         out[i] = found

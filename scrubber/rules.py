@@ -42,7 +42,7 @@ import regex
 from ._accel import COMPILED
 from .errors import RuleError
 from .keys import match_key
-from .model import META_FIELDS
+from .model import META_FIELDS, Verdict
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -104,6 +104,14 @@ class RuleMatch:
     rule: Rule
     evidence: str
     meta: tuple[tuple[str, str], ...]
+
+    def verdict(self) -> Verdict:
+        """The verdict the rules filter gives the block: kept by a ``keep``
+        rule, dropped by any other, with the rule's id and reason."""
+        rule = self.rule
+        # keep, rule, reason, evidence, meta, marks_end (positional: quicker)
+        return Verdict(rule.action == "keep", rule.id, rule.reason, self.evidence, self.meta,
+                       rule.marks_end)
 
 
 @dataclass(frozen=True)
@@ -623,8 +631,26 @@ class RuleIndex:
         :func:`_lift` has something to read)."""
         ce = self._class_entries(cls)
         gates = array("Q", [0, *(ce.gate.get(c, 0) for c in self._gate_chars)]).tobytes()
-        entries = tuple(None if e is None else (*e, _lifts(e[0])) for e in ce.entries)
+        entries = tuple(None if e is None else (*e, _lifts(e[0]), _verdict_head(e[0]))
+                        for e in ce.entries)
         return ce.mask, ce.literal, ce.plain, gates, entries
+
+    def verdict_lines(self, texts: Sequence[str], keys: Sequence[str]) -> list[Verdict | None]:
+        """``[m and m.verdict() for m in self.match_lines(texts, keys)]``: the
+        verdicts made in the compiled loop, without the match objects."""
+        tables = self._tables if self._tables is not _UNBUILT else self._build_tables()
+        if (tables is not None and _VERDICT_SLOTS is not None
+                and type(self).match is RuleIndex.match
+                and type(self).match_lines is RuleIndex.match_lines):
+            if self._screen is _UNBUILT:
+                self._screen = LineScreen.of(self.rules)
+            found = self._screen.lines(keys) if self._screen is not None else None
+            if found is not None:  # (else every line is matched, below)
+                return _MATCH_LINES(texts if type(texts) is list else list(texts),
+                                    keys if type(keys) is list else list(keys), list(found),
+                                    tables, self._class_tables, _verdict_of(self.match),
+                                    Verdict, _VERDICT_SLOTS, _lift)
+        return [m and m.verdict() for m in self.match_lines(texts, keys)]
 
     def match(self, text: str, key: str) -> RuleMatch | None:
         """The first rule (in order) whose pattern is found in ``key``."""
@@ -678,6 +704,26 @@ _MATCH_LINES = getattr(COMPILED, "index_match_lines", None)
 #: where that loop writes a RuleMatch's fields (``None``: it is not built)
 _MATCH_SLOTS = (COMPILED.slot_offsets(RuleMatch, ("rule", "evidence", "meta"))
                 if _MATCH_LINES is not None else None)
+
+
+#: where it writes a Verdict's fields when it makes verdicts (``None``: likewise)
+_VERDICT_SLOTS = (COMPILED.slot_offsets(Verdict, ("keep", "rule", "reason", "evidence", "meta",
+                                                  "marks_end"))
+                  if _MATCH_LINES is not None else None)
+
+
+def _verdict_head(rule: Rule) -> tuple[bool, str, str, bool]:
+    """The fields :meth:`RuleMatch.verdict` takes from the rule: keep, id,
+    reason, marks_end."""
+    return rule.action == "keep", rule.id, rule.reason, rule.marks_end
+
+
+def _verdict_of(match: Any) -> Any:
+    """``match`` (for an empty key) giving the match's verdict."""
+    def verdict(text: str, key: str) -> Verdict | None:
+        found = match(text, key)
+        return found and found.verdict()
+    return verdict
 
 
 def _bmp_table(values: dict[str, int]) -> tuple[array, dict[str, int]]:

@@ -805,3 +805,35 @@ def test_anchored_screen_length_classes_at_their_ends(loop, monkeypatch):
                         by_first={"a": {(0, 3): ["a"], (5, 6): ["a+$"], (9, None): ["a"]}})
     keys = ["a" * n for n in range(12)] + ["b", "ab", "ba"]
     assert screen._anchored_lines(keys) == [1, 2, 3, 5, 6, 9, 10, 11, 13]
+
+
+def test_verdict_lines_are_the_verdicts_of_the_matches():
+    """``RuleIndex.verdict_lines`` (made in the compiled loop when it is built)
+    gives each line the verdict of its match: kept by a keep rule, the id,
+    reason, evidence, meta and marks_end of the rule's match."""
+    rules = parse_rules(
+        '[[rule]]\nid = "keeper"\nreason = "keep it"\naction = "keep"\n'
+        'patterns = ["^保留"]\n'
+        '[[rule]]\nid = "ender"\nreason = "ends"\nmarks_end = true\n'
+        'patterns = ["^（责任编辑[:：](?P<editor>\\\\S+)）$"]\n').rules
+    index = RuleIndex(tuple(rules) + tuple(r for r in default_rules() if r.action != "lift"))
+    texts = [*SAMPLE[:800], "保留这一行", "（责任编辑：汇率）", "（责任编辑：汇率）", "正文。"]
+    keys = [match_key(t) for t in texts]
+    got = index.verdict_lines(texts, keys)
+    want = [m and m.verdict() for m in index.match_lines(texts, keys)]
+    assert got == want
+    assert [type(v) for v in got] == [type(v) for v in want]
+    kept = got[800]
+    assert kept is not None and kept.keep and kept.rule == "keeper" and kept.reason == "keep it"
+    ended = got[801]
+    assert ended is not None and not ended.keep and ended.marks_end
+    assert ended.meta == (("editor", "汇率"),) and ended.evidence == keys[801]
+    assert got[803] is None
+    assert sum(v is not None for v in got) > 50
+    from scrubber import rules as rules_module
+
+    if rules_module._MATCH_LINES is not None:  # (the compiled loop made them)
+        assert index._tables is not None
+    odd = ["a\nb", "保留"]  # a key with a line break: no screening, every line matched
+    assert index.verdict_lines(odd, odd) == [m and m.verdict() for m in
+                                             (index.match(k, k) for k in odd)]

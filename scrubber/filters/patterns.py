@@ -47,9 +47,8 @@ class RuleFilter:
             return {i: v for i in todo if (v := self(blocks[i], doc)) is not None}
         texts = [blocks[i].text for i in todo]
         keys = [blocks[i].key for i in todo]
-        return {i: _verdict(found)
-                for i, found in zip(todo, self._index.match_lines(texts, keys))
-                if found is not None}
+        return {i: v for i, v in zip(todo, self._index.verdict_lines(texts, keys))
+                if v is not None}
 
     def lift_lines(self, texts: Sequence[str], keys: Sequence[str]) -> list[RuleMatch | None]:
         """Per text, the first ``lift`` rule of ``self.rules`` found in its key
@@ -68,7 +67,4 @@ class RuleFilter:
 
 
 def _verdict(found: RuleMatch) -> Verdict:
-    rule = found.rule
-    # keep, rule, reason, evidence, meta, marks_end (positional: quicker)
-    return Verdict(rule.action == "keep", rule.id, rule.reason, found.evidence, found.meta,
-                   rule.marks_end)
+    return found.verdict()

@@ -2696,9 +2696,10 @@ def body_outside(list blocks, list verdicts, str main, double sentence, double e
 # -- the rule index's loop over the screened lines (``rules.RuleIndex.match_lines``) --
 
 cdef inline Py_ssize_t _char_class(Py_UCS4 c, const unsigned short[::1] table, dict astral):
-    """``table[c]`` for a BMP character, else its entry in ``astral`` (0 if none)."""
+    """``table[c]`` for a BMP character (0 past the table's end), else its entry
+    in ``astral`` (0 if none)."""
     if c < 0x10000:
-        return table[c]
+        return table[c] if c < <Py_UCS4>table.shape[0] else 0
     got = astral.get(chr(c))
     return 0 if got is None else <Py_ssize_t>got
 

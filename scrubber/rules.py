@@ -727,9 +727,11 @@ def _verdict_of(match: Any) -> Any:
 
 
 def _bmp_table(values: dict[str, int]) -> tuple[array, dict[str, int]]:
-    """``values`` (character -> number below 65,536) as a table of the BMP
-    (0 for a character not in it) and a dict of the characters past the BMP."""
-    table = array("H", bytes(2 * 0x10000))
+    """``values`` (character -> number below 65,536) as a table of the BMP, up
+    to the highest character in it (0 for a character not in it), and a dict
+    of the characters past the BMP."""
+    top = max((ord(ch) for ch in values if ord(ch) < 0x10000), default=0)
+    table = array("H", bytes(2 * (top + 1)))
     astral = {}
     for ch, v in values.items():
         if ord(ch) < 0x10000:

@@ -2344,10 +2344,10 @@ def literal_lines(list keys, const unsigned char[::1] table, const unsigned char
     rest, starts)``: ``starts``, when not ``None``, is a bitmap of the BMP
     characters a match of ``rest`` can start with (``rules._starts``), and the
     rest is not tried after a literal followed by none of them. What
-    ``rules._lines_found`` finds with the regex of the same copies. Only the keys of ``shortest`` to
-    ``longest`` characters (``None``: no bound) are looked at, and, given
-    ``last`` (a bitmap of the BMP: bit ``c & 7`` of byte ``c >> 3``), only
-    those whose last character is in it or past the BMP."""
+    ``rules._lines_found`` finds with the regex of the same copies. Only the
+    keys of ``shortest`` to ``longest`` characters (``None``: no bound) are
+    looked at, and, given ``last`` (a bitmap of the BMP: bit ``c & 7`` of byte
+    ``c >> 3``), only those whose last character is in it or past the BMP."""
     cdef list out = []
     cdef Py_ssize_t i, j, n, end
     cdef unsigned int after

@@ -1439,10 +1439,9 @@ def _stdlib_category(category: Any) -> bytes:
               C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W"}.get(category)
     if escape is None:
         raise _Any
-    out = bytearray(_BMP)
-    for m in re.finditer(escape, "".join(map(chr, range(_BMP)))):
-        out[m.start()] = 1
-    return bytes(out)
+    from .blocks import bmp_bits
+
+    return bmp_bits([(1, re.compile(escape))])
 
 
 def _holding(pattern: re.Pattern[str], scan: _LiteralScan | None, keys: Sequence[str],

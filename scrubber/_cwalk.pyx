@@ -2509,21 +2509,22 @@ def anchored_lines(list keys, dict by_first, tuple cuts, list matches, object co
     first character, ``by_first``, and length class, ``bisect_right(cuts,
     len(key))``) matches; ``compile_at(j)`` gives the ``match`` of regex ``j``
     when ``matches[j]`` is still ``None``. Given ``row_of`` (per BMP character,
-    1 + the index in ``rows`` of its ``by_first`` row, 0 for none), a key's
-    row is found by its first character's code, without a dict lookup."""
+    up to the highest that starts a row, 1 + the index in ``rows`` of its
+    ``by_first`` row, 0 for none), a key's row is found by its first
+    character's code, without a dict lookup."""
     cdef list out = []
     cdef Py_ssize_t i, n, lo, hi, mid, ncuts = len(cuts)
     cdef Py_ssize_t j
     cdef Py_UCS4 first
     cdef unsigned short r
-    cdef bint by_table = row_of is not None and rows is not None and row_of.shape[0] >= 0x10000
+    cdef bint by_table = row_of is not None and rows is not None
     for i in range(len(keys)):
         k = keys[i]
         if not k:
             continue
         first = PyUnicode_READ(PyUnicode_KIND(k), PyUnicode_DATA(k), 0)
         if by_table and first < 0x10000:
-            r = row_of[first]
+            r = row_of[first] if first < <Py_UCS4>row_of.shape[0] else 0
             if r == 0:
                 continue
             row = rows[r - 1]

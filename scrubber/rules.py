@@ -581,12 +581,8 @@ class RuleIndex:
         found = self._screen.lines(keys) if self._screen is not None else None
         if found is None:
             return [self.match(t, k) for t, k in zip(texts, keys)]
-        tables = self._tables if self._tables is not _UNBUILT else self._build_tables()
-        if tables is not None and type(self).match is RuleIndex.match:
-            # the loop below and ``match``, compiled
-            return _MATCH_LINES(texts if type(texts) is list else list(texts),
-                                keys if type(keys) is list else list(keys), list(found), tables,
-                                self._class_tables, self.match, RuleMatch, _MATCH_SLOTS, _lift)
+        if self._compiled_tables() is not None:  # the loop below and ``match``, compiled
+            return self._compiled_lines(texts, keys, found, self.match, RuleMatch, _MATCH_SLOTS)
         out: list[RuleMatch | None] = [None] * len(keys)
         # A document repeats lines (a menu, "分享到" under every story, a row of
         # teasers' dates): a line's match is worked out once per document.
@@ -598,6 +594,19 @@ class RuleIndex:
                 got = seen[key] = (text, self.match(text, key))
             out[i] = got[1]
         return out
+
+    def _compiled_tables(self) -> tuple | None:
+        """The compiled loop's tables, when it can stand for ``match`` here."""
+        tables = self._tables if self._tables is not _UNBUILT else self._build_tables()
+        return tables if type(self).match is RuleIndex.match else None
+
+    def _compiled_lines(self, texts: Sequence[str], keys: Sequence[str], found: Iterable[int],
+                        fallback: Any, made: type, slots: tuple) -> list:
+        """``_cwalk.index_match_lines`` over the lines ``found`` by the screen,
+        making ``made`` objects (matches or verdicts) written at ``slots``."""
+        return _MATCH_LINES(texts if type(texts) is list else list(texts),
+                            keys if type(keys) is list else list(keys), list(found),
+                            self._tables, self._class_tables, fallback, made, slots, _lift)
 
     def _build_tables(self) -> tuple | None:
         """The index as the compiled loop of ``match_lines`` reads it (``None``
@@ -638,18 +647,14 @@ class RuleIndex:
     def verdict_lines(self, texts: Sequence[str], keys: Sequence[str]) -> list[Verdict | None]:
         """``[m and m.verdict() for m in self.match_lines(texts, keys)]``: the
         verdicts made in the compiled loop, without the match objects."""
-        tables = self._tables if self._tables is not _UNBUILT else self._build_tables()
-        if (tables is not None and _VERDICT_SLOTS is not None
-                and type(self).match is RuleIndex.match
-                and type(self).match_lines is RuleIndex.match_lines):
+        if (_VERDICT_SLOTS is not None and type(self).match_lines is RuleIndex.match_lines
+                and self._compiled_tables() is not None):
             if self._screen is _UNBUILT:
                 self._screen = LineScreen.of(self.rules)
             found = self._screen.lines(keys) if self._screen is not None else None
             if found is not None:  # (else every line is matched, below)
-                return _MATCH_LINES(texts if type(texts) is list else list(texts),
-                                    keys if type(keys) is list else list(keys), list(found),
-                                    tables, self._class_tables, _verdict_of(self.match),
-                                    Verdict, _VERDICT_SLOTS, _lift)
+                return self._compiled_lines(texts, keys, found, _verdict_of(self.match),
+                                            Verdict, _VERDICT_SLOTS)
         return [m and m.verdict() for m in self.match_lines(texts, keys)]
 
     def match(self, text: str, key: str) -> RuleMatch | None:
@@ -1043,11 +1048,7 @@ class LineScreen:
         self._rows = list(self._by_first.values())
         self._row_of = None
         if _ANCHORED_LINES is not None and len(self._rows) < 0xFFFF:
-            row_of = array("H", bytes(2 * 0x10000))
-            for number, ch in enumerate(self._by_first, 1):
-                if ord(ch) < 0x10000:
-                    row_of[ord(ch)] = number
-            self._row_of = row_of
+            self._row_of = _bmp_table({ch: n for n, ch in enumerate(self._by_first, 1)})[0]
         self._free = _free_regex(free)
         # Unanchored copies are only looked for in lines up to ``free_limit``
         # characters (the longest any of their rules takes). A longer line can
@@ -1072,8 +1073,8 @@ class LineScreen:
         self._whole_ended, self._ended_last = ended if ended is not None else ({}, frozenset())
         self._ended_scan = _literal_scan(self._whole_ended)
         # (the last characters as the scan reads them: a bitmap of the BMP)
-        self._ended_bits = _bmp_bits(self._ended_last)
-        self._long_bits = _bmp_bits(self._long_ends)
+        self._ended_bits = _bmp_bitmap(self._ended_last)
+        self._long_bits = _bmp_bitmap(self._long_ends)
 
     def _scans_ready(self) -> bool:
         """Has every group of whole-literal copies its compiled scan?"""
@@ -1265,7 +1266,7 @@ def _first_dispatch(
     return out, list(index), cuts
 
 
-def _bmp_bits(chars: Iterable[str]) -> bytes:
+def _bmp_bitmap(chars: Iterable[str]) -> bytes:
     """The BMP characters of ``chars`` as a bitmap (bit ``c & 7`` of byte ``c >> 3``)."""
     bits = bytearray(0x2000)
     for ch in chars:

@@ -901,6 +901,9 @@ def test_anchored_rows_by_table_are_the_rows_by_dict() -> None:
     for ch in screen._by_first:
         keys += [ch, ch + "1", ch + "2024年5月1日", ch + " 分享到 微博", ch * 30]
     keys += ["\U0001d7ce 2024", "😀 分享", "", "x"]
+    # first characters past the table's end (it stops at the highest that starts a row)
+    top = len(screen._row_of)
+    keys += [chr(c) + " 2024年5月1日" for c in (top, top + 1, 0xFFFD) if top <= c < 0x10000]
     args = (keys, screen._by_first, screen._length_cuts, screen._first_matches,
             screen._compile_first)
     by_dict = _cwalk.anchored_lines(*args)
@@ -1027,7 +1030,7 @@ def test_literal_lines_bounds_are_the_filters_they_replace() -> None:
             i for i in every if len(keys[i]) <= limit]
         every_long = rules._LITERAL_LINES(keys, *screen._long_scan)
         bounded = rules._LITERAL_LINES(keys, *screen._long_scan, None, limit + 1,
-                                       rules._bmp_bits(ends))
+                                       rules._bmp_bitmap(ends))
         assert bounded == [i for i in every_long if len(keys[i]) > limit and keys[i][-1] in ends]
         longs += len(bounded)
         fast = screen.lines(keys)

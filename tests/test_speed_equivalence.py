@@ -614,7 +614,7 @@ def test_whole_document_filters_equal_their_block_filters():
 
 
 def test_rule_verdicts_are_built_with_the_verdict_fields_in_order():
-    """``patterns._verdict`` passes Verdict's fields by position."""
+    """``RuleMatch.verdict`` passes Verdict's fields by position."""
     from dataclasses import fields
 
     from scrubber.filters.patterns import RuleFilter

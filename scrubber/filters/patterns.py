@@ -35,7 +35,7 @@ class RuleFilter:
                                 block.text, block.key)
         if found is None:
             found = self._index.match(block.text, block.key)
-        return None if found is None else _verdict(found)
+        return None if found is None else found.verdict()
 
     def judge_all(self, doc, todo: Sequence[int]) -> dict[int, Verdict]:
         """``self(block, doc)`` for the blocks at ``todo``, as ``{index: verdict}``
@@ -64,7 +64,3 @@ class RuleFilter:
 
     def __repr__(self) -> str:
         return f"RuleFilter({len(self.rules)} rules)"
-
-
-def _verdict(found: RuleMatch) -> Verdict:
-    return found.verdict()

@@ -2694,6 +2694,132 @@ def body_outside(list blocks, list verdicts, str main, double sentence, double e
     return False
 
 
+# -- each block's verdict once the container is chosen (``DomMain._block_verdicts``) --
+
+cdef inline bint _body_like(object f, double dense, double min_units) except -1:
+    """``DomMain.body_like`` on the features ``f`` with these settings."""
+    cdef double ld = _feature(f, "link_density")
+    cdef double units = _feature(f, "units") * (1.0 - ld)
+    if ld >= dense:
+        return False
+    if units >= min_units and f.get("punct", 0) >= 1:
+        return True
+    return units >= min_units / 2 and f.get("full_stop", 0) > 0
+
+
+cdef inline object _hidden_in(object b, object ctx, object hidden, object hidden_drop):
+    """``filters.dom._hidden(b)``: the drop of the first descriptor of its context
+    ending in ``@hidden``, else ``None`` (the reference itself for a context that
+    is not a tuple of strings)."""
+    if type(ctx) is not tuple:
+        return hidden(b)
+    for d in <tuple>ctx:
+        if type(d) is not str:
+            return hidden(b)
+    for d in <tuple>ctx:
+        if PyUnicode_Tailmatch(d, "@hidden", 0, len(<str>d), 1):
+            return hidden_drop((<str>d)[:40])
+    return None
+
+
+def container_verdicts(list blocks, list verdicts, list inside, list lines, Py_ssize_t depth,
+                       set repeated, dict roots, bint has_story, Py_ssize_t first_body,
+                       object lead, Py_ssize_t top, str main, tuple settings, tuple calls,
+                       tuple made):
+    """``DomMain._block_verdicts_py`` with ``_inside``, ``_outside``, ``body_like`` and
+    ``linked_prose`` inlined, in the reference's order of tests. ``settings`` is
+    (link_list_density, min_units, linked_prose_density); ``calls`` the helpers
+    (``_hidden``, ``_hidden_drop``, ``_inner_region_drop``, ``_link_list``,
+    ``_region_drop``, ``_markers_of``, the title test taking (i, top)); ``made``
+    the verdicts and roles it hands out as they are (``_POST``, ``_TABLE_ROW``,
+    ``_TITLE_IN``, ``_LEAD``, ``_TITLE_ABOVE``, the outside verdict, and the roles
+    TABLE_ROW, TITLE, HEADING). ``top`` is 0 when titles are not kept."""
+    cdef double dense = settings[0], min_units = settings[1], prose_density = settings[2]
+    hidden, hidden_drop, inner_drop, link_list, region_drop, markers_of, title_above = calls
+    post, table_row, title_in, lead_v, title_above_v, outside_v, r_row, r_title, r_heading = made
+    cdef Py_ssize_t i, k, stop, n = len(blocks)
+    cdef bint in_post, in_comment, any_repeated = len(repeated) > 0
+    cdef bint any_roots = len(roots) > 0, any_lead = bool(lead)
+    cdef double ld
+    cdef list out = list(verdicts)
+    cdef dict marks = {}  # descriptor -> its marker (``_Marks``)
+    cdef dict region_of = {}  # marked descriptor -> its region's drop
+    if len(verdicts) < n:
+        n = len(verdicts)  # (zip stops at the shorter)
+    for i in range(n):
+        b = blocks[i]
+        ctx = b.context
+        got = _hidden_in(b, ctx, hidden, hidden_drop)
+        if got is not None and got:  # over any rule: hidden text lifts no metadata either
+            out[i] = got
+            continue
+        v = verdicts[i]
+        if v is not None:
+            if (inside[i] and v.rule == "nav" and b.role is r_row
+                    and _feature(b.features, "link_density") < dense):
+                out[i] = table_row  # cells joined by | look like a menu strip to link_strip
+            continue
+        f = b.features
+        if inside[i]:  # DomMain._inside
+            line = <tuple>lines[i]
+            stop = len(line)
+            if len(ctx) < stop:
+                stop = len(ctx)
+            in_post = False
+            if any_repeated:
+                for k in range(depth, len(line)):
+                    if line[k] in repeated:
+                        in_post = True
+                        break
+            in_comment = False
+            got = None
+            if any_roots:
+                for k in range(depth, stop):
+                    prefix = line[k]
+                    rule = roots.get(prefix)
+                    if in_post and rule == "comment":
+                        in_comment = True
+                        continue  # a post of a thread, or a reply under it
+                    if rule and rule != "header" and prefix not in repeated:
+                        got = inner_drop(rule, ctx[k][:60])
+                        break
+            if got is None:
+                ld = _feature(f, "link_density")
+                if (ld >= dense and not _body_like(f, dense, min_units)
+                        and not (ld < prose_density and _feature(f, "units") >= 2 * min_units
+                                 and f.get("punct", 0) >= 2)):
+                    got = link_list(f["link_density"], "mostly link text: a list of links")
+                elif in_post and not (in_comment and has_story):
+                    got = post
+            if (got is not None and got.rule == "link_list" and i < first_body
+                    and (b.role == r_title or b.role == r_heading)):
+                got = title_in  # a blog post's headline links to the post itself
+            out[i] = got
+        elif any_lead and i in lead:
+            out[i] = lead_v
+        elif i < top and b.role is r_title and title_above(i, top):
+            out[i] = title_above_v
+        else:  # DomMain._outside
+            got = None
+            for k in range(len(ctx) - 1, -1, -1):  # the innermost marked ancestor
+                d = ctx[k]
+                mark = marks.get(d, _UNREAD)
+                if mark is _UNREAD:
+                    mark = marks[d] = markers_of(d)
+                if mark:
+                    got = region_of.get(d)
+                    if got is None:
+                        got = region_of[d] = region_drop(mark, d[:60])
+                    break
+            if got is None:
+                if _feature(f, "link_density") >= dense:
+                    got = link_list(f["link_density"], "mostly link text, outside the article")
+                else:
+                    got = outside_v
+            out[i] = got
+    return out
+
+
 # -- the rule index's loop over the screened lines (``rules.RuleIndex.match_lines``) --
 
 cdef inline Py_ssize_t _char_class(Py_UCS4 c, const unsigned short[::1] table, dict astral):

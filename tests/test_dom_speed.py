@@ -767,3 +767,107 @@ def test_compiled_body_outside_on_odd_blocks():
                     assert fast == plain, (blocks[0].path, main, vs)
                     seen.add(fast)
     assert seen == {True, False}  # the cases reach both answers
+
+
+def _verdicts_both_ways(dom, *args):
+    """``DomMain._block_verdicts`` by the compiled loop and by the reference."""
+    return _fast_and_plain("_COMPILED_VERDICTS", lambda: dom._block_verdicts(*args))
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_compiled_block_verdicts_match_the_plain_ones(path):
+    """Every fixture page, with each element as the container: its own repeated
+    elements and marked roots, and made-up ones (every ancestor repeated, every
+    element marked as a comment, a nav or a header region); the filters'
+    verdicts and none; with and without a story, a lead and a title window."""
+    import scrubber.filters.dom as dom_module
+
+    if dom_module._COMPILED_VERDICTS is None:
+        pytest.skip("the compiled walk is not built")
+    doc, verdicts = _doc(path)
+    dom = DomMain()
+    layout = dom._layout(doc.blocks)
+    blocks = layout.blocks
+    roots = dom._marked_roots(blocks, layout)
+    elements = sorted({p for line in layout.lines for p in line})
+    every = set(elements)
+    runs = 0
+    for main in elements[:: max(1, len(elements) // 12)]:
+        inside = [b.path == main or (b.path or "").startswith(main + "/") for b in blocks]
+        if True not in inside:
+            continue
+        depth = main.count("/")
+        first_in = inside.index(True)
+        repeated = dom._repeated(layout, inside, depth, main)
+        for rep, rts in ((repeated, roots), (every, dict.fromkeys(every, "comment")),
+                         (set(), dict.fromkeys(every, "nav")),
+                         ({elements[-1]}, dict.fromkeys(every, "header"))):
+            for vs in (verdicts, [None] * len(blocks)):
+                for story, lead, top in ((True, set(), first_in),
+                                         (False, {max(0, first_in - 1)}, len(blocks))):
+                    args = (blocks, list(vs), inside, layout.lines, depth, rep, rts, story,
+                            first_in + 1, lead, top, main)
+                    fast, plain = _verdicts_both_ways(dom, *args)
+                    assert fast == plain, (main, sorted(rep)[:3])
+                    runs += 1
+    assert runs
+
+
+def test_compiled_block_verdicts_on_odd_blocks():
+    """Hidden descriptors (innermost, outermost, only in the middle of a word),
+    a table row a rule called a menu, linked prose and link lists inside and
+    outside, headings at the top, NaN and integer features, verdicts shorter
+    than the blocks, and a subclass (plain loop)."""
+    import scrubber.filters.dom as dom_module
+    from scrubber.model import Role
+
+    if dom_module._COMPILED_VERDICTS is None:
+        pytest.skip("the compiled walk is not built")
+    prose = {"units": 40.0, "link_density": 0.0, "punct": 3, "full_stop": 2}
+    links = {"units": 40.0, "link_density": 0.8, "punct": 0}
+    linked_prose = {"units": 40.0, "link_density": 0.7, "punct": 3}
+
+    def blk(i, path, ctx, feats, role=Role.PARAGRAPH):
+        return Block(index=i, text="x", key="x", path=path, context=ctx, features=feats,
+                     role=role)
+
+    blocks = [
+        blk(0, "/a/div[1]", ("div nav",), links, Role.TITLE),
+        blk(1, "/a/div[2]/h2", ("div main", "h2"), links, Role.HEADING),
+        blk(2, "/a/div[2]/p[1]", ("div main", "p x@hidden"), prose),
+        blk(3, "/a/div[2]/p[2]", ("div x@hidden", "p"), prose),
+        blk(4, "/a/div[2]/p[3]", ("div main", "p x@hiddenish"), prose),
+        blk(5, "/a/div[2]/table/tr", ("div main", "table", "tr"), prose, Role.TABLE_ROW),
+        blk(6, "/a/div[2]/p[4]", ("div main", "p"), linked_prose),
+        blk(7, "/a/div[2]/p[5]", ("div main", "p"), links),
+        blk(8, "/a/div[3]", ("footer",), prose),
+        blk(9, "/a/div[4]", ("div",), links),
+        blk(10, "/a/div[5]", ("div",), {"units": 3, "link_density": float("nan")}),
+        blk(11, "/a/div[6]", ("div",), {"units": 30, "link_density": 1}),
+        blk(12, "/a/div[7]", ("div",), prose, Role.TITLE),
+    ]
+    lines = [_plain_line(b.path) for b in blocks]
+    inside = [b.path.startswith("/a/div[2]") for b in blocks]
+    main = "/a/div[2]"
+    nav = Verdict.drop("nav", "a menu")
+    runs = []
+    for vs in ([None] * len(blocks), [None, None, nav, None, None, nav, None] + [None] * 6,
+               [None] * 4):
+        for first_body, top in ((0, 0), (len(blocks), len(blocks))):
+            for dom in (DomMain(), DomMain(keep_title=False)):
+                args = (blocks, vs, inside, lines, 2, {"/a/div[2]/p[4]"},
+                        {"/a/div[2]": "header"}, False, first_body, {9}, top, main)
+                fast, plain = _verdicts_both_ways(dom, *args)
+                assert fast == plain, (vs, first_body, top)
+                runs.append(fast)
+    rules = {v.rule for out in runs for v in out if v is not None}
+    assert {"hidden", "table_row", "title", "link_list", "footer", "lead", "post",
+            "outside_main"} <= rules
+
+    class Mine(DomMain):
+        def _outside(self, b, main, memo=None, marks=None):
+            return Verdict.drop("mine", "mine")
+
+    out = Mine()._block_verdicts(blocks, [None] * len(blocks), inside, lines, 2, set(), {},
+                                 False, 0, set(), 0, main)
+    assert out[8].rule == "mine"  # the subclass's own _outside, by the plain loop

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from .._accel import COMPILED
@@ -42,6 +42,8 @@ _COMPILED_REPEATED = getattr(COMPILED, "repeated_members", None)
 _COMPILED_BODY_FLAGS = getattr(COMPILED, "body_flags", None)
 #: the compiled twin of the loop of :meth:`DomMain._body_outside`
 _COMPILED_BODY_OUTSIDE = getattr(COMPILED, "body_outside", None)
+#: the compiled twin of :meth:`DomMain._block_verdicts_py`
+_COMPILED_VERDICTS = getattr(COMPILED, "container_verdicts", None)
 
 __all__ = ["ContainerScores", "DomMain", "boilerplate_marker", "hidden_block"]
 
@@ -296,6 +298,16 @@ def _link_list(density: float, reason: str) -> Verdict:
 
 
 _POST = Verdict.body("post", "a post of the thread the container holds")
+_TABLE_ROW = Verdict.body("table_row", "a row of a table in the article")
+_TITLE_IN = Verdict.body("title", "the headline at the top of the article container "
+                         "(a link to the article itself)")
+_LEAD = Verdict.body("lead", "a paragraph right above the article container")
+_TITLE_ABOVE = Verdict.body("title", "the headline right above the article container")
+
+
+@lru_cache(maxsize=1024)
+def _hidden_drop(evidence: str) -> Verdict:
+    return Verdict.drop("hidden", "text the page hides from readers", evidence=evidence)
 
 
 @lru_cache(maxsize=64)
@@ -344,7 +356,7 @@ def _hidden(block: Block) -> Verdict | None:
         return None
     for d in block.context:
         if d.endswith("@hidden"):
-            return Verdict.drop("hidden", "text the page hides from readers", evidence=d[:40])
+            return _hidden_drop(d[:40])
     return None
 
 
@@ -853,13 +865,52 @@ class DomMain:
                           len(inside))  # (a short dated line above a headline is not body)
         lead = self._lead(doc.blocks, verdicts, main, first_in)
         top = min(lead, default=first_in)
+        out = self._block_verdicts(layout.blocks, verdicts, inside, layout.lines, depth,
+                                   repeated, roots, self_story, first_body, lead, top, main)
+        return self._sparse_reading(doc, out, inside)
+
+    def _block_verdicts(self, blocks: list[Block], verdicts: list[Verdict | None],
+                        inside: list[bool], lines: list[tuple[str, ...]], depth: int,
+                        repeated: set[str], roots: dict[str, str], has_story: bool,
+                        first_body: int, lead: set[int], top: int,
+                        main: str) -> list[Verdict | None]:
+        """Each block's verdict once the container ``main`` is chosen: hidden text,
+        then the table rows a rule called a menu, then (for blocks no rule judged)
+        :meth:`_inside`, the lead, the title above, or :meth:`_outside`. By the
+        compiled twin ``_cwalk.container_verdicts`` when it was built and none of
+        the methods it inlines is overridden."""
+        cls = type(self)
+        if (_COMPILED_VERDICTS is not None and type(blocks) is list
+                and type(verdicts) is list and type(inside) is list and type(lines) is list
+                and type(repeated) is set and type(roots) is dict
+                and cls.body_like is DomMain.body_like
+                and cls.linked_prose is DomMain.linked_prose
+                and cls._inside is DomMain._inside and cls._outside is DomMain._outside
+                and cls._title_above is DomMain._title_above):
+            return _COMPILED_VERDICTS(
+                blocks, verdicts, inside, lines, depth, repeated, roots, has_story,
+                first_body, lead, top if self.keep_title else 0, main,
+                (self.link_list_density, self.min_units, self.linked_prose_density),
+                (_hidden, _hidden_drop, _inner_region_drop, _link_list, _region_drop,
+                 _markers_of, partial(self._title_above, blocks)),
+                (_POST, _TABLE_ROW, _TITLE_IN, _LEAD, _TITLE_ABOVE, _outside_main(main),
+                 Role.TABLE_ROW, Role.TITLE, Role.HEADING))
+        return self._block_verdicts_py(blocks, verdicts, inside, lines, depth, repeated,
+                                       roots, has_story, first_body, lead, top, main)
+
+    def _block_verdicts_py(self, blocks: list[Block], verdicts: list[Verdict | None],
+                           inside: list[bool], lines: list[tuple[str, ...]], depth: int,
+                           repeated: set[str], roots: dict[str, str], has_story: bool,
+                           first_body: int, lead: set[int], top: int,
+                           main: str) -> list[Verdict | None]:
+        """:meth:`_block_verdicts` in Python: the reference of the compiled loop."""
         out = list(verdicts)
         # Siblings share their context (the items of a menu): what depends on the
         # context alone is worked out once per distinct one.
         hidden_of: dict[tuple[str, ...], Verdict | None] = {}
         region_of: dict[tuple[str, ...], Verdict | None] = {}
         marks = _Marks()
-        for i, (b, v) in enumerate(zip(doc.blocks, verdicts)):
+        for i, (b, v) in enumerate(zip(blocks, verdicts)):
             hidden = hidden_of.get(b.context, False)
             if hidden is False:
                 hidden = hidden_of[b.context] = _hidden(b)
@@ -868,24 +919,22 @@ class DomMain:
                 continue
             if (v is not None and inside[i] and v.rule == "nav" and b.role is Role.TABLE_ROW
                     and b.features.get("link_density", 0.0) < self.link_list_density):
-                out[i] = Verdict.body("table_row", "a row of a table in the article")
+                out[i] = _TABLE_ROW
                 continue  # cells joined by | look like a menu strip to link_strip
             if v is not None:
                 continue
             if inside[i]:
-                out[i] = self._inside(b, layout.lines[i], depth, repeated, roots, self_story)
+                out[i] = self._inside(b, lines[i], depth, repeated, roots, has_story)
                 if (out[i] is not None and out[i].rule == "link_list" and i < first_body
                         and b.role in (Role.TITLE, Role.HEADING)):
-                    # a blog post's headline links to the post itself
-                    out[i] = Verdict.body("title", "the headline at the top of the article "
-                                          "container (a link to the article itself)")
+                    out[i] = _TITLE_IN  # a blog post's headline links to the post itself
             elif i in lead:
-                out[i] = Verdict.body("lead", "a paragraph right above the article container")
-            elif self.keep_title and i < top and self._title_above(doc.blocks, i, top):
-                out[i] = Verdict.body("title", "the headline right above the article container")
+                out[i] = _LEAD
+            elif self.keep_title and i < top and self._title_above(blocks, i, top):
+                out[i] = _TITLE_ABOVE
             else:
                 out[i] = self._outside(b, main, region_of, marks)
-        return self._sparse_reading(doc, out, inside)
+        return out
 
     def _sparse_reading(self, doc, out: list[Verdict | None],
                         inside: list[bool]) -> list[Verdict | None]:

@@ -351,32 +351,50 @@ cdef inline bint _upper_ascii(Py_UCS4 c) noexcept:
     return c >= 65 and c <= 90  # A-Z
 
 
+cdef inline bint _ascii_alnum(unsigned char c) noexcept:
+    return _lower_ascii(c) or _upper_ascii(c) or (c >= 48 and c <= 57)
+
+
+cdef str _ascii_token(const unsigned char* d, Py_ssize_t start, Py_ssize_t end, bint upper):
+    """``value[start:end]`` of the ASCII bytes ``d``, lower-cased when ``upper``."""
+    cdef Py_ssize_t i
+    cdef str out = <str>PyUnicode_New(end - start, 127)
+    cdef unsigned char* w = <unsigned char*>PyUnicode_DATA(out)
+    cdef unsigned char c
+    for i in range(start, end):
+        c = d[i]
+        w[i - start] = c | 0x20 if upper and _upper_ascii(c) else c
+    return out
+
+
 cdef list _ascii_tokens(str value):
     """``html.tokens_of`` for an ASCII value, without regexes: the runs of
     [A-Za-z0-9], split where a lower-case letter meets an upper-case one,
-    lower-cased (only the runs holding an upper-case letter need it)."""
-    cdef Py_ssize_t n = len(value), i, start = -1
-    cdef Py_UCS4 c, prev = 0
+    lower-cased (only the runs holding an upper-case letter need it). The
+    value's bytes are read in place (an ASCII str is one byte a character)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(value), i, start = -1
+    cdef const unsigned char* d = <const unsigned char*>PyUnicode_DATA(value)
+    cdef unsigned char c, prev = 0
     cdef bint upper = False  # the run so far holds an upper-case letter
     cdef list out = []
     for i in range(n):
-        c = value[i]
-        if _lower_ascii(c) or _upper_ascii(c) or (c >= 48 and c <= 57):
+        c = d[i]
+        if _ascii_alnum(c):
             if start < 0:
                 start = i
                 upper = False
             elif _upper_ascii(c) and _lower_ascii(prev):
-                out.append(value[start:i].lower() if upper else value[start:i])
+                out.append(_ascii_token(d, start, i, upper))
                 start = i
                 upper = False
             if _upper_ascii(c):
                 upper = True
         elif start >= 0:
-            out.append(value[start:i].lower() if upper else value[start:i])
+            out.append(_ascii_token(d, start, i, upper))
             start = -1
         prev = c
     if start >= 0:
-        out.append(value[start:n].lower() if upper else value[start:n])
+        out.append(_ascii_token(d, start, n, upper))
     return out
 
 
@@ -1658,10 +1676,10 @@ cdef class DomIndex:
             raise MemoryError()
         return 0
 
-    cdef int _push(self, str path, str parent, object descriptor) except -1:
-        """Number the next element (``ancestry`` meets them in ``elements`` order)."""
+    cdef int _push(self, str path, int up, object descriptor) except -1:
+        """Number the next element, whose parent is number ``up`` (-1: none);
+        ``ancestry`` and ``dom_index`` meet them in ``elements`` order."""
         cdef Py_ssize_t cap
-        cdef int up = -1
         if self.n == self.cap:
             cap = 2 * self.cap if self.cap else 64
             grown = <int*>PyMem_Realloc(self.parent, cap * sizeof(int))
@@ -1673,11 +1691,8 @@ cdef class DomIndex:
                 raise MemoryError()
             self.depth = grown
             self.cap = cap
-        if PyUnicode_GET_LENGTH(parent):
-            up = <int>self.ids[parent]
         self.parent[self.n] = up
         self.depth[self.n] = self.depth[up] + 1 if up >= 0 else 0
-        self.ids[path] = self.n
         self.paths.append(path)
         self.descriptors.append(descriptor)
         self.n += 1
@@ -1726,14 +1741,18 @@ def ancestry(list blocks, dict children, DomIndex ix=None):
     """``filters.dom._ancestry_py(blocks, children)``, the same steps in C; ``None``
     (and ``children`` untouched) when a block's path is neither a str nor ``None``.
     Given an empty :class:`DomIndex`, it numbers the elements there as it meets
-    them (what ``dom_index`` gives for the result, without looking it all up again)."""
-    cdef dict memo = {}
+    them (what ``dom_index`` gives for the result, without looking it all up again).
+    Elements are numbered in the order of ``elements`` whether or not there is an
+    index: the memo maps a path to its number, and ``lines_of`` a number to its line."""
+    cdef dict memo = {}  # element path -> its number
+    cdef list lines_of = []  # number -> the element's line
     cdef dict elements = {}
     cdef list out = []
     cdef list missing
-    cdef tuple line, up, known
+    cdef tuple line, known
     cdef str path, parent, p
-    cdef Py_ssize_t j
+    cdef Py_ssize_t j, e
+    cdef int up
     cdef Py_ssize_t k = -1
     for b in blocks:
         got = b.path
@@ -1747,52 +1766,63 @@ def ancestry(list blocks, dict children, DomIndex ix=None):
         path = <str>got if got is not None else ""
         cached = memo.get(path)
         if cached is not None:
-            out.append(cached)
+            e = <Py_ssize_t>cached
+            out.append(lines_of[e])
             if ix is not None:
-                ix.last[k] = <int>ix.ids[(<tuple>cached)[len(<tuple>cached) - 1]] if cached else -1
+                ix.last[k] = <int>e
             continue
         if PyUnicode_GET_LENGTH(path) == 0 or PyUnicode_READ(
                 PyUnicode_KIND(path), PyUnicode_DATA(path), 0) != 0x2F:
-            line = ()
-        else:
-            parent = _parent_path(path)
-            cached = memo.get(parent)
-            if cached is not None:  # the usual case: a new element under a known parent
-                up = <tuple>cached
-                d = _descriptor_at(b.context, len(up))
-                elements[path] = (parent, d)
-                line = up + (path,)
-                memo[path] = line
-                _child(children, parent, path)
+            out.append(())
+            if ix is not None:
+                ix.last[k] = -1
+            continue
+        parent = _parent_path(path)
+        cached = memo.get(parent)
+        if cached is not None:  # the usual case: a new element under a known parent
+            up = <int>cached
+            known = <tuple>lines_of[up]
+            d = _descriptor_at(b.context, len(known))
+            elements[path] = (parent, d)
+            line = known + (path,)
+            e = len(lines_of)
+            memo[path] = e
+            lines_of.append(line)
+            _child(children, parent, path)
+            if ix is not None:
+                ix._push(path, up, d)
+        else:  # more than one new element: walk up to a known one
+            missing = []
+            p = path
+            known = ()
+            up = -1
+            while PyUnicode_GET_LENGTH(p):
+                cached = memo.get(p)
+                if cached is not None:
+                    up = <int>cached
+                    known = <tuple>lines_of[up]
+                    break
+                missing.append(p)
+                p = _parent_path(p)
+            parent = p
+            ctx = b.context
+            for j in range(len(missing) - 1, -1, -1):
+                p = <str>missing[j]
+                d = _descriptor_at(ctx, len(known))
+                elements[p] = (parent, d)
+                known = known + (p,)
+                e = len(lines_of)
+                memo[p] = e
+                lines_of.append(known)
+                _child(children, parent, p)
                 if ix is not None:
-                    ix._push(path, parent, d)
-            else:  # more than one new element: walk up to a known one
-                missing = []
-                p = path
-                known = ()
-                while PyUnicode_GET_LENGTH(p):
-                    cached = memo.get(p)
-                    if cached is not None:
-                        known = <tuple>cached
-                        break
-                    missing.append(p)
-                    p = _parent_path(p)
+                    ix._push(p, up, d)
                 parent = p
-                ctx = b.context
-                for j in range(len(missing) - 1, -1, -1):
-                    p = <str>missing[j]
-                    d = _descriptor_at(ctx, len(known))
-                    elements[p] = (parent, d)
-                    known = known + (p,)
-                    memo[p] = known
-                    _child(children, parent, p)
-                    if ix is not None:
-                        ix._push(p, parent, d)
-                    parent = p
-                line = known
+                up = <int>e
+            line = known
         out.append(line)
         if ix is not None:
-            ix.last[k] = <int>ix.ids[line[len(line) - 1]] if line else -1
+            ix.last[k] = <int>(len(lines_of) - 1)
     if ix is not None:
         ix.ids = None
         ix.ready = True
@@ -2120,7 +2150,8 @@ def dom_index(list lines, dict elements):
         parent, d = v
         if type(p) is not str or type(parent) is not str or (parent and parent not in ix.ids):
             return None
-        ix._push(p, parent, d)
+        ix.ids[p] = ix.n
+        ix._push(p, <int>ix.ids[parent] if parent else -1, d)
     for k in range(nb):
         line = <tuple>lines[k]
         if not line:

@@ -2532,6 +2532,26 @@ def opening(blocks, Py_ssize_t limit, type cls, Py_ssize_t offset):
     return "\n".join(parts)
 
 
+# -- runs of high bytes (``decode._high_runs_py``) -------------------------------
+
+def high_runs(const unsigned char[::1] data):
+    """The bytes of ``data`` from 0x80 up, and those of them next to another one
+    (in a run of two or more), in one pass."""
+    cdef Py_ssize_t i, n = data.shape[0], high = 0, in_runs = 0, run = 0
+    for i in range(n):
+        if data[i] >= 0x80:
+            run += 1
+        elif run:
+            high += run
+            if run > 1:
+                in_runs += run
+            run = 0
+    high += run
+    if run > 1:
+        in_runs += run
+    return high, in_runs
+
+
 # -- anchored copies by first character and length (``rules.LineScreen``) -------
 
 def anchored_lines(list keys, dict by_first, tuple cuts, list matches, object compile_at,
@@ -2583,6 +2603,37 @@ def anchored_lines(list keys, dict by_first, tuple cuts, list matches, object co
 
 
 # -- the block loop of ``DomMain._repeated`` ----------------------------------
+
+cdef extern from "Python.h":
+    bint Py_UNICODE_ISDIGIT(Py_UCS4 c) noexcept
+
+
+def shape(str descriptor):
+    """``filters.dom._shape_py``: the descriptor without its tokens (split at each
+    space) holding a digit (``str.isdigit``), joined by spaces again; the
+    descriptor itself when it holds no digit."""
+    cdef int kind = PyUnicode_KIND(descriptor)
+    cdef void* data = PyUnicode_DATA(descriptor)
+    cdef Py_ssize_t i, start = 0, n = PyUnicode_GET_LENGTH(descriptor)
+    cdef Py_UCS4 c
+    cdef bint digit = False  # the token so far holds a digit
+    for i in range(n):
+        if Py_UNICODE_ISDIGIT(PyUnicode_READ(kind, data, i)):
+            break
+    else:
+        return descriptor
+    cdef list kept = []
+    for i in range(n + 1):
+        c = PyUnicode_READ(kind, data, i) if i < n else 0x20
+        if c == 0x20:
+            if not digit:
+                kept.append(PyUnicode_Substring(descriptor, start, i))
+            start = i + 1
+            digit = False
+        elif Py_UNICODE_ISDIGIT(c):
+            digit = True
+    return " ".join(kept)
+
 
 cdef object _UNREAD = object()  # a descriptor whose shape is not read yet
 
@@ -2751,6 +2802,19 @@ cdef inline object _hidden_in(object b, object ctx, object hidden, object hidden
         if PyUnicode_Tailmatch(d, "@hidden", 0, len(<str>d), 1):
             return hidden_drop((<str>d)[:40])
     return None
+
+
+def hidden_blocks(blocks, list todo, object hidden, object hidden_drop):
+    """``filters.dom._hidden_all`` on an HTML document: block index -> the drop of
+    each block of ``todo`` whose context holds a descriptor ending in ``@hidden``
+    (see ``_hidden_in``)."""
+    cdef dict out = {}
+    for i in todo:
+        b = blocks[i]
+        got = _hidden_in(b, b.context, hidden, hidden_drop)
+        if got is not None:
+            out[i] = got
+    return out
 
 
 def container_verdicts(list blocks, list verdicts, list inside, list lines, Py_ssize_t depth,

@@ -34,6 +34,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from ._accel import COMPILED
+
 _SAMPLE = 64 * 1024  # detection and plausibility look at this much only
 _META_WINDOW = 4096
 # Target codec: labels.  Python's own aliases resolve first (sjis -> shift_jis -> cp932), so
@@ -75,6 +77,8 @@ _COMMENT = re.compile(rb"<!--.*?(?:-->|\Z)", re.S)
 _META = re.compile(rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([a-z0-9_.:+-]+)""", re.I)
 _XML = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([\w.:+-]+)""", re.I)
 _HIGH_RUN = re.compile(rb"[\x80-\xff]+")
+#: the compiled count of high bytes and of those in runs (``None`` when not built)
+_COMPILED_HIGH_RUNS = getattr(COMPILED, "high_runs", None)
 _ASCII_BYTES = bytes(range(128))
 # The non-ASCII bytes that windows-1250 (Central European) and windows-1252
 # (Western) decode to the same character. An undeclared page that is not UTF-8,
@@ -197,8 +201,22 @@ def _rarely_damaged(text: str, bad: int) -> bool:
 
 def _looks_multibyte(data: bytes) -> bool:
     """High bytes mostly come in runs, as in CJK double-byte text (not isolated accents)."""
-    runs = [len(r) for r in _HIGH_RUN.findall(data[:_SAMPLE])]
-    return sum(runs) >= 4 and sum(n for n in runs if n > 1) * 10 >= sum(runs) * 7
+    high, in_runs = _high_runs(data[:_SAMPLE])
+    return high >= 4 and in_runs * 10 >= high * 7
+
+
+def _high_runs_py(data: bytes) -> tuple[int, int]:
+    """The bytes of ``data`` from 0x80 up, and those of them next to another
+    (in runs of two or more): the reference of ``_cwalk.high_runs``."""
+    runs = [len(r) for r in _HIGH_RUN.findall(data)]
+    return sum(runs), sum(n for n in runs if n > 1)
+
+
+def _high_runs(data: bytes) -> tuple[int, int]:
+    """:func:`_high_runs_py`, by the compiled module's one pass when it was built."""
+    if _COMPILED_HIGH_RUNS is not None:
+        return _COMPILED_HIGH_RUNS(data)
+    return _high_runs_py(data)
 
 
 def _plausibility(text: str) -> int:

@@ -1098,3 +1098,46 @@ def test_starts_never_rejects_a_match() -> None:
                     assert c >= 0x10000 or bits[c >> 3] >> (c & 7) & 1, (lit, key)
                     checked += 1
     assert checked > 200
+
+
+# -- runs of high bytes (``decode._high_runs_py``) ---------------------------------
+
+def test_compiled_high_runs_match_the_regex_count() -> None:
+    """Empty bytes, runs at either end, single high bytes between ASCII, and
+    random mixes of the two byte classes; and what ``_looks_multibyte`` reads
+    from every fixture page's bytes."""
+    import random
+
+    from scrubber import decode
+
+    cases = [b"", b"a", b"\x80", b"\xff\xfe", b"a\x80b", b"\x80a\x81\x82", b"ab\xe4\xb8\xad"]
+    rng = random.Random(7)
+    cases += [bytes(rng.choice((0x41, 0x0A, 0x80, 0xC3, 0xFF)) for _ in range(rng.randint(0, 40)))
+              for _ in range(3000)]
+    cases += [p.read_bytes() for p in sorted(PAGES.glob("*/input.html"))]
+    for data in cases:
+        assert _cwalk.high_runs(data) == decode._high_runs_py(data), data[:40]
+
+
+# -- shapes of descriptors (``filters.dom._shape_py``) -------------------------------
+
+def test_compiled_shape_is_the_plain_one() -> None:
+    """Every descriptor of the fixture pages, and random ones of letters, spaces
+    (single, doubled, at the ends), ASCII digits and other digits (superscript
+    two, Arabic-Indic, full-width), CJK and characters past the BMP."""
+    import random
+
+    from scrubber.filters.dom import _shape_py
+    from scrubber.html import parse_page
+
+    values = {d for p in sorted(PAGES.glob("*/input.html"))
+              for b in parse_page(p.read_text(encoding="utf-8", errors="replace")).blocks
+              for d in b.context}
+    assert any(c.isdigit() for v in values for c in v)
+    rng = random.Random(11)
+    pool = "ab Z09 \u00b2\u0663\uff15\u6587\U0001d7ce-_"
+    values |= {"".join(rng.choices(pool, k=rng.randint(0, 16))) for _ in range(5000)}
+    for v in sorted(values):
+        assert _cwalk.shape(v) == _shape_py(v), v
+    plain = "div post"
+    assert _cwalk.shape(plain) is plain  # no digit: the descriptor itself

@@ -871,3 +871,27 @@ def test_compiled_block_verdicts_on_odd_blocks():
     out = Mine()._block_verdicts(blocks, [None] * len(blocks), inside, lines, 2, set(), {},
                                  False, 0, set(), 0, main)
     assert out[8].rule == "mine"  # the subclass's own _outside, by the plain loop
+
+
+def test_compiled_hidden_all_matches_the_plain_one():
+    """``_hidden_all`` by the compiled loop and by the reference: every fixture
+    page (all blocks, and every other one), and contexts with ``@hidden`` at
+    the end of a descriptor, only inside one, or split across two."""
+    import scrubber.filters.dom as dom_module
+    from scrubber.filters.dom import _hidden_all
+
+    if dom_module._COMPILED_HIDDEN is None:
+        pytest.skip("the compiled walk is not built")
+    odd = [Block(index=i, text="x", key="x", path="/a", context=ctx) for i, ctx in enumerate([
+        ("div", "p x@hidden"), ("div x@hidden", "p y@hidden"), ("div x@hiddenish",),
+        ("div x@", "hidden p"), (), ("div",)])]
+    docs = [_doc(p)[0] for p in PAGES] + [Document(blocks=tuple(odd), kind="html")]
+    found = 0
+    for doc in docs:
+        for todo in (list(range(len(doc.blocks))), list(range(0, len(doc.blocks), 2))):
+            fast, plain = _fast_and_plain("_COMPILED_HIDDEN",
+                                          lambda d=doc, t=todo: _hidden_all(d, t))
+            assert fast == plain
+            found += len(fast)
+    assert found
+    assert set(_hidden_all(docs[-1], list(range(6)))) == {0, 1}

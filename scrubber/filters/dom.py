@@ -44,6 +44,8 @@ _COMPILED_BODY_FLAGS = getattr(COMPILED, "body_flags", None)
 _COMPILED_BODY_OUTSIDE = getattr(COMPILED, "body_outside", None)
 #: the compiled twin of :meth:`DomMain._block_verdicts_py`
 _COMPILED_VERDICTS = getattr(COMPILED, "container_verdicts", None)
+#: the compiled twin of the loop of :func:`_hidden_all`
+_COMPILED_HIDDEN = getattr(COMPILED, "hidden_blocks", None)
 
 __all__ = ["ContainerScores", "DomMain", "boilerplate_marker", "hidden_block"]
 
@@ -268,13 +270,19 @@ def _children(paths: Iterable[str]) -> dict[str, list[str]]:
 
 
 @lru_cache(maxsize=4096)  # a pure function of the string; bounded, so memory stays flat
-def _shape(descriptor: str) -> str:
-    """A descriptor without numbered tokens (``post12345``), for spotting repeated siblings."""
+def _shape_py(descriptor: str) -> str:
+    """A descriptor without numbered tokens (``post12345``), for spotting repeated
+    siblings: the reference of ``_cwalk.shape``, which is :func:`_shape` when built."""
     if descriptor.isascii():  # (for ASCII, str.isdigit is exactly [0-9])
         if _ASCII_DIGIT.search(descriptor) is None:
             return descriptor
         return " ".join(t for t in descriptor.split(" ") if _ASCII_DIGIT.search(t) is None)
     return " ".join(t for t in descriptor.split(" ") if not any(c.isdigit() for c in t))
+
+
+# Numbered descriptors (ids of posts and teasers) hardly repeat from page to
+# page, so a cache misses on most of them; the compiled scan needs none.
+_shape = getattr(COMPILED, "shape", None) or _shape_py
 
 
 _ASCII_DIGIT = re.compile("[0-9]")
@@ -378,6 +386,8 @@ def _hidden_all(doc, todo: Sequence[int]) -> dict[int, Verdict]:
     if doc.kind != "html":
         return {}
     blocks = doc.blocks
+    if _COMPILED_HIDDEN is not None and type(todo) is list:  # the loop below, compiled
+        return _COMPILED_HIDDEN(blocks, todo, _hidden, _hidden_drop)
     seen: dict[tuple[str, ...], Verdict | None] = {}
     out = {}
     for i in todo:

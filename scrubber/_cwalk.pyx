@@ -2175,9 +2175,11 @@ def dom_index(list lines, dict elements):
     return ix
 
 
-def marked_roots(DomIndex ix, list blocks, list body, object markers_of, double share):
+def marked_roots(DomIndex ix, list blocks, list body, object markers_of, double share,
+                 dict memo=None):
     """``DomMain._marked_roots`` on the index (the same sums, in the same order);
-    ``markers_of`` is ``filters.dom._markers_of``."""
+    ``markers_of`` is ``filters.dom._markers_of``; ``memo``, when given, keeps the
+    marker of each descriptor (a str) read, for the document's other passes."""
     cdef Py_ssize_t n = ix.n, nb = ix.nblocks, i, k, count = 0
     cdef int j, up
     cdef double g, total = 0.0
@@ -2195,7 +2197,14 @@ def marked_roots(DomIndex ix, list blocks, list body, object markers_of, double 
             raise MemoryError()
         for i in range(n):
             d = ix.descriptors[i]
-            m = markers_of(d) if d is not None else None
+            if d is None:
+                m = None
+            elif memo is not None and type(d) is str:
+                m = memo.get(d, _UNREAD)
+                if m is _UNREAD:
+                    m = memo[d] = markers_of(d)
+            else:
+                m = markers_of(d)
             up = near[ix.parent[i]] if ix.parent[i] >= 0 else -1
             if m:
                 marks[i] = m
@@ -2792,16 +2801,23 @@ cdef inline bint _body_like(object f, double dense, double min_units) except -1:
 cdef inline object _hidden_in(object b, object ctx, object hidden, object hidden_drop):
     """``filters.dom._hidden(b)``: the drop of the first descriptor of its context
     ending in ``@hidden``, else ``None`` (the reference itself for a context that
-    is not a tuple of strings)."""
+    is not a tuple of strings). A descriptor's last character is looked at
+    before its whole ending."""
+    cdef Py_ssize_t k, n
+    cdef object first = None
     if type(ctx) is not tuple:
         return hidden(b)
     for d in <tuple>ctx:
         if type(d) is not str:
             return hidden(b)
-    for d in <tuple>ctx:
-        if PyUnicode_Tailmatch(d, "@hidden", 0, len(<str>d), 1):
-            return hidden_drop((<str>d)[:40])
-    return None
+        if first is None:
+            n = PyUnicode_GET_LENGTH(d)
+            if (n >= 7 and PyUnicode_READ(PyUnicode_KIND(d), PyUnicode_DATA(d), n - 1) == 0x6E
+                    and PyUnicode_Tailmatch(d, "@hidden", 0, n, 1)):
+                first = d
+    if first is None:
+        return None
+    return hidden_drop((<str>first)[:40])
 
 
 def hidden_blocks(blocks, list todo, object hidden, object hidden_drop):
@@ -2820,7 +2836,7 @@ def hidden_blocks(blocks, list todo, object hidden, object hidden_drop):
 def container_verdicts(list blocks, list verdicts, list inside, list lines, Py_ssize_t depth,
                        set repeated, dict roots, bint has_story, Py_ssize_t first_body,
                        object lead, Py_ssize_t top, str main, tuple settings, tuple calls,
-                       tuple made):
+                       tuple made, dict marks=None):
     """``DomMain._block_verdicts_py`` with ``_inside``, ``_outside``, ``body_like`` and
     ``linked_prose`` inlined, in the reference's order of tests. ``settings`` is
     (link_list_density, min_units, linked_prose_density); ``calls`` the helpers
@@ -2828,7 +2844,8 @@ def container_verdicts(list blocks, list verdicts, list inside, list lines, Py_s
     ``_region_drop``, ``_markers_of``, the title test taking (i, top)); ``made``
     the verdicts and roles it hands out as they are (``_POST``, ``_TABLE_ROW``,
     ``_TITLE_IN``, ``_LEAD``, ``_TITLE_ABOVE``, the outside verdict, and the roles
-    TABLE_ROW, TITLE, HEADING). ``top`` is 0 when titles are not kept."""
+    TABLE_ROW, TITLE, HEADING). ``top`` is 0 when titles are not kept. ``marks``
+    keeps each descriptor's marker (the document's, when given)."""
     cdef double dense = settings[0], min_units = settings[1], prose_density = settings[2]
     hidden, hidden_drop, inner_drop, link_list, region_drop, markers_of, title_above = calls
     post, table_row, title_in, lead_v, title_above_v, outside_v, r_row, r_title, r_heading = made
@@ -2837,7 +2854,8 @@ def container_verdicts(list blocks, list verdicts, list inside, list lines, Py_s
     cdef bint any_roots = len(roots) > 0, any_lead = bool(lead)
     cdef double ld
     cdef list out = list(verdicts)
-    cdef dict marks = {}  # descriptor -> its marker (``_Marks``)
+    if marks is None:
+        marks = {}  # descriptor -> its marker (``_Marks``)
     cdef dict region_of = {}  # marked descriptor -> its region's drop
     if len(verdicts) < n:
         n = len(verdicts)  # (zip stops at the shorter)

@@ -895,3 +895,19 @@ def test_compiled_hidden_all_matches_the_plain_one():
             found += len(fast)
     assert found
     assert set(_hidden_all(docs[-1], list(range(6)))) == {0, 1}
+
+
+@pytest.mark.parametrize("path", PAGES[::3], ids=lambda p: p.name)
+def test_layout_marks_hold_the_markers_and_change_no_pass(path):
+    """The document's markers of descriptors (``_Layout.marks``), which
+    ``_marked_roots`` fills and ``_block_verdicts`` reads, are ``_markers_of``
+    of each descriptor; a layout with them gives the marked roots and verdicts
+    of a fresh one."""
+    doc, verdicts = _doc(path)
+    dom = DomMain()
+    layout = dom._layout(doc.blocks)
+    roots = dom._marked_roots(layout.blocks, layout)
+    assert all(_markers_of(d) == m for d, m in layout.marks.items())
+    fresh = dom._layout(doc.blocks)
+    assert dom._marked_roots(fresh.blocks, replace(fresh, marks={})) == roots
+    assert dom(doc, list(verdicts)) == DomMain()(doc, list(verdicts))

@@ -426,6 +426,9 @@ class _Layout:
     #: compiled ancestry in :meth:`DomMain._layout`, else built on first use (see
     #: :func:`_index_of`); ``False`` when they cannot have one
     index: Any = field(default=None, compare=False, repr=False)
+    #: descriptor -> ``_markers_of(descriptor)``, filled as the passes read them
+    #: (shared by ``replace(layout, body=...)``: markers read no body flags)
+    marks: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _index_of(layout: _Layout) -> Any:
@@ -705,7 +708,7 @@ class DomMain:
                 and len(layout.body) == len(layout.blocks)
                 and (ix := _index_of(layout)) is not None):  # the loops below, compiled
             return _COMPILED_MARKED(ix, layout.blocks, layout.body, _markers_of,
-                                    self.marked_share)
+                                    self.marked_share, layout.marks)
         good: dict[str, float] = {}  # body text per marked element
         marked: dict[str, str] = {}
         marked_on: dict[str, tuple[str, ...]] = {"": ()}  # element -> marked ones down to it
@@ -876,19 +879,21 @@ class DomMain:
         lead = self._lead(doc.blocks, verdicts, main, first_in)
         top = min(lead, default=first_in)
         out = self._block_verdicts(layout.blocks, verdicts, inside, layout.lines, depth,
-                                   repeated, roots, self_story, first_body, lead, top, main)
+                                   repeated, roots, self_story, first_body, lead, top, main,
+                                   layout.marks)
         return self._sparse_reading(doc, out, inside)
 
     def _block_verdicts(self, blocks: list[Block], verdicts: list[Verdict | None],
                         inside: list[bool], lines: list[tuple[str, ...]], depth: int,
                         repeated: set[str], roots: dict[str, str], has_story: bool,
-                        first_body: int, lead: set[int], top: int,
-                        main: str) -> list[Verdict | None]:
+                        first_body: int, lead: set[int], top: int, main: str,
+                        marks: dict[str, str | None] | None = None) -> list[Verdict | None]:
         """Each block's verdict once the container ``main`` is chosen: hidden text,
         then the table rows a rule called a menu, then (for blocks no rule judged)
         :meth:`_inside`, the lead, the title above, or :meth:`_outside`. By the
         compiled twin ``_cwalk.container_verdicts`` when it was built and none of
-        the methods it inlines is overridden."""
+        the methods it inlines is overridden. ``marks``: the document's markers
+        of descriptors read so far (``_Layout.marks``), which it adds to."""
         cls = type(self)
         if (_COMPILED_VERDICTS is not None and type(blocks) is list
                 and type(verdicts) is list and type(inside) is list and type(lines) is list
@@ -904,7 +909,7 @@ class DomMain:
                 (_hidden, _hidden_drop, _inner_region_drop, _link_list, _region_drop,
                  _markers_of, partial(self._title_above, blocks)),
                 (_POST, _TABLE_ROW, _TITLE_IN, _LEAD, _TITLE_ABOVE, _outside_main(main),
-                 Role.TABLE_ROW, Role.TITLE, Role.HEADING))
+                 Role.TABLE_ROW, Role.TITLE, Role.HEADING), marks)
         return self._block_verdicts_py(blocks, verdicts, inside, lines, depth, repeated,
                                        roots, has_story, first_body, lead, top, main)
 

@@ -2175,18 +2175,30 @@ def dom_index(list lines, dict elements):
     return ix
 
 
+cdef inline dict _dict_or_none(object marks):
+    """``marks`` as a dict for the C-level calls (which read a subclass's entries
+    without its ``__missing__``), ``None`` for ``None``."""
+    if marks is None:
+        return None
+    if not isinstance(marks, dict):
+        raise TypeError(f"marks must be a dict, not {type(marks).__name__}")
+    return <dict>marks
+
+
 def marked_roots(DomIndex ix, list blocks, list body, object markers_of, double share,
-                 dict memo=None):
+                 object marks=None):
     """``DomMain._marked_roots`` on the index (the same sums, in the same order);
-    ``markers_of`` is ``filters.dom._markers_of``; ``memo``, when given, keeps the
-    marker of each descriptor (a str) read, for the document's other passes."""
+    ``markers_of`` is ``filters.dom._markers_of``; ``marks``, when given (a dict,
+    or a subclass such as ``filters.dom._Marks``), keeps the marker of each
+    descriptor (a str) read, for the document's other passes."""
+    cdef dict memo = _dict_or_none(marks)
     cdef Py_ssize_t n = ix.n, nb = ix.nblocks, i, k, count = 0
     cdef int j, up
     cdef double g, total = 0.0
     cdef int* near = NULL  # the nearest marked element at or above each element
     cdef int* link = NULL  # the nearest marked element above each marked one
     cdef double* sums = NULL
-    cdef list marks = [None] * n
+    cdef list found = [None] * n  # element -> its marker
     if len(blocks) != nb or len(body) != nb:
         raise ValueError("blocks, body and the index differ in length")
     near = <int*>PyMem_Malloc((n if n else 1) * sizeof(int))
@@ -2207,7 +2219,7 @@ def marked_roots(DomIndex ix, list blocks, list body, object markers_of, double 
                 m = markers_of(d)
             up = near[ix.parent[i]] if ix.parent[i] >= 0 else -1
             if m:
-                marks[i] = m
+                found[i] = m
                 link[i] = up
                 near[i] = <int>i
                 sums[i] = 0.0
@@ -2228,7 +2240,7 @@ def marked_roots(DomIndex ix, list blocks, list body, object markers_of, double 
                     j = link[j]
         out = {}
         for i in range(n):
-            m = marks[i]
+            m = found[i]
             if m is not None and (m == "hidden" or m == "consent" or m == "dialog"
                                   or sums[i] < share * total):
                 out[ix.paths[i]] = m
@@ -2836,7 +2848,7 @@ def hidden_blocks(blocks, list todo, object hidden, object hidden_drop):
 def container_verdicts(list blocks, list verdicts, list inside, list lines, Py_ssize_t depth,
                        set repeated, dict roots, bint has_story, Py_ssize_t first_body,
                        object lead, Py_ssize_t top, str main, tuple settings, tuple calls,
-                       tuple made, dict marks=None):
+                       tuple made, object marks=None):
     """``DomMain._block_verdicts_py`` with ``_inside``, ``_outside``, ``body_like`` and
     ``linked_prose`` inlined, in the reference's order of tests. ``settings`` is
     (link_list_density, min_units, linked_prose_density); ``calls`` the helpers
@@ -2854,8 +2866,9 @@ def container_verdicts(list blocks, list verdicts, list inside, list lines, Py_s
     cdef bint any_roots = len(roots) > 0, any_lead = bool(lead)
     cdef double ld
     cdef list out = list(verdicts)
-    if marks is None:
-        marks = {}  # descriptor -> its marker (``_Marks``)
+    cdef dict memo = _dict_or_none(marks)
+    if memo is None:
+        memo = {}  # descriptor -> its marker (``_Marks``)
     cdef dict region_of = {}  # marked descriptor -> its region's drop
     if len(verdicts) < n:
         n = len(verdicts)  # (zip stops at the shorter)
@@ -2916,9 +2929,9 @@ def container_verdicts(list blocks, list verdicts, list inside, list lines, Py_s
             got = None
             for k in range(len(ctx) - 1, -1, -1):  # the innermost marked ancestor
                 d = ctx[k]
-                mark = marks.get(d, _UNREAD)
+                mark = memo.get(d, _UNREAD)
                 if mark is _UNREAD:
-                    mark = marks[d] = markers_of(d)
+                    mark = memo[d] = markers_of(d)
                 if mark:
                     got = region_of.get(d)
                     if got is None:

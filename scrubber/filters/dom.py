@@ -428,7 +428,7 @@ class _Layout:
     index: Any = field(default=None, compare=False, repr=False)
     #: descriptor -> ``_markers_of(descriptor)``, filled as the passes read them
     #: (shared by ``replace(layout, body=...)``: markers read no body flags)
-    marks: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+    marks: _Marks = field(default_factory=lambda: _Marks(), compare=False, repr=False)
 
 
 def _index_of(layout: _Layout) -> Any:
@@ -1065,7 +1065,7 @@ class DomMain:
             if ins and body:
                 if posts and not posts.isdisjoint(line):  # inside one of the posts
                     continue
-                m = boilerplate_marker(b.context[depth:])
+                m = boilerplate_marker(b.context[depth:], layout.marks)
                 if not m or m[1] != "comment":
                     total += b.features.get("units", 0.0)
         return total
@@ -1107,6 +1107,7 @@ class DomMain:
         and not inside one (``div.article-comments > ul.thread-list``)?"""
         if not posts:
             return False
+        marks = layout.marks
         for b, line in zip(layout.blocks, layout.lines):
             if posts.isdisjoint(line):
                 continue  # the scan below only returns at one of the posts
@@ -1118,7 +1119,7 @@ class DomMain:
                 if k < len(ctx):
                     if _names_thread(ctx[k]):
                         named = True
-                    elif not named and _markers_of(ctx[k]) == "comment":
+                    elif not named and marks[ctx[k]] == "comment":
                         break  # a "thread" inside a comment section is a comment thread
         return False
 

@@ -189,6 +189,14 @@ def _mostly_fine(text: str, bad: int) -> bool:
     return len(text) - len(text.encode("ascii", "ignore")) - bad >= 2 * bad
 
 
+def _holds_own_utf8(text: str, bad: int) -> bool:
+    """At least as many good non-ASCII characters as bad sequences, in a page that
+    declares UTF-8: the declaration is borne out (text in a legacy code page
+    almost never forms a valid multi-byte sequence by chance), so the page is
+    damaged UTF-8, not mislabelled (decision 57)."""
+    return len(text) - len(text.encode("ascii", "ignore")) - bad >= bad
+
+
 def _rarely_damaged(text: str, bad: int) -> bool:
     """At most one bad sequence per hundred non-ASCII characters.
 
@@ -224,18 +232,52 @@ def _plausibility(text: str) -> int:
     return sum(map(sample.count, _COMMON)) - len(_ODD.findall(sample))
 
 
+#: What detection may answer: the encodings a browser decodes (the WHATWG
+#: Encoding Standard's, by charset_normalizer's names, with the Windows
+#: supersets browsers use for the CJK ones). DOS and EBCDIC code pages (cp775,
+#: cp850...) never label a web page; given the choice, a few accented letters
+#: in English text "read" as well in them as in windows-1252 (decision 57).
+_WEB_CODECS = (
+    "utf_8 utf_16_be utf_16_le cp866 iso8859_2 iso8859_3 iso8859_4 iso8859_5 iso8859_6 "
+    "iso8859_7 iso8859_8 iso8859_10 iso8859_13 iso8859_14 iso8859_15 iso8859_16 koi8_r "
+    "koi8_u mac_roman mac_cyrillic cp874 cp1250 cp1251 cp1252 cp1253 cp1254 cp1255 cp1256 "
+    "cp1257 cp1258 gbk gb18030 big5 big5hkscs cp950 euc_jp iso2022_jp shift_jis cp932 "
+    "euc_kr cp949").split()
+
+
+#: How much better than windows-1252 another code page must read for detection
+#: to take it: chaos (charset_normalizer's share of odd characters) lower by
+#: more than this, or coherence (of the language it reads) higher by more than
+#: the second. Below that, the ranking rests on a handful of characters.
+_LATIN_CHAOS_MARGIN = 0.02
+_LATIN_COHERENCE_MARGIN = 0.01
+
+
 def _detect(data: bytes) -> str | None:
-    """charset_normalizer's guess on the first 64 KB, cut where no character can be split."""
+    """charset_normalizer's guess on the first 64 KB, cut where no character can be
+    split, among :data:`_WEB_CODECS`. When windows-1252 reads about as well as its
+    best guess (within the margins above: English text with a few accented words
+    reads as a "language" in any Latin code page), windows-1252 it is: the web's
+    most common legacy encoding, and what browsers assume for an undeclared
+    Western page (decision 57)."""
     sample = data[:_SAMPLE]
     if (cut := max(sample.rfind(b"<"), sample.rfind(b"\n"))) > len(sample) // 2:
         sample = sample[:cut]
     try:
         from charset_normalizer import from_bytes
 
-        best = from_bytes(sample).best()
+        found = list(from_bytes(sample, cp_isolation=list(_WEB_CODECS)))
     except Exception:  # detection is best effort; decode() must never raise
         return None
-    return normalise_encoding_name(best.encoding) if best is not None else None
+    if not found:
+        return None
+    best = found[0]
+    for match in found:
+        if ("cp1252" in match.could_be_from_charset
+                and match.chaos <= best.chaos + _LATIN_CHAOS_MARGIN
+                and match.coherence >= best.coherence - _LATIN_COHERENCE_MARGIN):
+            return "windows-1252"
+    return normalise_encoding_name(best.encoding)
 
 
 def _arbitrate(
@@ -268,7 +310,7 @@ def _from_claim(data: bytes, claims: list[_Claim]) -> _Verdict:
     text, bad = _decode(data, enc)
     if not bad:
         return enc, text, 0, source, f"{said}; decoded as {enc}"
-    if enc == "utf-8" and _mostly_fine(text, bad):
+    if enc == "utf-8" and _holds_own_utf8(text, bad):
         return enc, text, bad, source, f"{said}; kept utf-8 despite {bad} damaged sequences"
     if _rarely_damaged(text, bad):  # a few stray bytes in a correctly labelled page
         return enc, text, bad, source, f"{said}; kept {enc} despite {bad} damaged sequences"

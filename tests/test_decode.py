@@ -274,6 +274,64 @@ def test_damaged_utf8_stays_utf8():
     assert "café était très" in result.text and "damaged" in result.note
 
 
+def test_declared_utf8_with_as_many_good_characters_as_broken_stays_utf8():
+    """A page declaring UTF-8 whose bytes hold valid multi-byte sequences (curly
+    quotes, a dash) and about as many broken ones (an apostrophe whose first
+    byte an editor turned into ``&acirc;``) is damaged UTF-8: a single-byte
+    reading would turn every good character into mojibake (decision 57)."""
+    good = "<p>It’s the town’s “best” café — by far.</p>".encode()  # 6 good characters
+    broken = b"<p>you&acirc;\x80\x99re and it&acirc;\x80\x99s</p>"  # 4 broken bytes
+    result = decode(b'<meta charset="utf-8">' + good + broken)
+    assert (result.encoding, result.replacements) == ("utf-8", 4)
+    assert "It’s the town’s “best” café — by far." in result.text
+    assert "damaged" in result.note
+    # more broken sequences than good characters: mislabelled, so detection decides
+    worse = decode(b'<meta charset="utf-8"><p>caf\xe9 na\xefve \xe0 la cr\xe8me</p>' + good[:12])
+    assert worse.encoding != "utf-8"
+
+
+def _english_page(*extra: str) -> bytes:
+    """About 30 KB of plain English news sentences in windows-1252, no charset,
+    with ``extra`` sentences (holding a few accented words) among them."""
+    rng = random.Random(3)
+    who = ["The council", "Local residents", "The new library", "A spokesman for the school",
+           "The planning committee", "Shop owners on the high street", "The bus company"]
+    said = ["said on Monday that", "argued that", "warned that", "agreed that", "announced that"]
+    what = ["the work would start in the spring", "the budget had been cut again",
+            "more parking was needed near the station", "the old bridge would be repaired",
+            "the market would move to the square", "opening hours would change in winter"]
+    sents = [f"{rng.choice(who)} {rng.choice(said)} {rng.choice(what)}." for _ in range(400)]
+    for i, s in enumerate(extra):
+        sents[37 + 150 * i] = s
+    paras = "\n".join(f"<p>{' '.join(sents[i:i + 5])}</p>" for i in range(0, 400, 5))
+    html = f"<html><head><title>Council news</title></head><body><h1>Council news</h1>\n{paras}"
+    return (html + "</body></html>\n").encode("cp1252")
+
+
+def test_english_page_with_a_few_french_words_is_windows_1252():
+    """Undeclared English text with two French words: è and à read as č and ŕ in
+    windows-1250, and the detector scores the two code pages alike (English
+    either way), so windows-1252 is taken (decision 57)."""
+    data = _english_page("The architects described it as a reading room built à la française.",
+                         "A public meeting will be held at the Molière theatre in November.")
+    result = decode(data)
+    assert result.encoding == "windows-1252" and result.source == "detected"
+    assert "à la française" in result.text and "Molière" in result.text
+
+
+def test_detection_answers_only_web_encodings():
+    """Detection may only name what a browser decodes: every candidate is a
+    codec charset_normalizer knows, none a DOS or EBCDIC code page."""
+    from charset_normalizer.constant import IANA_SUPPORTED
+
+    from scrubber.decode import _WEB_CODECS
+
+    assert set(_WEB_CODECS) <= set(IANA_SUPPORTED)
+    assert not {"cp437", "cp775", "cp850", "cp852", "cp037", "cp500"} & set(_WEB_CODECS)
+    assert {"cp1252", "cp1250", "cp1251", "gb18030", "big5", "shift_jis", "euc_kr",
+            "koi8_r", "iso8859_2"} <= set(_WEB_CODECS)
+
+
 def test_legitimate_replacement_character_is_not_counted():
     result = decode("a\ufffdb".encode(), headers={"Content-Type": "text/plain; charset=utf-8"})
     assert (result.text, result.replacements) == ("a\ufffdb", 0)

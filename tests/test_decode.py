@@ -317,6 +317,13 @@ def test_english_page_with_a_few_french_words_is_windows_1252():
     result = decode(data)
     assert result.encoding == "windows-1252" and result.source == "detected"
     assert "à la française" in result.text and "Molière" in result.text
+    # Central European text keeps its code page: its letters give it a clear lead
+    for text in ("Příliš žluťoučký kůň úpěl ďábelské ódy. V pondělí se v Brně konala "
+                 "schůze městské rady, která schválila rozpočet na příští rok.",
+                 "Árvíztűrő tükörfúrógép. A városi tanács hétfőn elfogadta a jövő évi "
+                 "költségvetést és az új könyvtár terveit."):
+        got = decode(f"<html><body><p>{text}</p></body></html>".encode("cp1250"))
+        assert got.encoding == "windows-1250" and text in got.text
 
 
 def test_detection_answers_only_web_encodings():

@@ -311,12 +311,15 @@ cdef inline bint _is(const_xmlChar* name, const char* what) noexcept:
     return strcmp(<const char*>name, what) == 0
 
 
-cdef inline list _tokens(str value, dict memo):
-    """``html.tokens_of(value)``, remembered for the page (the reference's memo)."""
+cdef inline str _joined_tokens(str value, dict memo):
+    """``html.tokens_of(value)``, each token after a space (``" main article"``,
+    ``""`` for none): what the value adds to a descriptor, remembered for the
+    page (the reference's memo of tokens)."""
     got = memo.get(value)
     if got is None:
-        got = memo[value] = _ascii_tokens(value) if value.isascii() else _tokens_of(value)
-    return <list>got
+        toks = _ascii_tokens(value) if value.isascii() else _tokens_of(value)
+        got = memo[value] = " " + " ".join(toks) if toks else ""
+    return <str>got
 
 
 cdef bint _may_hide(str style) noexcept:
@@ -964,18 +967,19 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
         hidden_here = not phidden and (
             has_hidden or v_aria == "true"
             or bool(v_style and _may_hide(v_style) and _hidden_style_search(v_style)))
-        toks = [tag]
+        # " ".join([tag, *tokens..., "@hidden"]), one value's tokens at a time
+        # (adding "" to a str gives the str itself: no copy for a bare tag)
+        desc = tag
         if v_class:
-            toks.extend(_tokens(v_class, memo))
+            desc = desc + _joined_tokens(v_class, memo)
         if v_id:
-            toks.extend(_tokens(v_id, memo))
+            desc = desc + _joined_tokens(v_id, memo)
         if v_role:
-            toks.extend(_tokens(v_role, memo))
+            desc = desc + _joined_tokens(v_role, memo)
         if v_itemprop:
-            toks.extend(_tokens(v_itemprop, memo))
+            desc = desc + _joined_tokens(v_itemprop, memo)
         if hidden_here:
-            toks.append("@hidden")
-        desc = " ".join(toks)
+            desc = desc + " @hidden"
     else:
         hidden_here = False
         desc = tag

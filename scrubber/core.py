@@ -73,7 +73,11 @@ def looks_like_html(text: str) -> bool:
     if _HTML_START.match(head):
         return True
     sample = text[:20000]
-    tags = len(_TAG.findall(sample))
+    tags = 0
+    for _ in _TAG.finditer(sample):  # three are enough to go on
+        tags += 1
+        if tags == 3:
+            break
     if tags < 3:
         return False
     if head.lstrip().startswith("<"):

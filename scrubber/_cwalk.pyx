@@ -22,7 +22,7 @@ from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Realloc
 from cpython.object cimport PyObject
 from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
 from libc.math cimport INFINITY
-from libc.string cimport memcpy, strcmp, strlen
+from libc.string cimport memcpy, memset, strcmp, strlen
 
 cimport lxml.includes.etreepublic as cetree
 from lxml.includes cimport tree
@@ -1421,32 +1421,69 @@ def flagged_lines(str text, const unsigned char[::1] table, unsigned int mask):
         done = end + 1
 
 
-cdef Py_ssize_t _bars_of(str bars, Py_UCS4* bar, Py_UCS4* lowest) except -1:
-    """Reads ``bars`` (at most 16) into ``bar``; ``lowest`` gets the lowest."""
+cdef struct _Bars:
+    Py_UCS4 bar[16]
+    Py_ssize_t nbars
+    Py_UCS4 lowest  # characters below the lowest bar are no bar
+    # per low byte of a character from U+0080 on: some bar or white space
+    # (``str.isspace``) past ASCII ends in that byte; a character whose low
+    # byte is not marked is neither (most of a CJK line is passed over so)
+    unsigned char maybe[256]
+
+
+cdef unsigned char _space_lows[256]  # low bytes of the white space past ASCII
+cdef bint _space_lows_ready = False
+
+
+cdef int _bars_of(str bars, _Bars* b) except -1:
+    """Reads ``bars`` (at most 16) into ``b``, with its filter of low bytes."""
     cdef Py_ssize_t nbars = PyUnicode_GET_LENGTH(bars), j
+    cdef unsigned int c
     if nbars > 16:
         raise ValueError("at most 16 bar characters")
     cdef int bkind = PyUnicode_KIND(bars)
     cdef void* bdata = PyUnicode_DATA(bars)
-    lowest[0] = 0x10FFFF  # characters below the lowest bar are no bar
+    b.nbars = nbars
+    b.lowest = 0x10FFFF
+    memset(b.maybe, 0, 256)
     for j in range(nbars):
-        bar[j] = PyUnicode_READ(bkind, bdata, j)
-        if bar[j] < lowest[0]:
-            lowest[0] = bar[j]
-    return nbars
+        c = PyUnicode_READ(bkind, bdata, j)
+        b.bar[j] = <Py_UCS4>c
+        if c < b.lowest:
+            b.lowest = c
+        b.maybe[c & 0xFF] = 1
+    global _space_lows_ready
+    if not _space_lows_ready:  # once per process
+        for c in range(0x80, 0x3001):  # the white space past ASCII is all below U+3001
+            if Py_UNICODE_ISSPACE(<Py_UCS4>c):
+                _space_lows[c & 0xFF] = 1
+        _space_lows_ready = True
+    for c in range(256):
+        b.maybe[c] |= _space_lows[c]
+    return 0
 
 
-cdef bint _sep_seed(str text, const Py_UCS4* bar, Py_ssize_t nbars, Py_UCS4 lowest) noexcept:
+cdef inline bint _is_bar(Py_UCS4 c, const _Bars* b) noexcept:
+    cdef Py_ssize_t j
+    if c < b.lowest:
+        return False
+    for j in range(b.nbars):
+        if c == b.bar[j]:
+            return True
+    return False
+
+
+cdef bint _sep_seed(str text, const _Bars* b) noexcept:
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, j
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i
     cdef Py_UCS4 c, d
     for i in range(n):
         c = PyUnicode_READ(kind, data, i)
-        if c >= lowest:
-            for j in range(nbars):
-                if c == bar[j]:
-                    return True
+        if c >= 0x80 and not b.maybe[(<unsigned int>c) & 0xFF]:
+            continue  # neither a bar nor white space
+        if _is_bar(c, b):
+            return True
         if i + 1 < n and Py_UNICODE_ISSPACE(c):
             d = PyUnicode_READ(kind, data, i + 1)
             if d == 0x2F or Py_UNICODE_ISSPACE(d):
@@ -1458,25 +1495,23 @@ def sep_seed(str text, str bars):
     """``filters.structure._SEP_SEED.search(text) is not None``: one of ``bars``
     (``structure._BARS``: bars and dots), or a white space (``str.isspace``)
     followed by another or by ``/``, in one pass without the regex engine."""
-    cdef Py_UCS4 bar[16]
-    cdef Py_UCS4 lowest
-    cdef Py_ssize_t nbars = _bars_of(bars, bar, &lowest)
-    return _sep_seed(text, bar, nbars, lowest)
+    cdef _Bars b
+    _bars_of(bars, &b)
+    return _sep_seed(text, &b)
 
 
 def sep_seed_blocks(blocks, list todo, str bars):
     """The indices ``i`` in ``todo`` whose block has no true ``full_stop``
     feature and whose text :func:`sep_seed` finds a separator in, in order
     (the candidates of ``structure._strips_all``)."""
-    cdef Py_UCS4 bar[16]
-    cdef Py_UCS4 lowest
-    cdef Py_ssize_t nbars = _bars_of(bars, bar, &lowest)
+    cdef _Bars bs
+    _bars_of(bars, &bs)
     cdef list out = []
     for i in todo:
         b = blocks[i]
-        if b.features.get("full_stop"):
+        if _fget(b.features, "full_stop", None):
             continue
-        if _sep_seed(<str?>b.text, bar, nbars, lowest):
+        if _sep_seed(<str?>b.text, &bs):
             out.append(i)
     return out
 
@@ -1835,15 +1870,23 @@ def ancestry(list blocks, dict children, DomIndex ix=None):
 
 # -- container totals (the block loop of ``filters.dom.DomMain.scores``) --------
 
+cdef inline object _fget(object f, str name, object default):
+    """``f.get(name, default)``: a dict's (the features of every block scrubber
+    makes) read by the C-level lookup, not by a call of its ``get`` method."""
+    if type(f) is dict:
+        return (<dict>f).get(name, default)
+    return f.get(name, default)
+
+
 cdef inline double _feature(object f, str name) except? -1.0:
     """``float(f.get(name, 0.0))``, as the reference's arithmetic converts it."""
-    got = f.get(name, 0.0)
+    got = _fget(f, name, 0.0)
     return <double>got if type(got) is float else float(got)
 
 
 cdef inline bint _flag(object f, str name) except -1:
     """``bool(f.get(name))``."""
-    return bool(f.get(name))
+    return bool(_fget(f, name, None))
 
 
 cdef inline bint _reads_as_body(object f, double weighed, bint full_stop, double punct,
@@ -2683,7 +2726,7 @@ def repeated_members(list blocks, list inside, list lines, list body, Py_ssize_t
         prose = body[i]
         if not prose:
             f = b.features
-            if f.get("units", 0.0) * (1.0 - f.get("link_density", 0.0)) < 1:
+            if _fget(f, "units", 0.0) * (1.0 - _fget(f, "link_density", 0.0)) < 1:
                 continue
         line = <tuple>lines[i]
         c = b.context
@@ -2760,8 +2803,8 @@ def body_flags(list blocks, double dense, double min_units, double half):
         if ld >= dense:
             flag = False
         else:
-            flag = ((units >= min_units and f.get("punct", 0) >= 1)
-                    or (units >= half and f.get("full_stop", 0) > 0))
+            flag = ((units >= min_units and _fget(f, "punct", 0) >= 1)
+                    or (units >= half and _fget(f, "full_stop", 0) > 0))
         out.append(flag)
     return out
 
@@ -2809,9 +2852,9 @@ cdef inline bint _body_like(object f, double dense, double min_units) except -1:
     cdef double units = _feature(f, "units") * (1.0 - ld)
     if ld >= dense:
         return False
-    if units >= min_units and f.get("punct", 0) >= 1:
+    if units >= min_units and _fget(f, "punct", 0) >= 1:
         return True
-    return units >= min_units / 2 and f.get("full_stop", 0) > 0
+    return units >= min_units / 2 and _fget(f, "full_stop", 0) > 0
 
 
 cdef inline object _hidden_in(object b, object ctx, object hidden, object hidden_drop):
@@ -2917,7 +2960,7 @@ def container_verdicts(list blocks, list verdicts, list inside, list lines, Py_s
                 ld = _feature(f, "link_density")
                 if (ld >= dense and not _body_like(f, dense, min_units)
                         and not (ld < prose_density and _feature(f, "units") >= 2 * min_units
-                                 and f.get("punct", 0) >= 2)):
+                                 and _fget(f, "punct", 0) >= 2)):
                     got = link_list(f["link_density"], "mostly link text: a list of links")
                 elif in_post and not (in_comment and has_story):
                     got = post

@@ -194,35 +194,70 @@ cdef extern from *:
        as one space, none at the ends. A string that is so already comes back
        as it is; otherwise the words are copied once, in the string's own
        width, and PyUnicode_FromKindAndData narrows the result as str does. */
+    /* Py_UNICODE_ISSPACE (str.isspace) without a call for a character past
+       ASCII: those that are white space are U+0085, U+00A0, U+1680,
+       U+2000-U+200A, U+2028, U+2029, U+202F, U+205F and U+3000 (the tests
+       check every code point), so a CJK character is ruled out by one test. */
+    static inline int scrubber_isspace(Py_UCS4 c) {
+        if (c < 128) return Py_UNICODE_ISSPACE(c);
+        if (c > 0x3000) return 0;
+        if (c < 0x1680) return c == 0x85 || c == 0xA0;
+        return c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029
+               || c == 0x202F || c == 0x205F || c == 0x3000;
+    }
     static PyObject* scrubber_squash(PyObject* s) {
         Py_ssize_t n = PyUnicode_GET_LENGTH(s), i, j = 0;
         int kind = PyUnicode_KIND(s), gap = 1, clean = 1;
         const void* d = PyUnicode_DATA(s);
         void* out;
         PyObject* r;
-        for (i = 0; i < n; i++) {
-            Py_UCS4 c = PyUnicode_READ(kind, d, i);
-            if (Py_UNICODE_ISSPACE(c)) {
-                if (c != ' ' || gap) { clean = 0; break; }
-                gap = 1;
-            } else gap = 0;
+        /* Is it clean already? One loop per width; most characters are
+           above U+0020 and no white space, which one or two tests tell. */
+    #define SCRUBBER_CLEAN_SCAN(T)                                              \
+        {                                                                        \
+            const T* p = (const T*)d;                                            \
+            for (i = 0; i < n; i++) {                                            \
+                Py_UCS4 c = p[i];                                                \
+                if (c > 0x20 && (c < 0x85 || c > 0x3000)) { gap = 0; continue; } \
+                if (scrubber_isspace(c)) {                                       \
+                    if (c != ' ' || gap) { clean = 0; break; }                   \
+                    gap = 1;                                                     \
+                } else gap = 0;                                                  \
+            }                                                                    \
         }
+        if (kind == PyUnicode_1BYTE_KIND) SCRUBBER_CLEAN_SCAN(Py_UCS1)
+        else if (kind == PyUnicode_2BYTE_KIND) SCRUBBER_CLEAN_SCAN(Py_UCS2)
+        else SCRUBBER_CLEAN_SCAN(Py_UCS4)
+    #undef SCRUBBER_CLEAN_SCAN
         if (clean && (n == 0 || !gap)) { Py_INCREF(s); return s; }
         out = PyMem_Malloc(n ? n * kind : 1);
         if (out == NULL) return PyErr_NoMemory();
         gap = 0;
-        for (i = 0; i < n; i++) {
-            Py_UCS4 c = PyUnicode_READ(kind, d, i);
-            if (Py_UNICODE_ISSPACE(c)) { gap = j > 0; continue; }
-            if (gap) { PyUnicode_WRITE(kind, out, j, ' '); j++; gap = 0; }
-            PyUnicode_WRITE(kind, out, j, c); j++;
+    #define SCRUBBER_SQUASH_COPY(T)                                             \
+        {                                                                        \
+            const T* p = (const T*)d;                                            \
+            T* w = (T*)out;                                                      \
+            for (i = 0; i < n; i++) {                                            \
+                T c = p[i];                                                      \
+                if (!(c > 0x20 && (c < 0x85 || c > 0x3000)) && scrubber_isspace(c)) { \
+                    gap = j > 0;                                                 \
+                    continue;                                                    \
+                }                                                                \
+                if (gap) { w[j++] = ' '; gap = 0; }                              \
+                w[j++] = c;                                                      \
+            }                                                                    \
         }
+        if (kind == PyUnicode_1BYTE_KIND) SCRUBBER_SQUASH_COPY(Py_UCS1)
+        else if (kind == PyUnicode_2BYTE_KIND) SCRUBBER_SQUASH_COPY(Py_UCS2)
+        else SCRUBBER_SQUASH_COPY(Py_UCS4)
+    #undef SCRUBBER_SQUASH_COPY
         r = PyUnicode_FromKindAndData(kind, out, j);
         PyMem_Free(out);
         return r;
     }
     """
     str scrubber_squash(str s)
+    bint scrubber_isspace(Py_UCS4 c) noexcept
 
 
 def squash(str text):
@@ -1484,9 +1519,9 @@ cdef bint _sep_seed(str text, const _Bars* b) noexcept:
             continue  # neither a bar nor white space
         if _is_bar(c, b):
             return True
-        if i + 1 < n and Py_UNICODE_ISSPACE(c):
+        if i + 1 < n and scrubber_isspace(c):
             d = PyUnicode_READ(kind, data, i + 1)
-            if d == 0x2F or Py_UNICODE_ISSPACE(d):
+            if d == 0x2F or scrubber_isspace(d):
                 return True
     return False
 

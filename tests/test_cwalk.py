@@ -435,6 +435,18 @@ def test_compiled_scores_are_the_pure_ones(monkeypatch) -> None:
 
 
 
+def test_squash_knows_every_code_point() -> None:
+    """The squash's own white-space test (``scrubber_isspace``, which spares
+    the call for characters past ASCII) agrees with ``str.isspace`` on every
+    code point: each one between two letters, and alone."""
+    import sys
+
+    for c in map(chr, range(sys.maxunicode + 1)):
+        text = "a" + c + "b"
+        assert _cwalk.squash(text) == " ".join(text.split()), hex(ord(c))
+        assert _cwalk.squash(c) == " ".join(c.split()), hex(ord(c))
+
+
 def test_squash_is_the_join_of_the_split() -> None:
     """``_cwalk.squash`` (the walk's whitespace step) is ``" ".join(s.split())``
     for every whitespace character Python knows, in the same narrowest width,

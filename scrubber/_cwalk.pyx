@@ -1539,14 +1539,16 @@ def sep_seed_blocks(blocks, list todo, str bars):
     """The indices ``i`` in ``todo`` whose block has no true ``full_stop``
     feature and whose text :func:`sep_seed` finds a separator in, in order
     (the candidates of ``structure._strips_all``)."""
+    if _BLOCK is None:
+        _block_slots()
     cdef _Bars bs
     _bars_of(bars, &bs)
     cdef list out = []
     for i in todo:
         b = blocks[i]
-        if _fget(b.features, "full_stop", None):
+        if _fget(_b_features(b), "full_stop", None):
             continue
-        if _sep_seed(<str?>b.text, &bs):
+        if _sep_seed(<str?>_b_text(b), &bs):
             out.append(i)
     return out
 
@@ -1818,6 +1820,8 @@ def ancestry(list blocks, dict children, DomIndex ix=None):
     them (what ``dom_index`` gives for the result, without looking it all up again).
     Elements are numbered in the order of ``elements`` whether or not there is an
     index: the memo maps a path to its number, and ``lines_of`` a number to its line."""
+    if _BLOCK is None:
+        _block_slots()
     cdef dict memo = {}  # element path -> its number
     cdef list lines_of = []  # number -> the element's line
     cdef dict elements = {}
@@ -1829,14 +1833,14 @@ def ancestry(list blocks, dict children, DomIndex ix=None):
     cdef int up
     cdef Py_ssize_t k = -1
     for b in blocks:
-        got = b.path
+        got = _b_path(b)
         if got is not None and type(got) is not str:
             return None
     if ix is not None:
         ix._start(len(blocks))
     for b in blocks:
         k += 1
-        got = b.path
+        got = _b_path(b)
         path = <str>got if got is not None else ""
         cached = memo.get(path)
         if cached is not None:
@@ -1856,7 +1860,7 @@ def ancestry(list blocks, dict children, DomIndex ix=None):
         if cached is not None:  # the usual case: a new element under a known parent
             up = <int>cached
             known = <tuple>lines_of[up]
-            d = _descriptor_at(b.context, len(known))
+            d = _descriptor_at(_b_context(b), len(known))
             elements[path] = (parent, d)
             line = known + (path,)
             e = len(lines_of)
@@ -1879,7 +1883,7 @@ def ancestry(list blocks, dict children, DomIndex ix=None):
                 missing.append(p)
                 p = _parent_path(p)
             parent = p
-            ctx = b.context
+            ctx = _b_context(b)
             for j in range(len(missing) - 1, -1, -1):
                 p = <str>missing[j]
                 d = _descriptor_at(ctx, len(known))
@@ -1940,6 +1944,8 @@ def region_scores(list blocks, list verdicts, double sentence, double exclaim,
                   double unit_cost):
     """``MainRegion.score`` for every block, with its arithmetic; the settings come
     in as ``MainRegion.scores`` passes them (costs negated, ``2 * short_units``)."""
+    if _BLOCK is None:
+        _block_slots()
     cdef Py_ssize_t i, n = len(blocks)
     cdef double units, linked, weighed, punct, share
     cdef bint full_stop
@@ -1947,7 +1953,7 @@ def region_scores(list blocks, list verdicts, double sentence, double exclaim,
     if len(verdicts) != n:
         raise ValueError("blocks and verdicts differ in length")
     for i in range(n):
-        f = (<object>blocks[i]).features
+        f = _b_features(blocks[i])
         units = _feature(f, "units")
         v = verdicts[i]
         if v is not None:
@@ -1976,7 +1982,7 @@ cdef inline void _good_bad(object block, bint body, object rule, object verdict,
                            double* bd) except *:
     """A block's good and bad units as ``DomMain.scores`` counts them (the
     reference's arithmetic, in its order)."""
-    f = block.features
+    f = _b_features(block)
     cdef double units = _feature(f, "units")
     cdef double ld = _feature(f, "link_density")
     if body:
@@ -1998,6 +2004,8 @@ def add_scores(list blocks, list verdicts, list lines, list body, dict rule_of,
     """The block loop of ``DomMain.scores`` when every element has started (its
     ``early`` case): add each block's good and bad units to every element on its
     line, in block order, with the reference's arithmetic."""
+    if _BLOCK is None:
+        _block_slots()
     cdef Py_ssize_t i, n = len(blocks)
     cdef double g, bd
     cdef tuple line
@@ -2028,6 +2036,8 @@ def start_elements(list blocks, list lines, dict rule_of, dict roots, dict good,
     as ``DomMain._register`` starts it. Each started element is also added to
     its parent's list in ``children`` (what ``filters.dom._children(good)``
     gives afterwards: a line's paths are each other's ``rpartition`` prefixes)."""
+    if _BLOCK is None:
+        _block_slots()
     cdef Py_ssize_t i, j, k, m, n = len(blocks)
     cdef tuple line
     cdef bint under
@@ -2038,7 +2048,7 @@ def start_elements(list blocks, list lines, dict rule_of, dict roots, dict good,
         m = len(line)
         if not m or line[m - 1] in good or rule_of[line[m - 1]] == "hidden":
             continue
-        ctx = (<object>blocks[i]).context
+        ctx = _b_context(blocks[i])
         k = m  # elements start with their ancestors: all after the first new one are new
         while k and line[k - 1] not in desc:
             k -= 1
@@ -2273,6 +2283,8 @@ def marked_roots(DomIndex ix, list blocks, list body, object markers_of, double 
     ``markers_of`` is ``filters.dom._markers_of``; ``marks``, when given (a dict,
     or a subclass such as ``filters.dom._Marks``), keeps the marker of each
     descriptor (a str) read, for the document's other passes."""
+    if _BLOCK is None:
+        _block_slots()
     cdef dict memo = _dict_or_none(marks)
     cdef Py_ssize_t n = ix.n, nb = ix.nblocks, i, k, count = 0
     cdef int j, up
@@ -2313,7 +2325,7 @@ def marked_roots(DomIndex ix, list blocks, list body, object markers_of, double 
         for k in range(nb):
             if ix.last[k] < 0:
                 continue
-            g = _feature((<object>blocks[k]).features, "units") if body[k] else 0.0
+            g = _feature(_b_features(blocks[k]), "units") if body[k] else 0.0
             total += g
             if g:
                 j = near[ix.last[k]]
@@ -2342,6 +2354,8 @@ def index_scores(DomIndex ix, list blocks, list verdicts, list body, dict roots,
     region) the elements start as the blocks outside hidden regions first reach
     them, each with the descriptor of that block's context (``DomMain._register``),
     and ``children`` lists them as they start."""
+    if _BLOCK is None:
+        _block_slots()
     cdef Py_ssize_t n = ix.n, nb = ix.nblocks, i, k, top, nctx
     cdef int j, e
     cdef double g, bd
@@ -2406,7 +2420,7 @@ def index_scores(DomIndex ix, list blocks, list verdicts, list body, dict roots,
                     top += 1
                     j = ix.parent[j]
                 under = j >= 0 and ban[j]
-                ctx = (<object>blocks[k]).context
+                ctx = _b_context(blocks[k])
                 nctx = len(ctx)
                 while top:
                     top -= 1
@@ -2598,6 +2612,57 @@ def slot_offsets(type cls, tuple names):
     return tuple(out)
 
 
+# -- a Block's fields read from its slots (the compiled loops over blocks) -------
+
+cdef type _BLOCK = None  # scrubber.model.Block, once its slots are read (``_block_slots``)
+cdef Py_ssize_t _B_TEXT, _B_PATH, _B_CONTEXT, _B_FEATURES, _B_ROLE
+
+
+cdef int _block_slots() except -1:
+    """Read where a Block keeps ``text``, ``path``, ``context``, ``features`` and
+    ``role`` (once per process). A block of another type, or a Block whose slots
+    are not plain object slots, is read by attribute as before."""
+    global _BLOCK, _B_TEXT, _B_PATH, _B_CONTEXT, _B_FEATURES, _B_ROLE
+    from scrubber.model import Block
+    offsets = slot_offsets(Block, ("text", "path", "context", "features", "role"))
+    if offsets is None:
+        _BLOCK = type(None)  # no block is of this type: every read is by attribute
+        return 0
+    _B_TEXT, _B_PATH, _B_CONTEXT, _B_FEATURES, _B_ROLE = offsets
+    _BLOCK = Block
+    return 0
+
+
+cdef inline object _slot_or(object b, Py_ssize_t offset, str name):
+    """``getattr(b, name)``, from the slot at ``offset`` for a Block."""
+    cdef PyObject* p
+    if type(b) is _BLOCK:
+        p = scrubber_get_slot(b, offset)
+        if p is not NULL:
+            return <object>p
+    return getattr(b, name)
+
+
+cdef inline object _b_features(object b):
+    return _slot_or(b, _B_FEATURES, "features")
+
+
+cdef inline object _b_context(object b):
+    return _slot_or(b, _B_CONTEXT, "context")
+
+
+cdef inline object _b_path(object b):
+    return _slot_or(b, _B_PATH, "path")
+
+
+cdef inline object _b_text(object b):
+    return _slot_or(b, _B_TEXT, "text")
+
+
+cdef inline object _b_role(object b):
+    return _slot_or(b, _B_ROLE, "role")
+
+
 def fill_objects(type cls, tuple offsets, Py_ssize_t count, list columns):
     """``count`` new instances of ``cls`` (allocated as ``object.__new__`` does),
     slot ``offsets[j]`` of each set from ``columns[j]`` in turn, column by column
@@ -2748,6 +2813,8 @@ def repeated_members(list blocks, list inside, list lines, list body, Py_ssize_t
     and holding any plain text (``texts``), and the text blocks per element
     (``nblocks``), filled in the reference's order with its tests.
     ``shape_of`` is ``filters.dom._shape``, read once per descriptor."""
+    if _BLOCK is None:
+        _block_slots()
     cdef dict counts = {}, texts = {}, nblocks = {}, shapes = {}
     cdef Py_ssize_t i, k, stop, n = len(blocks)
     cdef tuple line, ctx
@@ -2760,11 +2827,11 @@ def repeated_members(list blocks, list inside, list lines, list body, Py_ssize_t
         b = blocks[i]
         prose = body[i]
         if not prose:
-            f = b.features
+            f = _b_features(b)
             if _fget(f, "units", 0.0) * (1.0 - _fget(f, "link_density", 0.0)) < 1:
                 continue
         line = <tuple>lines[i]
-        c = b.context
+        c = _b_context(b)
         ctx = c if type(c) is tuple else tuple(c)
         stop = min(len(line), len(ctx))
         for k in range(depth, stop):  # elements below the container
@@ -2828,11 +2895,13 @@ def body_flags(list blocks, double dense, double min_units, double half):
     """``[DomMain.body_like(b) for b in blocks]`` with these settings (link
     density from which a block is links, ``min_units`` and half of it): the
     reference's arithmetic and comparisons, in its order."""
+    if _BLOCK is None:
+        _block_slots()
     cdef list out = []
     cdef double ld, units
     cdef bint flag
     for b in blocks:
-        f = b.features
+        f = _b_features(b)
         ld = _feature(f, "link_density")
         units = _feature(f, "units") * (1.0 - ld)
         if ld >= dense:
@@ -2853,6 +2922,8 @@ def body_outside(list blocks, list verdicts, str main, double sentence, double e
     settings calls body-like, and none of whose context descriptors is
     ``beside(descriptor)`` (a sidebar, a dialog)? The reference's tests, in
     its order."""
+    if _BLOCK is None:
+        _block_slots()
     cdef Py_ssize_t i, n = len(blocks)
     cdef double units, share
     cdef str under = main + "/"
@@ -2862,16 +2933,16 @@ def body_outside(list blocks, list verdicts, str main, double sentence, double e
         if verdicts[i] is not None:
             continue
         b = blocks[i]
-        path = b.path
+        path = _b_path(b)
         if path == main or (path or "").startswith(under):
             continue
-        f = b.features
+        f = _b_features(b)
         share = _feature(f, "link_density") * 1.5
         units = _feature(f, "units") * (1.0 - (share if share < 1.0 else 1.0))
         if not _reads_as_body(f, units, _flag(f, "full_stop"), _feature(f, "punct"),
                               sentence, exclaim, long_units):
             continue
-        for d in b.context:
+        for d in _b_context(b):
             if beside(d):
                 break
         else:
@@ -2918,10 +2989,12 @@ def hidden_blocks(blocks, list todo, object hidden, object hidden_drop):
     """``filters.dom._hidden_all`` on an HTML document: block index -> the drop of
     each block of ``todo`` whose context holds a descriptor ending in ``@hidden``
     (see ``_hidden_in``)."""
+    if _BLOCK is None:
+        _block_slots()
     cdef dict out = {}
     for i in todo:
         b = blocks[i]
-        got = _hidden_in(b, b.context, hidden, hidden_drop)
+        got = _hidden_in(b, _b_context(b), hidden, hidden_drop)
         if got is not None:
             out[i] = got
     return out
@@ -2940,6 +3013,8 @@ def container_verdicts(list blocks, list verdicts, list inside, list lines, Py_s
     ``_TITLE_IN``, ``_LEAD``, ``_TITLE_ABOVE``, the outside verdict, and the roles
     TABLE_ROW, TITLE, HEADING). ``top`` is 0 when titles are not kept. ``marks``
     keeps each descriptor's marker (the document's, when given)."""
+    if _BLOCK is None:
+        _block_slots()
     cdef double dense = settings[0], min_units = settings[1], prose_density = settings[2]
     hidden, hidden_drop, inner_drop, link_list, region_drop, markers_of, title_above = calls
     post, table_row, title_in, lead_v, title_above_v, outside_v, r_row, r_title, r_heading = made
@@ -2956,18 +3031,18 @@ def container_verdicts(list blocks, list verdicts, list inside, list lines, Py_s
         n = len(verdicts)  # (zip stops at the shorter)
     for i in range(n):
         b = blocks[i]
-        ctx = b.context
+        ctx = _b_context(b)
         got = _hidden_in(b, ctx, hidden, hidden_drop)
         if got is not None and got:  # over any rule: hidden text lifts no metadata either
             out[i] = got
             continue
         v = verdicts[i]
         if v is not None:
-            if (inside[i] and v.rule == "nav" and b.role is r_row
-                    and _feature(b.features, "link_density") < dense):
+            if (inside[i] and v.rule == "nav" and _b_role(b) is r_row
+                    and _feature(_b_features(b), "link_density") < dense):
                 out[i] = table_row  # cells joined by | look like a menu strip to link_strip
             continue
-        f = b.features
+        f = _b_features(b)
         if inside[i]:  # DomMain._inside
             line = <tuple>lines[i]
             stop = len(line)
@@ -3000,12 +3075,12 @@ def container_verdicts(list blocks, list verdicts, list inside, list lines, Py_s
                 elif in_post and not (in_comment and has_story):
                     got = post
             if (got is not None and got.rule == "link_list" and i < first_body
-                    and (b.role == r_title or b.role == r_heading)):
+                    and (_b_role(b) == r_title or _b_role(b) == r_heading)):
                 got = title_in  # a blog post's headline links to the post itself
             out[i] = got
         elif any_lead and i in lead:
             out[i] = lead_v
-        elif i < top and b.role is r_title and title_above(i, top):
+        elif i < top and _b_role(b) is r_title and title_above(i, top):
             out[i] = title_above_v
         else:  # DomMain._outside
             got = None

@@ -1156,3 +1156,34 @@ def test_compiled_shape_is_the_plain_one() -> None:
         assert _cwalk.shape(v) == _shape_py(v), v
     plain = "div post"
     assert _cwalk.shape(plain) is plain  # no digit: the descriptor itself
+
+
+def test_compiled_loops_read_other_block_types_by_attribute() -> None:
+    """The compiled loops read a Block's fields from its slots; any other object
+    with the same attributes (a subclass, a stand-in) is read by attribute and
+    gives the same answers."""
+    from types import SimpleNamespace
+
+    from scrubber.model import Block
+
+    feats = [{"units": 40.0, "link_density": 0.0, "punct": 3, "full_stop": 1},
+             {"units": 3.0, "link_density": 0.9}, {"units": 12.0, "full_stop": 1}]
+    texts = ["One sentence here.", "Home | News", "a  b"]
+
+    class Sub(Block):
+        __slots__ = ()
+
+    kinds = [
+        [Block(index=i, text=t, key=t, path=f"/a/p[{i}]", context=("p",), features=f)
+         for i, (t, f) in enumerate(zip(texts, feats))],
+        [Sub(index=i, text=t, key=t, path=f"/a/p[{i}]", context=("p",), features=f)
+         for i, (t, f) in enumerate(zip(texts, feats))],
+        [SimpleNamespace(text=t, path=f"/a/p[{i}]", context=("p",), features=f)
+         for i, (t, f) in enumerate(zip(texts, feats))],
+    ]
+    answers = [(_cwalk.body_flags(bs, 0.5, 10.0, 5.0),
+                _cwalk.sep_seed_blocks(bs, [0, 1, 2], "|"),
+                _cwalk.ancestry(bs, {})[0])
+               for bs in kinds]
+    assert answers[0] == answers[1] == answers[2]
+    assert answers[0][0] == [True, False, True] and answers[0][1] == [1]

@@ -74,6 +74,24 @@ cdef inline xmlNode* _text_or_skip(xmlNode* n) noexcept:
     return NULL
 
 
+cdef str _blank_or_u(const_xmlChar* s):
+    """``_u(s)``, or for text of spaces, tabs, CRs and newlines only (the
+    indentation between tags, most text nodes of a page) a shared "\n" when it
+    holds a newline and " " when not: what the walk makes of its texts cannot
+    tell them apart (``squash`` makes every such run one space, and the CJK
+    join reads a run of them holding a newline as one break, whatever else it
+    holds), and no new string is made."""
+    cdef const unsigned char* p = <const unsigned char*>s
+    cdef bint newline = False
+    while p[0] != 0:
+        if p[0] == 10:
+            newline = True
+        elif p[0] != 32 and p[0] != 9 and p[0] != 13:
+            return _u(s)
+        p += 1
+    return "\n" if newline else " "
+
+
 cdef object _collect_text(xmlNode* n):
     """lxml's ``.text`` (from the first child) or ``.tail`` (from the next node)."""
     cdef Py_ssize_t count = 0
@@ -89,7 +107,7 @@ cdef object _collect_text(xmlNode* n):
     if last is NULL:
         return "" if count > 0 else None
     if count == 1:
-        return _u(last)
+        return _blank_or_u(last)
     pieces = []
     while n is not NULL:
         pieces.append(_u(n.content))

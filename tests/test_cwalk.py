@@ -110,6 +110,14 @@ TRICKY = {
                      "</figcaption></figure></div></body></html>",
     "cjk_breaks": "<html><body><p>中文\n  断行\n text</p><li>列表<ul><li>子项</li></ul>尾</li>"
                   "<blockquote>引用<p>段落</p></blockquote></body></html>",
+    # text nodes of blanks only (the indentation between tags), which the walk
+    # shares as one string: with and without newlines, CRs and tabs, between
+    # CJK characters and between words, inside links, and a form feed (no
+    # CJK break across it)
+    "blank_nodes": "<html><body>\n  <p>中文<b>加粗</b>\r\n\t<i>斜体</i>  <b>x</b>\n \n"
+                   "<i>字</i> \t <a href='/a'> \n </a>文<b>y</b>\x0c\n<i>z</i></p>\n"
+                   "  <p>word<span>one</span>\n   <span>two</span>\t<span>three</span>"
+                   "</p>\n</body></html>",
     "head_and_meta": "<html lang='zh'><head><title>T - Site</title><meta property='og:title' "
                      "content='T'><meta name='author' content='A'><link rel='canonical' "
                      "href='/c'><script type='application/ld+json'>{\"headline\": \"H\"}"

@@ -1831,6 +1831,21 @@ cdef inline void _child(dict children, str parent, str path) except *:
         (<list>sibs).append(path)
 
 
+cdef inline Py_ssize_t _new_element(str path, str parent, int up, tuple line, object d,
+                                    dict elements, dict memo, list lines_of, dict children,
+                                    DomIndex ix) except -1:
+    """Number the element ``path`` (under ``parent``, number ``up``; its ``line``
+    and descriptor ``d``) for ``ancestry``: its number."""
+    cdef Py_ssize_t e = len(lines_of)
+    elements[path] = (parent, d)
+    memo[path] = e
+    lines_of.append(line)
+    _child(children, parent, path)
+    if ix is not None:
+        ix._push(path, up, d)
+    return e
+
+
 def ancestry(list blocks, dict children, DomIndex ix=None):
     """``filters.dom._ancestry_py(blocks, children)``, the same steps in C; ``None``
     (and ``children`` untouched) when a block's path is neither a str nor ``None``.
@@ -1878,15 +1893,9 @@ def ancestry(list blocks, dict children, DomIndex ix=None):
         if cached is not None:  # the usual case: a new element under a known parent
             up = <int>cached
             known = <tuple>lines_of[up]
-            d = _descriptor_at(_b_context(b), len(known))
-            elements[path] = (parent, d)
             line = known + (path,)
-            e = len(lines_of)
-            memo[path] = e
-            lines_of.append(line)
-            _child(children, parent, path)
-            if ix is not None:
-                ix._push(path, up, d)
+            _new_element(path, parent, up, line, _descriptor_at(_b_context(b), len(known)),
+                         elements, memo, lines_of, children, ix)
         else:  # more than one new element: walk up to a known one
             missing = []
             p = path
@@ -1905,16 +1914,10 @@ def ancestry(list blocks, dict children, DomIndex ix=None):
             for j in range(len(missing) - 1, -1, -1):
                 p = <str>missing[j]
                 d = _descriptor_at(ctx, len(known))
-                elements[p] = (parent, d)
                 known = known + (p,)
-                e = len(lines_of)
-                memo[p] = e
-                lines_of.append(known)
-                _child(children, parent, p)
-                if ix is not None:
-                    ix._push(p, up, d)
+                up = <int>_new_element(p, parent, up, known, d, elements, memo, lines_of,
+                                       children, ix)
                 parent = p
-                up = <int>e
             line = known
         out.append(line)
         if ix is not None:

@@ -910,4 +910,15 @@ def test_layout_marks_hold_the_markers_and_change_no_pass(path):
     assert all(_markers_of(d) == m for d, m in layout.marks.items())
     fresh = dom._layout(doc.blocks)
     assert dom._marked_roots(fresh.blocks, replace(fresh, marks={})) == roots
-    assert dom(doc, list(verdicts)) == DomMain()(doc, list(verdicts))
+    # the whole pass with the compiled loops that share the marks, and with the
+    # Python ones (each reads markers on its own): the same verdicts
+    fast, plain = _fast_and_plain("_COMPILED_VERDICTS", lambda: dom(doc, list(verdicts)))
+    assert fast == plain
+    import scrubber.filters.dom as dom_module
+
+    saved = dom_module._COMPILED_MARKED
+    dom_module._COMPILED_MARKED = None
+    try:
+        assert dom(doc, list(verdicts)) == fast
+    finally:
+        dom_module._COMPILED_MARKED = saved

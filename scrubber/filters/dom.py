@@ -428,7 +428,7 @@ class _Layout:
     index: Any = field(default=None, compare=False, repr=False)
     #: descriptor -> ``_markers_of(descriptor)``, filled as the passes read them
     #: (shared by ``replace(layout, body=...)``: markers read no body flags)
-    marks: _Marks = field(default_factory=lambda: _Marks(), compare=False, repr=False)
+    marks: _Marks = field(default_factory=_Marks, compare=False, repr=False)
 
 
 def _index_of(layout: _Layout) -> Any:

@@ -2884,6 +2884,34 @@ def repeated_members(list blocks, list inside, list lines, list body, Py_ssize_t
     return counts, texts, nblocks
 
 
+# -- the markers that might end an article (``filters.context.ArticleEnd``) ----
+
+def end_candidates(blocks, list verdicts):
+    """``ArticleEnd._candidates_py(doc, verdicts)`` for ``doc.blocks``: each
+    block's weight (its ``units`` feature as it is, when no verdict drops it,
+    else 0.0), their sum (in order, from 0.0), and ``(i, before)`` for each
+    dropping verdict with ``marks_end`` after some body text (``before``: the
+    weights before it, summed in order)."""
+    if _BLOCK is None:
+        _block_slots()
+    cdef Py_ssize_t i, n = len(verdicts)
+    cdef list weights = [], candidates = []
+    cdef double total = 0.0
+    if len(blocks) < n:
+        n = len(blocks)  # (zip stops at the shorter)
+    for i in range(n):
+        v = verdicts[i]
+        if v is None or v.keep:
+            got = _fget(_b_features(blocks[i]), "units", 0.0)
+        else:
+            got = 0.0
+        weights.append(got)
+        if v is not None and v.marks_end and not v.keep and total > 0:
+            candidates.append((i, total))
+        total += <double>got if type(got) is float else float(got)
+    return weights, total, candidates
+
+
 # -- the best run of block scores (``filters.context.best_run``) ----------------
 
 def best_run(list scores):

@@ -922,3 +922,30 @@ def test_layout_marks_hold_the_markers_and_change_no_pass(path):
         assert dom(doc, list(verdicts)) == fast
     finally:
         dom_module._COMPILED_MARKED = saved
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_compiled_end_candidates_match_the_plain_ones(path):
+    """``ArticleEnd._candidates`` by the compiled loop and by the reference, on
+    every fixture page: with the filters' verdicts, with none, and with every
+    third block made a marker (dropping, keeping, and dropping at the start)."""
+    import scrubber.filters.context as context_module
+    from scrubber.filters.context import ArticleEnd
+
+    if context_module._COMPILED_END is None:
+        pytest.skip("the compiled walk is not built")
+    doc, verdicts = _doc(path)
+    marker = Verdict(False, "related", "r", marks_end=True)
+    kept_marker = Verdict(True, "related", "r", marks_end=True)
+    cases = [list(verdicts), [None] * len(doc.blocks),
+             [marker if i % 3 == 1 else (kept_marker if i % 3 == 2 else v)
+              for i, v in enumerate(verdicts)],
+             [marker] + [None] * (len(doc.blocks) - 1)]
+    seen = 0
+    for vs in cases:
+        fast = context_module._COMPILED_END(doc.blocks, vs)
+        plain = ArticleEnd._candidates_py(doc, vs)
+        assert fast[0] == plain[0] and fast[2] == plain[2]
+        assert fast[1] == plain[1] and type(fast[1]) is float
+        seen += len(fast[2])
+    assert seen

@@ -20,6 +20,8 @@ __all__ = ["ArticleEnd", "MainRegion"]
 _COMPILED_SCORES = getattr(COMPILED, "region_scores", None)
 #: the compiled twin of :func:`best_run`'s loop (``None`` when not built)
 _COMPILED_BEST_RUN = getattr(COMPILED, "best_run", None)
+#: the compiled twin of :meth:`ArticleEnd._candidates_py`
+_COMPILED_END = getattr(COMPILED, "end_candidates", None)
 
 
 @dataclass(frozen=True)
@@ -283,47 +285,69 @@ class ArticleEnd:
     region: MainRegion = MainRegion()
 
     def __call__(self, doc, verdicts: list[Verdict | None]) -> list[Verdict | None]:
+        weights, total, candidates = self._candidates(doc, verdicts)
+        if total <= 0:
+            return verdicts
+        for i, before in candidates:
+            v = verdicts[i]
+            # A comments line that is itself a link ("Comments", "99 comments" in a
+            # post's header, a tab) points elsewhere; unlike a comments heading it
+            # ends the story only by the share rule.
+            pointer = (v.rule == "comment"
+                       and doc.blocks[i].features.get("link_density", 0.0) >= 0.5)
+            # Likewise a heading inside an <aside>: a box of related links set
+            # into the story ends the box, not the story around it.
+            aside = any(d == "aside" or d.startswith("aside ")
+                        for d in doc.blocks[i].context)
+            # And a sidebar first in the source: far more story after the
+            # heading's own box than before it (HTML only: paths show the box).
+            enough = (before >= self.min_units_before and not pointer and not aside
+                      and not (v.rule in self.sidebar_rules
+                               and self._box_above_story(doc, verdicts, weights, i, before)))
+            closing = enough and (v.rule in self.closing_rules
+                                  or not self._story_goes_on(doc, verdicts, i))
+            # A related box set into the story: its paragraphs go on after the
+            # box, in the same place as before it. It ends nothing.
+            # Nor does a cell of a table row ("Comment" as a column header).
+            if (closing or before / total >= self.min_share_before) and not (
+                    v.rule in self.sidebar_rules and self._set_in(doc, verdicts, i)):
+                if v.rule in self.sidebar_rules and self._section(doc, verdicts, i):
+                    # "Comment" as the title of one section of the story
+                    verdicts = list(verdicts)
+                    verdicts[i] = Verdict.body(
+                        "section", "a heading between the story's paragraphs, in their "
+                        "element: one of its sections", evidence=v.rule)
+                else:
+                    return self._cut(doc, verdicts, i)
+        return verdicts
+
+    @staticmethod
+    def _candidates(doc, verdicts: list[Verdict | None],
+                    ) -> tuple[list[float], float, list[tuple[int, float]]]:
+        """:meth:`_candidates_py`, by the compiled loop when it was built."""
+        if (_COMPILED_END is not None and type(verdicts) is list
+                and len(verdicts) == len(doc.blocks)):
+            return _COMPILED_END(doc.blocks, verdicts)
+        return ArticleEnd._candidates_py(doc, verdicts)
+
+    @staticmethod
+    def _candidates_py(doc, verdicts: list[Verdict | None],
+                       ) -> tuple[list[float], float, list[tuple[int, float]]]:
+        """Each block's weight (its units, when no verdict drops it), their sum,
+        and the markers that might end the article: dropping verdicts with
+        ``marks_end`` after some body text, with the body text before each."""
         weights = [
             b.features.get("units", 0.0) if v is None or v.keep else 0.0
             for b, v in zip(doc.blocks, verdicts)
         ]
         total = sum(weights)
-        if total <= 0:
-            return verdicts
+        candidates = []
         before = 0.0
         for i, v in enumerate(verdicts):
             if v is not None and v.marks_end and not v.keep and before > 0:
-                # A comments line that is itself a link ("Comments", "99 comments" in a
-                # post's header, a tab) points elsewhere; unlike a comments heading it
-                # ends the story only by the share rule.
-                pointer = (v.rule == "comment"
-                           and doc.blocks[i].features.get("link_density", 0.0) >= 0.5)
-                # Likewise a heading inside an <aside>: a box of related links set
-                # into the story ends the box, not the story around it.
-                aside = any(d == "aside" or d.startswith("aside ")
-                            for d in doc.blocks[i].context)
-                # And a sidebar first in the source: far more story after the
-                # heading's own box than before it (HTML only: paths show the box).
-                enough = (before >= self.min_units_before and not pointer and not aside
-                          and not (v.rule in self.sidebar_rules
-                                   and self._box_above_story(doc, verdicts, weights, i, before)))
-                closing = enough and (v.rule in self.closing_rules
-                                      or not self._story_goes_on(doc, verdicts, i))
-                # A related box set into the story: its paragraphs go on after the
-                # box, in the same place as before it. It ends nothing.
-                # Nor does a cell of a table row ("Comment" as a column header).
-                if (closing or before / total >= self.min_share_before) and not (
-                        v.rule in self.sidebar_rules and self._set_in(doc, verdicts, i)):
-                    if v.rule in self.sidebar_rules and self._section(doc, verdicts, i):
-                        # "Comment" as the title of one section of the story
-                        verdicts = list(verdicts)
-                        verdicts[i] = Verdict.body(
-                            "section", "a heading between the story's paragraphs, in their "
-                            "element: one of its sections", evidence=v.rule)
-                    else:
-                        return self._cut(doc, verdicts, i)
+                candidates.append((i, before))
             before += weights[i]
-        return verdicts
+        return weights, total, candidates
 
     def _box_above_story(self, doc, verdicts: list[Verdict | None], weights: list[float],
                          at: int, before: float) -> bool:

@@ -2940,26 +2940,13 @@ def best_run(list scores):
 
 # -- body-like flags of blocks (``filters.dom.DomMain.body_flags``) -------------
 
-def body_flags(list blocks, double dense, double min_units, double half):
+def body_flags(list blocks, double dense, double min_units):
     """``[DomMain.body_like(b) for b in blocks]`` with these settings (link
-    density from which a block is links, ``min_units`` and half of it): the
+    density from which a block is links, ``min_units``): ``_body_like``, the
     reference's arithmetic and comparisons, in its order."""
     if _BLOCK is None:
         _block_slots()
-    cdef list out = []
-    cdef double ld, units
-    cdef bint flag
-    for b in blocks:
-        f = _b_features(b)
-        ld = _feature(f, "link_density")
-        units = _feature(f, "units") * (1.0 - ld)
-        if ld >= dense:
-            flag = False
-        else:
-            flag = ((units >= min_units and _fget(f, "punct", 0) >= 1)
-                    or (units >= half and _fget(f, "full_stop", 0) > 0))
-        out.append(flag)
-    return out
+    return [_body_like(_b_features(b), dense, min_units) for b in blocks]
 
 
 # -- body-like text outside the container (``filters.dom.DomMain._body_outside``) --

@@ -184,9 +184,14 @@ def _ascii_compatible(enc: str) -> bool:
     return _strict(b"<meta charset=x>", enc) == "<meta charset=x>"
 
 
+def _non_ascii(text: str) -> int:
+    """How many characters of ``text`` are not ASCII (replacement characters too)."""
+    return len(text) - len(text.encode("ascii", "ignore"))
+
+
 def _mostly_fine(text: str, bad: int) -> bool:
     """Twice as many good non-ASCII characters as bad sequences: damaged, not mislabelled."""
-    return len(text) - len(text.encode("ascii", "ignore")) - bad >= 2 * bad
+    return _non_ascii(text) - bad >= 2 * bad
 
 
 def _holds_own_utf8(text: str, bad: int) -> bool:
@@ -194,7 +199,7 @@ def _holds_own_utf8(text: str, bad: int) -> bool:
     declares UTF-8: the declaration is borne out (text in a legacy code page
     almost never forms a valid multi-byte sequence by chance), so the page is
     damaged UTF-8, not mislabelled (decision 57)."""
-    return len(text) - len(text.encode("ascii", "ignore")) - bad >= bad
+    return _non_ascii(text) - bad >= bad
 
 
 def _rarely_damaged(text: str, bad: int) -> bool:
@@ -204,7 +209,7 @@ def _rarely_damaged(text: str, bad: int) -> bool:
     bytes would trade four replacement characters for a page of mojibake
     (GB18030 decodes almost any byte sequence "cleanly").
     """
-    return bad * 100 <= len(text) - len(text.encode("ascii", "ignore"))
+    return bad * 100 <= _non_ascii(text)
 
 
 def _looks_multibyte(data: bytes) -> bool:

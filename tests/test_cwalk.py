@@ -1189,7 +1189,7 @@ def test_compiled_loops_read_other_block_types_by_attribute() -> None:
         [SimpleNamespace(text=t, path=f"/a/p[{i}]", context=("p",), features=f)
          for i, (t, f) in enumerate(zip(texts, feats))],
     ]
-    answers = [(_cwalk.body_flags(bs, 0.5, 10.0, 5.0),
+    answers = [(_cwalk.body_flags(bs, 0.5, 10.0),
                 _cwalk.sep_seed_blocks(bs, [0, 1, 2], "|"),
                 _cwalk.ancestry(bs, {})[0])
                for bs in kinds]

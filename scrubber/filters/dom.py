@@ -574,7 +574,7 @@ class DomMain:
             return [self.body_like(b) for b in blocks]
         dense, min_units, half = self.link_list_density, self.min_units, self.min_units / 2
         if _COMPILED_BODY_FLAGS is not None and type(blocks) is list:  # the loop below
-            return _COMPILED_BODY_FLAGS(blocks, dense, min_units, half)
+            return _COMPILED_BODY_FLAGS(blocks, dense, min_units)
         out = []
         append = out.append
         for b in blocks:

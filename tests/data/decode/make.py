@@ -8,6 +8,7 @@ All sentences were written for these tests; they are not copied from any web pag
 from __future__ import annotations
 
 import codecs
+import random
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -40,6 +41,30 @@ EN_PRICES = "Tickets cost £12 (£8 for members); the walk takes 2½ hours, or �
 PL = "Zażółć gęślą jaźń: ten tekst jest zapisany w kodowaniu środkowoeuropejskim."
 
 
+def english_news(*extra: str) -> str:
+    """About 30 KB of plain English news sentences, with ``extra`` sentences
+    (holding a few accented words) among them: so much English that a
+    detector reads the language the same in any Latin code page."""
+    rng = random.Random(3)
+    who = ["The council", "Local residents", "The new library", "A spokesman for the school",
+           "The planning committee", "Shop owners on the high street", "The bus company"]
+    said = ["said on Monday that", "argued that", "warned that", "agreed that", "announced that"]
+    what = ["the work would start in the spring", "the budget had been cut again",
+            "more parking was needed near the station", "the old bridge would be repaired",
+            "the market would move to the square", "opening hours would change in winter"]
+    sents = [f"{rng.choice(who)} {rng.choice(said)} {rng.choice(what)}." for _ in range(400)]
+    for i, s in enumerate(extra):
+        sents[37 + 150 * i] = s
+    paras = "\n".join(f"<p>{' '.join(sents[i:i + 5])}</p>" for i in range(0, 400, 5))
+    html = f"<html><head><title>Council news</title></head><body><h1>Council news</h1>\n{paras}"
+    return html + "</body></html>\n"
+
+
+# Two French words in English text: è and à read as č and ŕ in windows-1250
+FRENCH_WORDS = ("The architects described it as a reading room built à la française.",
+                "A public meeting will be held at the Molière theatre in November.")
+
+
 def page(body: str, head: str = "", title: str = "test page") -> str:
     head = f"<!DOCTYPE html>\n<html><head>{head}<title>{title}</title></head>\n"
     return f"{head}<body><p>{body}</p></body></html>\n"
@@ -69,6 +94,7 @@ def build() -> dict[str, tuple[str, bytes]]:
         "cp1252_no_meta.html": (page(EN_TYPOGRAPHY), "cp1252"),
         "cp1250_no_meta.html": (page(PL), "cp1250"),
         "cp1252_pound_no_meta.html": (page(EN_PRICES), "cp1252"),
+        "cp1252_french_words_no_meta.html": (english_news(*FRENCH_WORDS), "cp1252"),
         "gbk_xml_decl.xhtml": ('<?xml version="1.0" encoding="GBK"?>\n' + page(ZH_HANS), "gbk"),
     }
     out = {name: (text, text.encode(codec)) for name, (text, codec) in pages.items()}

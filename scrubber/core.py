@@ -25,6 +25,10 @@ _HTML_START = regex.compile(
 _TAG = regex.compile(r"<(?:p|div|br|span|a|table|li|ul|h[1-6]|script|style|title|img)\b[^>]*>",
                      regex.I)
 _HEADING_END = regex.compile(r"[。；;，,：:….]\s*$")
+# Its characters, to test the last character first: regex's ``\s`` holds only
+# characters ``str.isspace`` holds (the tests check), so a text not ending in
+# one of those ends a heading exactly when its last character is one of these.
+_HEADING_LAST = frozenset("。；;，,：:….")
 _ENUMERATED = regex.compile(  # 1. / 1、 / (1) / 一、 / • item
     r"^(?:\d{1,3}\s*[.、)）．]|[（(]\d{1,3}[)）]|[一二三四五六七八九十]{1,3}、|[•·●▪■◆◇○►▶-]\s)")
 # detect_language counts characters as runs (``[...]+``): the summed run
@@ -449,7 +453,7 @@ def assign_roles(blocks: tuple[Block, ...], verdicts: Sequence[Verdict]) -> tupl
               and features.get("punct", 0) <= 3):
             role = Role.TITLE  # the first body line, short and without a full stop
         elif (0 < u <= 40 and units[n + 1] > u and features.get("punct", 0) <= 1
-              and not _HEADING_END.search(text)):
+              and not _heading_end(text)):
             role = Role.TITLE if n == 0 else Role.HEADING
         else:
             role = Role.PARAGRAPH
@@ -459,6 +463,15 @@ def assign_roles(blocks: tuple[Block, ...], verdicts: Sequence[Verdict]) -> tupl
     for i, b in zip(changed, with_roles([blocks[i] for i in changed], roles)):
         out[i] = b
     return tuple(out)
+
+
+def _heading_end(text: str) -> bool:
+    """``_HEADING_END.search(text) is not None``, by the last character unless
+    it is white space (block texts are stripped: it never is)."""
+    last = text[-1:]
+    if last in _HEADING_LAST:
+        return True
+    return last.isspace() and _HEADING_END.search(text) is not None
 
 
 def _assign_roles_reference(blocks: tuple[Block, ...],

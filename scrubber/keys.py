@@ -40,20 +40,43 @@ _PHRASE_ONLY = "哩坏沈甦瞭藉衹覆"
 
 
 @lru_cache(maxsize=1)
+def _t2s_changing() -> frozenset[str] | None:
+    """The BMP characters that can make t2s change a line: one that it changes
+    alone (asked of the converter once, for every BMP character) or one of
+    ``_PHRASE_ONLY``; ``None`` if the converter's answer cannot be read."""
+    chars = [chr(c) for c in range(0x10000) if c != 10 and not 0xD800 <= c < 0xE000]
+    converted = _t2s().convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # pragma: no cover - OpenCC never touches newlines
+        return None
+    return frozenset({c for c, new in zip(chars, converted) if new != c} | set(_PHRASE_ONLY))
+
+
+@lru_cache(maxsize=1)
 def _t2s_finder() -> re.Pattern[str]:
-    """A pattern for every character that can make t2s change a line: one that
-    it changes alone (asked of the converter once, for every BMP character),
-    one of ``_PHRASE_ONLY``, or any character beyond the BMP.
+    """A pattern for every character that can make t2s change a line: one of
+    ``_t2s_changing()``, or any character beyond the BMP.
 
     A line with none of them is left as it is: t2s replaces dictionary
     entries, and every entry it changes holds one of them.
     """
-    chars = [chr(c) for c in range(0x10000) if c != 10 and not 0xD800 <= c < 0xE000]
-    converted = _t2s().convert("\n".join(chars)).split("\n")
-    if len(converted) != len(chars):  # pragma: no cover - OpenCC never touches newlines
+    changing = _t2s_changing()
+    if changing is None:  # pragma: no cover - OpenCC never touches newlines
         return re.compile(r"[^\n]")  # every line may change
-    changing = {c for c, new in zip(chars, converted) if new != c} | set(_PHRASE_ONLY)
     return re.compile(f"[{re.escape(''.join(sorted(changing)))}\U00010000-\U0010ffff]")
+
+
+@lru_cache(maxsize=1)
+def _t2s_table() -> bytes | None:
+    """``_t2s_changing()`` as ``_cwalk.flagged_lines`` reads it: 1 for each of
+    those BMP characters (it takes every character past the BMP as marked, as
+    the finder does); ``None`` when every line may change."""
+    changing = _t2s_changing()
+    if changing is None:  # pragma: no cover - OpenCC never touches newlines
+        return None
+    table = bytearray(0x10000)
+    for c in changing:
+        table[ord(c)] = 1
+    return bytes(table)
 
 
 # \p{Han} holds nothing before U+2E80 (the CJK Radicals Supplement), so a text
@@ -163,6 +186,8 @@ def _t2s_lines(joined: str, found: re.Match[str] | None = None) -> str:
     lines that hold a character t2s might change (lines convert on their own:
     no dictionary entry holds a newline). Simplified Chinese has few.
     ``found``: the finder's first match in ``joined``, when the caller has it."""
+    if _FLAGGED_LINES is not None and _t2s_table() is not None:
+        return _t2s_flagged(joined)
     finder = _t2s_finder()
     if found is None:
         found = finder.search(joined)
@@ -186,6 +211,28 @@ def _t2s_lines(joined: str, found: re.Match[str] | None = None) -> str:
         return _t2s().convert(joined)
     pieces, done = [], 0
     for (start, end), line in zip(spans, converted):
+        pieces += (joined[done:start], line)
+        done = end
+    pieces.append(joined[done:])
+    return "".join(pieces)
+
+
+def _t2s_flagged(joined: str) -> str:
+    """:func:`_t2s_lines` with the lines to convert found by the compiled scan:
+    the whole text is converted in one call when they hold more than half of
+    its characters (a Traditional document), else only they are."""
+    spans = _FLAGGED_LINES(joined, _t2s_table(), 1)
+    if not spans:
+        return joined
+    starts, ends = spans[::2], spans[1::2]
+    if 2 * (sum(ends) - sum(starts)) > len(joined):
+        return _t2s().convert(joined)
+    converted = _t2s().convert("\n".join(map(joined.__getitem__, map(slice, starts, ends))))
+    lines = converted.split("\n")
+    if len(lines) != len(starts):  # pragma: no cover - OpenCC never touches newlines
+        return _t2s().convert(joined)
+    pieces, done = [], 0
+    for start, end, line in zip(starts, ends, lines):
         pieces += (joined[done:start], line)
         done = end
     pieces.append(joined[done:])

@@ -12,6 +12,7 @@ import dataclasses
 import random
 from dataclasses import fields, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -261,9 +262,15 @@ def test_match_keys_equals_one_by_one_on_random_documents(seed):
     assert match_keys(texts) == [match_key(t) for t in texts]
 
 
-def test_t2s_lines_equals_convert():
+@pytest.mark.parametrize("scan", ["compiled", "python"])
+def test_t2s_lines_equals_convert(scan, monkeypatch):
+    import scrubber.keys as keys
     from scrubber.keys import _t2s, _t2s_lines
 
+    if scan == "python":
+        monkeypatch.setattr(keys, "_FLAGGED_LINES", None)
+    elif keys._FLAGGED_LINES is None:
+        pytest.skip("the compiled module is not built")
     rng = random.Random(5)
     docs = [TRAD_LINES, SIMP_LINES, SIMP_LINES * 9 + TRAD_LINES[:1], TRAD_LINES * 3 + SIMP_LINES,
             [""], ["後"], ["", "後", ""], [*SIMP_LINES, ""]]
@@ -482,12 +489,8 @@ def test_flagged_lines_are_the_lines_holding_a_marked_character():
             assert keys._FLAGGED_LINES(text, table, keys._NFKC) == want, text
 
 
-def test_t2s_lines_gives_up_when_most_lines_change(monkeypatch):
-    """The whole-document shortcut of ``_t2s_lines`` is taken after every eighth
-    line to convert, when they are more than half of the lines up to there (as
-    counted from the start): a long Simplified opening keeps it from firing."""
-    import scrubber.keys as keys
-
+def _counting_t2s(monkeypatch, keys) -> tuple[Any, list[str]]:
+    """The real converter, and the texts given to the one ``keys`` now calls."""
     real = keys._t2s()
     calls: list[str] = []
 
@@ -497,6 +500,18 @@ def test_t2s_lines_gives_up_when_most_lines_change(monkeypatch):
             return real.convert(text)
 
     monkeypatch.setattr(keys, "_t2s", lambda: Counting())
+    return real, calls
+
+
+def test_t2s_lines_gives_up_when_most_lines_change(monkeypatch):
+    """Without the compiled scan, the whole-document shortcut of ``_t2s_lines``
+    is taken after every eighth line to convert, when they are more than half
+    of the lines up to there (as counted from the start): a long Simplified
+    opening keeps it from firing."""
+    import scrubber.keys as keys
+
+    monkeypatch.setattr(keys, "_FLAGGED_LINES", None)
+    real, calls = _counting_t2s(monkeypatch, keys)
     trad = ["後來", "著名的書", "乾隆皇帝", "瞭解到"]
     for simp, n_trad in [(0, 16), (5, 16), (9, 16), (200, 40), (15, 8), (16, 8), (17, 8)]:
         lines = ["今天天气很好"] * simp + [trad[i % 4] for i in range(n_trad)]
@@ -507,6 +522,28 @@ def test_t2s_lines_gives_up_when_most_lines_change(monkeypatch):
         # fires at the first k = 8, 16, ... with 2k > simp + k
         gives_up = any(2 * k > simp + k for k in range(8, n_trad + 1, 8))
         assert calls == ([joined] if gives_up else ["\n".join(lines[simp:])]), (simp, n_trad)
+
+
+def test_t2s_flagged_converts_all_when_the_lines_to_convert_hold_most_characters(monkeypatch):
+    """With the compiled scan, ``_t2s_lines`` converts the whole text in one
+    call when the lines holding a character t2s may change hold more than
+    half of its characters, else those lines only."""
+    import scrubber.keys as keys
+
+    if keys._FLAGGED_LINES is None:
+        pytest.skip("the compiled module is not built")
+    real, calls = _counting_t2s(monkeypatch, keys)
+    for simp, n_trad in [(0, 3), (1, 1), (2, 1), (3, 1), (4, 1), (5, 3), (40, 9), (9, 40)]:
+        lines = ["今天天气很好"] * simp + ["著名的書籍"] * n_trad + ["plain"]
+        joined = "\n".join(lines)
+        calls.clear()
+        assert keys._t2s_lines(joined) == real.convert(joined)
+        changing = sum(len(line) for line in lines if keys._t2s_finder().search(line))
+        whole = 2 * changing > len(joined)
+        assert calls == ([joined] if whole else ["\n".join(lines[simp:simp + n_trad])]), \
+            (simp, n_trad)
+    calls.clear()
+    assert keys._t2s_lines("今天\n天气") == "今天\n天气" and calls == []
 
 
 def _t2s_dictionaries(tmp_path: Path) -> list[Path]:
@@ -692,3 +729,20 @@ def test_line_labels_are_the_f_strings():
     got = blocks._line_labels(numbers)
     assert got == want and all(g.isascii() for g in got)
     assert [b.path for b in blocks_from_text("a\n\n b\n")] == ["line 1", "line 3"]
+
+
+def test_heading_end_is_the_regex():
+    """``_heading_end`` reads the last character: regex's ``\\s`` is a part of
+    ``str.isspace``, so only a text ending in white space needs the regex."""
+    import regex
+
+    from scrubber.core import _HEADING_END, _heading_end
+
+    spaces = [c for c in map(chr, range(0x110000)) if regex.match(r"\s", c, regex.V0)]
+    assert spaces and all(c.isspace() for c in spaces)
+    rng = random.Random(21)
+    pool = ["标题", "。", "，", ",", ":", "…", ".", "x", " ", "\u3000", "\n", "\x1c", "\u2028", "；"]
+    texts = ["", "。", " ", "标题：", "标题： ", "标题：\n", "标题\x1c", "。\x1c"]
+    texts += ["".join(rng.choices(pool, k=rng.randint(1, 6))) for _ in range(3000)]
+    for text in texts:
+        assert _heading_end(text) == (_HEADING_END.search(text) is not None), repr(text)

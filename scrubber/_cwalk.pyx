@@ -1526,22 +1526,29 @@ cdef inline bint _is_bar(Py_UCS4 c, const _Bars* b) noexcept:
     return False
 
 
-cdef bint _sep_seed(str text, const _Bars* b) noexcept:
+cdef Py_ssize_t _sep_seeds(str text, const _Bars* b, Py_ssize_t want) noexcept:
+    """How many positions of ``text`` a seed starts at, counted up to ``want``."""
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, found = 0
     cdef Py_UCS4 c, d
     for i in range(n):
         c = PyUnicode_READ(kind, data, i)
         if c >= 0x80 and not b.maybe[(<unsigned int>c) & 0xFF]:
             continue  # neither a bar nor white space
         if _is_bar(c, b):
-            return True
-        if i + 1 < n and scrubber_isspace(c):
+            found += 1
+        elif i + 1 < n and scrubber_isspace(c):
             d = PyUnicode_READ(kind, data, i + 1)
             if d == 0x2F or scrubber_isspace(d):
-                return True
-    return False
+                found += 1
+        if found >= want:
+            break
+    return found
+
+
+cdef inline bint _sep_seed(str text, const _Bars* b) noexcept:
+    return _sep_seeds(text, b, 1) >= 1
 
 
 def sep_seed(str text, str bars):
@@ -1553,20 +1560,58 @@ def sep_seed(str text, str bars):
     return _sep_seed(text, &b)
 
 
-def sep_seed_blocks(blocks, list todo, str bars):
+def sep_seed_blocks(blocks, list todo, str bars, Py_ssize_t seeds=1):
     """The indices ``i`` in ``todo`` whose block has no true ``full_stop``
-    feature and whose text :func:`sep_seed` finds a separator in, in order
-    (the candidates of ``structure._strips_all``)."""
+    feature and whose text holds at least ``seeds`` positions where
+    :func:`sep_seed` finds a separator starting, in order (the candidates of
+    ``structure._strips_all``)."""
     if _BLOCK is None:
         _block_slots()
     cdef _Bars bs
     _bars_of(bars, &bs)
     cdef list out = []
+    if seeds < 1:
+        seeds = 1
     for i in todo:
         b = blocks[i]
         if _fget(_b_features(b), "full_stop", None):
             continue
-        if _sep_seed(<str?>_b_text(b), &bs):
+        if _sep_seeds(<str?>_b_text(b), &bs, seeds) >= seeds:
+            out.append(i)
+    return out
+
+
+def feature_is(blocks, list todo, str name, object value, object default):
+    """``[i for i in todo if blocks[i].features.get(name, default) == value]``
+    (``structure._symbols_all``'s first test)."""
+    if _BLOCK is None:
+        _block_slots()
+    cdef list out = []
+    cdef bint number = type(value) is float
+    cdef double want = <double>value if number else 0.0
+    for i in todo:
+        got = _fget(_b_features(blocks[i]), name, default)
+        if number and type(got) is float:  # (a float feature: compared as Python does)
+            if (<double>got) == want:
+                out.append(i)
+        elif got is value or got == value:
+            out.append(i)
+    return out
+
+
+def text_holds(blocks, list todo, str ch):
+    """``[i for i in todo if ch in blocks[i].text]`` for one character ``ch``
+    (``structure._markup_all``'s first test)."""
+    if PyUnicode_GET_LENGTH(ch) != 1:
+        raise ValueError("one character")
+    if _BLOCK is None:
+        _block_slots()
+    cdef Py_UCS4 c = ch[0]
+    cdef str text
+    cdef list out = []
+    for i in todo:
+        text = <str?>_b_text(blocks[i])
+        if PyUnicode_FindChar(text, c, 0, PyUnicode_GET_LENGTH(text), 1) >= 0:
             out.append(i)
     return out
 

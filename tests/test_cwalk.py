@@ -888,6 +888,36 @@ def test_separator_seed_of_blocks_is_the_filter_it_replaces() -> None:
     assert got == want
     assert 100 < len(want) < len(todo) - 100
     assert any(blocks[i].features.get("full_stop") for i in todo if i not in want)
+    # asked for two seeds: the texts where the seed regex matches at two places
+    # or more (a position each: the matches of two characters may overlap)
+    twice = [i for i in want
+             if sum(structure._SEP_SEED.match(blocks[i].text, j) is not None
+                    for j in range(len(blocks[i].text))) >= 2]
+    assert _cwalk.sep_seed_blocks(tuple(blocks), todo, structure._BARS, 2) == twice
+    assert 50 < len(twice) < len(want) - 50
+    assert _cwalk.sep_seed_blocks(tuple(blocks), todo, structure._BARS, 0) == want
+
+
+def test_link_strips_need_two_separator_seeds() -> None:
+    """Why ``_strips_all`` may ask the scan for two seeds: every text
+    ``link_strip`` drops has two separators, so two places a seed starts."""
+    import random
+
+    from scrubber.blocks import blocks_from_text
+    from scrubber.filters import structure
+
+    rng = random.Random(10)
+    alphabet = [*"ab中 /|·｜丨•", "  ", " / ", "\u3000", "首页", "新闻"]
+    lines = ["".join(rng.choices(alphabet, k=rng.randint(1, 14))) for _ in range(4000)]
+    blocks = blocks_from_text("\n".join(lines))
+    dropped = [b for b in blocks if structure.link_strip(b, None) is not None]
+    assert len(dropped) > 200
+    for b in dropped:
+        seeds = sum(structure._SEP_SEED.match(b.text, j) is not None for j in range(len(b.text)))
+        assert seeds >= 2, b.text
+    assert _cwalk.sep_seed_blocks(blocks, list(range(len(blocks))), structure._BARS, 2) \
+        == [i for i, b in enumerate(blocks) if not b.features.get("full_stop") and sum(
+            structure._SEP_SEED.match(b.text, j) is not None for j in range(len(b.text))) >= 2]
 
 
 def test_element_paths_are_the_f_strings() -> None:
@@ -1195,3 +1225,32 @@ def test_compiled_loops_read_other_block_types_by_attribute() -> None:
                for bs in kinds]
     assert answers[0] == answers[1] == answers[2]
     assert answers[0][0] == [True, False, True] and answers[0][1] == [1]
+
+
+def test_feature_is_and_text_holds_are_the_comprehensions() -> None:
+    """``_cwalk.feature_is`` and ``_cwalk.text_holds`` pick what the first tests
+    of ``structure._symbols_all`` and ``_markup_all`` pick, in ``todo``'s order."""
+    import random
+
+    from scrubber.blocks import blocks_from_text
+    from scrubber.model import Block
+
+    rng = random.Random(11)
+    alphabet = [*"ab中 <>|-—.", "<b>", "1"]
+    lines = ["".join(rng.choices(alphabet, k=rng.randint(1, 8))) for _ in range(1500)]
+    blocks = list(blocks_from_text("\n".join(lines)))
+    odd = [{}, {"alnum": 0}, {"alnum": 0.0}, {"alnum": -0.0}, {"alnum": False}, {"alnum": "0"},
+           {"alnum": 1.5}, {"alnum": float("nan")}, {"alnum": None}]
+    blocks += [Block(len(blocks) + k, "x<y", "x<y", features=f) for k, f in enumerate(odd)]
+    todo = list(range(len(blocks)))
+    rng.shuffle(todo)
+    todo = todo[: len(todo) * 3 // 4] + todo[-len(odd):]
+    for value, default in [(0.0, 1), (0, 1), (1.5, None), (None, 0)]:
+        want = [i for i in todo if blocks[i].features.get("alnum", default) == value]
+        assert _cwalk.feature_is(tuple(blocks), todo, "alnum", value, default) == want, value
+    assert 50 < len(_cwalk.feature_is(blocks, todo, "alnum", 0.0, 1)) < len(todo) - 50
+    for ch in "<|中😀":
+        want = [i for i in todo if ch in blocks[i].text]
+        assert _cwalk.text_holds(tuple(blocks), todo, ch) == want, ch
+    with pytest.raises(ValueError):
+        _cwalk.text_holds(blocks, todo, "<b")

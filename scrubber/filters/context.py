@@ -192,15 +192,14 @@ class MainRegion:
         title = self.find_title(doc, verdicts, start)
         if title is not None:
             start = title  # the headline above the story belongs to it
-        out = list(verdicts)
         # Verdicts are immutable: one value for every block before, one after.
         evidence = f"main run is blocks {start}-{end}"
         before = Verdict.drop("outside_main", "before the main run of body text", evidence)
         after = Verdict.drop("outside_main", "after the main run of body text", evidence)
-        for i, v in enumerate(verdicts):
-            if v is None and not start <= i <= end:
-                out[i] = before if i < start else after
-        return out
+        start, end = max(start, 0), max(end + 1, start)  # (slices: as the loop saw them)
+        return ([before if v is None else v for v in verdicts[:start]]
+                + list(verdicts[start:end])
+                + [after if v is None else v for v in verdicts[end:]])
 
 
 #: a line of article metadata under a headline: a date/author label, or any line with a year

@@ -27,6 +27,8 @@ _MAYBE_SEP = re.compile(rf"[{_IN_BARS}\s]")
 _SEP_SEED = re.compile(rf"[{_IN_BARS}\s](?:(?<=[{_IN_BARS}])|[\s/])")
 _COMPILED_SEED = getattr(COMPILED, "sep_seed", None)
 _COMPILED_SEEDS = getattr(COMPILED, "sep_seed_blocks", None)
+_COMPILED_FEATURE_IS = getattr(COMPILED, "feature_is", None)
+_COMPILED_TEXT_HOLDS = getattr(COMPILED, "text_holds", None)
 
 
 def _has_sep_seed(text: str) -> bool:
@@ -86,6 +88,8 @@ def markup_line(block: Block, doc) -> Verdict | None:
 @judges_all(symbols_only)
 def _symbols_all(doc, todo: Sequence[int]) -> dict[int, Verdict]:
     blocks = doc.blocks
+    if _COMPILED_FEATURE_IS is not None and type(todo) is list:  # the first test, compiled
+        todo = _COMPILED_FEATURE_IS(blocks, todo, "alnum", 0.0, 1)
     return {i: v for i in todo
             if blocks[i].features.get("alnum", 1) == 0
             and (v := symbols_only(blocks[i], doc)) is not None}
@@ -94,10 +98,12 @@ def _symbols_all(doc, todo: Sequence[int]) -> dict[int, Verdict]:
 @judges_all(link_strip)
 def _strips_all(doc, todo: Sequence[int]) -> dict[int, Verdict]:
     """Only lines holding a separator can be strips (most prose has single spaces
-    only): the others are passed over without a split."""
+    only): the others are passed over without a split. A strip has three items
+    or more, so two separators, which start at two places a seed does: the
+    compiled scan asks for two (a name's one dot, "迈克尔·乔丹", is not enough)."""
     blocks = doc.blocks
     if _COMPILED_SEEDS is not None and type(todo) is list:  # the first two tests, compiled
-        seeded = _COMPILED_SEEDS(blocks, todo, _BARS)
+        seeded = _COMPILED_SEEDS(blocks, todo, _BARS, 2)
     else:
         seed = _has_sep_seed
         seeded = [i for i in todo if not blocks[i].features.get("full_stop")
@@ -108,5 +114,7 @@ def _strips_all(doc, todo: Sequence[int]) -> dict[int, Verdict]:
 @judges_all(markup_line)
 def _markup_all(doc, todo: Sequence[int]) -> dict[int, Verdict]:
     blocks = doc.blocks
+    if _COMPILED_TEXT_HOLDS is not None and type(todo) is list:  # the first test, compiled
+        todo = _COMPILED_TEXT_HOLDS(blocks, todo, "<")
     return {i: v for i in todo
             if "<" in blocks[i].text and (v := markup_line(blocks[i], doc)) is not None}

@@ -2729,6 +2729,84 @@ cdef inline object _b_role(object b):
     return _slot_or(b, _B_ROLE, "role")
 
 
+cdef inline bint _bit(const unsigned char[::1] bits, unsigned int c) noexcept:
+    """Bit ``c & 7`` of byte ``c >> 3`` (``c`` in the BMP, ``bits`` 8192 bytes)."""
+    return (bits[c >> 3] >> (c & 7)) & 1
+
+
+def line_roles(blocks, list kept, object line, tuple roles,
+               const unsigned char[::1] enum_bits, object enumerated,
+               const unsigned char[::1] end_bits, object heading_end):
+    """``core.assign_roles``' loop: for the blocks at ``kept`` (the body) whose
+    role is ``line``, their indices and roles, from ``roles`` = (list item,
+    title, heading, paragraph); ``None`` when none is a line. ``enum_bits``:
+    the BMP characters an enumerated line starts with (``enumerated(text)``,
+    its regex's ``match``, decides; a character past the BMP always asks it);
+    ``end_bits``: the characters ending a heading (``heading_end(text)``
+    decides for a text ending in white space)."""
+    if enum_bits.shape[0] != 0x2000 or end_bits.shape[0] != 0x2000:
+        raise ValueError("bitmaps of the BMP (8192 bytes)")
+    if len(roles) != 4:
+        raise ValueError("four roles")
+    if _BLOCK is None:
+        _block_slots()
+    list_item, title, heading, paragraph = roles
+    cdef Py_ssize_t n, m = len(kept), k
+    cdef list changed = [], out = [], lines = []
+    for n in range(m):
+        if _b_role(blocks[<Py_ssize_t>kept[n]]) is line:
+            lines.append(n)
+    if not lines:
+        return None
+    cdef double* units = <double*>PyMem_Malloc((m + 1) * sizeof(double))
+    if units is NULL:
+        raise MemoryError()
+    cdef double u
+    cdef Py_UCS4 c
+    cdef Py_ssize_t length
+    cdef int kind
+    cdef void* data
+    cdef str text
+    try:
+        for n in range(m):
+            units[n] = _feature(_b_features(blocks[<Py_ssize_t>kept[n]]), "units")
+        units[m] = 0.0  # after the last
+        for k in range(len(lines)):
+            n = <Py_ssize_t>lines[k]
+            b = blocks[<Py_ssize_t>kept[n]]
+            text = <str?>_b_text(b)
+            f = _b_features(b)
+            u = units[n]
+            length = PyUnicode_GET_LENGTH(text)
+            kind = PyUnicode_KIND(text)
+            data = PyUnicode_DATA(text)
+            role = None
+            if length:
+                c = PyUnicode_READ(kind, data, 0)
+                if (c >= 0x10000 or _bit(enum_bits, <unsigned int>c)) and enumerated(text) is not None:
+                    role = list_item
+            if role is not None:
+                pass
+            elif (n == 0 and 2 <= u <= 80 and not _flag(f, "full_stop")
+                    and _feature(f, "punct") <= 3):
+                role = title
+            elif 0 < u <= 40 and units[n + 1] > u and _feature(f, "punct") <= 1:
+                c = PyUnicode_READ(kind, data, length - 1) if length else 0x20
+                if c < 0x10000 and _bit(end_bits, <unsigned int>c):
+                    role = paragraph  # ends like a part of a sentence: not a heading
+                elif length and Py_UNICODE_ISSPACE(c) and heading_end(text):
+                    role = paragraph
+                else:
+                    role = title if n == 0 else heading
+            else:
+                role = paragraph
+            changed.append(kept[n])
+            out.append(role)
+    finally:
+        PyMem_Free(units)
+    return changed, out
+
+
 def fill_objects(type cls, tuple offsets, Py_ssize_t count, list columns):
     """``count`` new instances of ``cls`` (allocated as ``object.__new__`` does),
     slot ``offsets[j]`` of each set from ``columns[j]`` in turn, column by column

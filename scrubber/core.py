@@ -438,6 +438,16 @@ def assign_roles(blocks: tuple[Block, ...], verdicts: Sequence[Verdict]) -> tupl
     items, short unpunctuated lines before longer ones are headings (the first
     one is the title), the rest paragraphs."""
     kept = [i for i, v in enumerate(verdicts) if v.keep]
+    if _LINE_ROLES is not None and type(blocks) is tuple:  # the rest, compiled
+        enum_bits, end_bits = _role_bitmaps()
+        got = _LINE_ROLES(blocks, kept, Role.LINE, _ROLES, enum_bits, _ENUMERATED.match,
+                          end_bits, _heading_end)
+        if got is None:  # HTML blocks have their roles already
+            return blocks
+        out = list(blocks)
+        for i, b in zip(got[0], with_roles([blocks[i] for i in got[0]], got[1])):
+            out[i] = b
+        return tuple(out)
     lines = [n for n, i in enumerate(kept) if blocks[i].role is Role.LINE]
     if not lines:  # HTML blocks have their roles already
         return blocks
@@ -463,6 +473,19 @@ def assign_roles(blocks: tuple[Block, ...], verdicts: Sequence[Verdict]) -> tupl
     for i, b in zip(changed, with_roles([blocks[i] for i in changed], roles)):
         out[i] = b
     return tuple(out)
+
+
+_LINE_ROLES = getattr(COMPILED, "line_roles", None)
+_ROLES = (Role.LIST_ITEM, Role.TITLE, Role.HEADING, Role.PARAGRAPH)  # (line_roles' order)
+
+
+@lru_cache(maxsize=1)
+def _role_bitmaps() -> tuple[bytes, bytes]:
+    """For ``_cwalk.line_roles``: the BMP characters an enumerated line starts
+    with, and those ending a heading, as bitmaps."""
+    from .rules import _bmp_bitmap
+
+    return _bmp_bitmap(_enumerated_starts()), _bmp_bitmap(_HEADING_LAST)
 
 
 def _heading_end(text: str) -> bool:

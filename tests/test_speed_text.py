@@ -702,10 +702,17 @@ ROLE_LINES = ["1. 第一条", "１、第二", "(3) 三", "（4）四", "一、�
               "with commas, and a full stop.", "问：", "…", "●重点", "◆ 要点"]
 
 
+@pytest.mark.parametrize("loop", ["compiled", "python"])
 @pytest.mark.parametrize("seed", range(30))
-def test_assign_roles_equals_reference(seed):
+def test_assign_roles_equals_reference(seed, loop, monkeypatch):
+    import scrubber.core as core
     from scrubber.core import _assign_roles_reference, assign_roles
     from scrubber.model import Verdict
+
+    if loop == "python":
+        monkeypatch.setattr(core, "_LINE_ROLES", None)
+    elif core._LINE_ROLES is None:
+        pytest.skip("the compiled module is not built")
 
     rng = random.Random(seed)
     texts = rng.choices(ROLE_LINES + _fixture_lines()[:200], k=rng.randint(1, 50))
@@ -717,6 +724,11 @@ def test_assign_roles_equals_reference(seed):
     assert assign_roles(tuple(blocks), verdicts) == _assign_roles_reference(tuple(blocks), verdicts)
     no_units = tuple(replace(b, features={}) for b in blocks)
     assert assign_roles(no_units, verdicts) == _assign_roles_reference(no_units, verdicts)
+    # features of other types (ints, bools), texts ending in white space
+    odd = tuple(replace(b, text=b.text + rng.choice(["", " ", "。 ", "\u3000", "：\n"]),
+                        features={k: (int(v) if k != "full_stop" else bool(v))
+                                  for k, v in b.features.items()}) for b in blocks)
+    assert assign_roles(odd, verdicts) == _assign_roles_reference(odd, verdicts)
 
 
 def test_line_labels_are_the_f_strings():

@@ -1616,6 +1616,21 @@ def text_holds(blocks, list todo, str ch):
     return out
 
 
+def first_holding(list texts, str ch):
+    """The index of the first of ``texts`` (strs) holding the one character
+    ``ch``, or -1 (``rules.LineScreen.lines``: does a key hold a newline?)."""
+    if PyUnicode_GET_LENGTH(ch) != 1:
+        raise ValueError("one character")
+    cdef Py_UCS4 c = ch[0]
+    cdef str text
+    cdef Py_ssize_t i
+    for i in range(len(texts)):
+        text = <str?>texts[i]
+        if PyUnicode_FindChar(text, c, 0, PyUnicode_GET_LENGTH(text), 1) >= 0:
+            return i
+    return -1
+
+
 # -- lines of plain text (``blocks._lines_split``) and detect_language's counts --
 
 cdef extern from "Python.h":

@@ -282,7 +282,7 @@ def match_keys(texts: Sequence[str]) -> list[str]:
     else:
         joined = _nfkc_lines(_no_surrogates(joined))
         odd = _ODD_AFTER_NFKC
-    if "  " in joined or any(c in joined for c in odd):  # else every run is one space already
+    if "  " in joined or _holds_odd_space(joined, odd):  # else every run is one space already
         joined = _LINE_SPACES.sub(" ", joined)
     joined = joined.casefold() if ascii else _casefold(joined)
     # (casefold never makes ASCII text anything else, and no Han character is
@@ -315,6 +315,29 @@ _ODD_CHARS = ("\t\x0b\x0c\r\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x20
 _ODD_ASCII = tuple(c for c in _ODD_CHARS if c.isascii() and c != "\r")
 _ODD_AFTER_NFKC = tuple(c for c in _ODD_CHARS
                         if unicodedata.normalize("NFKC", c) == c and c != "\r")
+_ODD_BIT = {_ODD_ASCII: 1, _ODD_AFTER_NFKC: 2}
+
+
+@lru_cache(maxsize=1)
+def _odd_table() -> bytes:
+    """The two tuples above as a table for ``_cwalk.table_flags`` (one scan for
+    all their characters instead of one ``in`` each): bit 1 for ``_ODD_ASCII``,
+    2 for ``_ODD_AFTER_NFKC``."""
+    table = bytearray(0x10000)
+    for odd, bit in _ODD_BIT.items():
+        for c in odd:
+            table[ord(c)] |= bit
+    return bytes(table)
+
+
+def _holds_odd_space(text: str, odd: tuple[str, ...]) -> bool:
+    """``any(c in text for c in odd)`` for ``odd`` one of the two tuples above
+    (a character past the BMP answers yes: the caller then collapses runs,
+    which changes nothing where there are none)."""
+    if _TABLE_FLAGS is not None:
+        bit = _ODD_BIT[odd]
+        return bool(_TABLE_FLAGS(text, _odd_table(), bit) & bit)
+    return any(c in text for c in odd)
 # Full-width punctuation in almost every Chinese line, with its NFKD form.
 # Replacing a character by its full compatibility decomposition never changes
 # the NFKC of a text (NFKC composes the full decomposition), and a few

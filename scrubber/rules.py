@@ -1185,14 +1185,22 @@ class LineScreen:
         found: set[int] = set()
         if not keys:
             return found
-        joined = "\n" + "\n".join(keys)
-        if joined.count("\n") != len(keys):
-            return None
+        ready = self._scans_ready()
+        if self._by_first and _FIRST_HOLDING is not None and ready:
+            # the compiled scans: no joined text to build, only the newline test
+            keys = keys if type(keys) is list else list(keys)
+            if _FIRST_HOLDING(keys, "\n") >= 0:
+                return None
+            joined = ""  # (not read below)
+        else:
+            joined = "\n" + "\n".join(keys)
+            if joined.count("\n") != len(keys):
+                return None
         if self._by_first:
             found.update(self._anchored_lines(keys))
         elif self._anchored is not None:
             found.update(_lines_found(self._anchored, joined, keys, None))
-        if self._free is not None and self._scans_ready():
+        if self._free is not None and ready:
             # the loop below, with the lengths and last characters tested in the scans
             keys = keys if type(keys) is list else list(keys)
             limit = self._free_limit
@@ -1288,6 +1296,8 @@ def _free_regex(copies: dict[str, list[str]]) -> re.Pattern[str] | None:
 _LITERAL_LINES = getattr(COMPILED, "literal_lines", None)
 #: the compiled loop of :meth:`LineScreen._anchored_lines` (likewise)
 _ANCHORED_LINES = getattr(COMPILED, "anchored_lines", None)
+#: the compiled newline test of :meth:`LineScreen.lines` (likewise)
+_FIRST_HOLDING = getattr(COMPILED, "first_holding", None)
 
 _LiteralScan = tuple[bytes, bytes, dict[int, list[tuple[str, Any, bytes | None]]]]
 

@@ -1254,3 +1254,31 @@ def test_feature_is_and_text_holds_are_the_comprehensions() -> None:
         assert _cwalk.text_holds(tuple(blocks), todo, ch) == want, ch
     with pytest.raises(ValueError):
         _cwalk.text_holds(blocks, todo, "<b")
+
+
+def test_first_holding_is_the_first_text_holding_the_character() -> None:
+    import random
+
+    rng = random.Random(12)
+    for _ in range(300):
+        texts = ["".join(rng.choices(["a", "中", "\n", "😀", "é"], k=rng.randint(0, 5)))
+                 for _ in range(rng.randint(0, 8))]
+        for ch in ("\n", "😀", "z"):
+            want = next((i for i, t in enumerate(texts) if ch in t), -1)
+            assert _cwalk.first_holding(texts, ch) == want, (texts, ch)
+    with pytest.raises(ValueError):
+        _cwalk.first_holding(["a"], "ab")
+    with pytest.raises(TypeError):
+        _cwalk.first_holding([b"a"], "a")
+
+
+def test_line_screen_of_keys_holding_a_newline_is_none() -> None:
+    from scrubber.keys import match_keys
+    from scrubber.rules import LineScreen, default_rules
+
+    screen = LineScreen.of(tuple(r for r in default_rules() if not r.sites))
+    assert screen is not None
+    editor, body = match_keys(["（责任编辑：张三）", "今天天气很好，我们去公园散步。"])
+    assert screen.lines([editor, body + "\n" + body]) is None
+    assert screen.lines((editor, body)) == {0}
+    assert screen.lines([body, editor]) == {1}

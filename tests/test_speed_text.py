@@ -758,3 +758,22 @@ def test_heading_end_is_the_regex():
     texts += ["".join(rng.choices(pool, k=rng.randint(1, 6))) for _ in range(3000)]
     for text in texts:
         assert _heading_end(text) == (_HEADING_END.search(text) is not None), repr(text)
+
+
+@pytest.mark.parametrize("scan", ["compiled", "python"])
+def test_holds_odd_space_is_any_of_the_characters(scan, monkeypatch):
+    """``keys._holds_odd_space``: one table scan for ``any(c in text for c in odd)``;
+    a character past the BMP (not in the table) answers yes."""
+    import scrubber.keys as keys
+
+    if scan == "python":
+        monkeypatch.setattr(keys, "_TABLE_FLAGS", None)
+    elif keys._TABLE_FLAGS is None:
+        pytest.skip("the compiled module is not built")
+    rng = random.Random(22)
+    pool = ["a", "中", " ", "\t", "\xa0", "\u3000", "\u2009", "\ufeff", "\r", "é", "\n"]
+    for odd in (keys._ODD_ASCII, keys._ODD_AFTER_NFKC):
+        for _ in range(2000):
+            text = "".join(rng.choices(pool, k=rng.randint(0, 6)))
+            assert keys._holds_odd_space(text, odd) == any(c in text for c in odd), repr(text)
+        assert keys._holds_odd_space("a😀b", odd) is (scan == "compiled")

@@ -1616,6 +1616,24 @@ def text_holds(blocks, list todo, str ch):
     return out
 
 
+def stripped_lines(list texts):
+    """``not any(not t or "\\n" in t or "\\r" in t or t[-1].isspace() for t in
+    texts)``: is every text a non-empty line without a line break or white
+    space at its end? (``blocks.measure_lines``' test, ``str.isspace``'s white space.)"""
+    cdef str text
+    cdef Py_ssize_t n
+    for t in texts:
+        text = <str?>t
+        n = PyUnicode_GET_LENGTH(text)
+        if n == 0 or Py_UNICODE_ISSPACE(PyUnicode_READ(PyUnicode_KIND(text),
+                                                       PyUnicode_DATA(text), n - 1)):
+            return False
+        if PyUnicode_FindChar(text, 0x0A, 0, n, 1) >= 0 or \
+                PyUnicode_FindChar(text, 0x0D, 0, n, 1) >= 0:
+            return False
+    return True
+
+
 def first_holding(list texts, str ch):
     """The index of the first of ``texts`` (strs) holding the one character
     ``ch``, or -1 (``rules.LineScreen.lines``: does a key hold a newline?)."""

@@ -275,9 +275,15 @@ def measure_lines(texts: list[str]) -> list[dict[str, float]]:
     of its own line, so the ``_PUNCT`` lookarounds see the same. Without
     trailing whitespace the end patterns reduce to the last two characters.
     """
-    if any(not t or "\n" in t or "\r" in t or t[-1].isspace() for t in texts):
+    if _STRIPPED_LINES is not None and type(texts) is list:  # the test below, compiled
+        if not _STRIPPED_LINES(texts):
+            return [measure(t) for t in texts]
+    elif any(not t or "\n" in t or "\r" in t or t[-1].isspace() for t in texts):
         return [measure(t) for t in texts]
     return _measure_stripped(texts)
+
+
+_STRIPPED_LINES = getattr(COMPILED, "stripped_lines", None)
 
 
 def text_lines(text: str) -> list[str]:

@@ -1282,3 +1282,17 @@ def test_line_screen_of_keys_holding_a_newline_is_none() -> None:
     assert screen.lines([editor, body + "\n" + body]) is None
     assert screen.lines((editor, body)) == {0}
     assert screen.lines([body, editor]) == {1}
+
+
+def test_stripped_lines_is_measure_lines_test() -> None:
+    import random
+
+    rng = random.Random(13)
+    pool = ["a", "中", " ", "\n", "\r", "\u3000", "\x1c", "😀", "\xa0", "é"]
+    for _ in range(3000):
+        texts = ["".join(rng.choices(pool, k=rng.randint(0, 4))) for _ in range(rng.randint(0, 3))]
+        want = not any(not t or "\n" in t or "\r" in t or t[-1].isspace() for t in texts)
+        assert _cwalk.stripped_lines(texts) is want, texts
+    assert _cwalk.stripped_lines(["ab", "中文", "x😀"]) is True
+    with pytest.raises(TypeError):
+        _cwalk.stripped_lines([b"a"])

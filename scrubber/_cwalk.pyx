@@ -1616,6 +1616,139 @@ def text_holds(blocks, list todo, str ch):
     return out
 
 
+cdef enum:
+    _K_HARD = 1    # a key holding it is folded by keys.match_keys' own steps
+    _K_UPPER = 4   # A-Z
+    _K_ODD = 8     # white space a key's runs collapse (keys._LINE_SPACES), but the space
+    _K_COMMON = 16  # full-width punctuation replaced by its ASCII (keys._COMMON_COMPAT)
+    _K_SPACE = 32  # the space
+
+
+cdef bint _plain_spaces(str text) noexcept:
+    """Is no space of ``text`` at its start or end or beside another?"""
+    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    if n == 0:
+        return True
+    if PyUnicode_READ(kind, data, 0) == 0x20 or PyUnicode_READ(kind, data, n - 1) == 0x20:
+        return False
+    i = PyUnicode_FindChar(text, 0x20, 0, n, 1)
+    while 0 <= i < n - 1:
+        if PyUnicode_READ(kind, data, i + 1) == 0x20:
+            return False
+        i = PyUnicode_FindChar(text, 0x20, i + 2, n, 1)
+    return True
+
+
+def fold_keys(list texts, const unsigned char[::1] table, const unsigned char[::1] which,
+              tuple by):
+    """``keys.match_keys`` for the texts whose key needs no more than A-Z
+    lowered, the common full-width punctuation replaced (``which``/``by`` as
+    :func:`replace_chars` takes them, the replacements ASCII) and white space
+    collapsed and stripped: the keys in a list, with ``None`` for the other
+    texts, and those texts' indices. ``table`` gives each BMP character the
+    bits above (``keys._key_table``); a character past the BMP is hard."""
+    if table.shape[0] != 0x10000 or which.shape[0] != 0x10000:
+        raise ValueError("tables of one byte for each BMP character")
+    cdef Py_ssize_t lengths[256]
+    cdef Py_UCS4 reps[256][4]
+    cdef Py_ssize_t i, i2, j, n, size, m = len(texts), nby = len(by)
+    if nby > 255:
+        raise ValueError("at most 255 replacements")
+    cdef str rep
+    for j in range(nby):
+        rep = <str?>by[j]
+        lengths[j] = PyUnicode_GET_LENGTH(rep)
+        if lengths[j] > 4:
+            raise ValueError("replacements of at most four characters")
+        for i in range(lengths[j]):
+            reps[j][i] = PyUnicode_READ(PyUnicode_KIND(rep), PyUnicode_DATA(rep), i)
+            if reps[j][i] >= 0x80:
+                raise ValueError("replacements of ASCII characters")
+    cdef list keys = [None] * m, slow = []
+    cdef str text
+    cdef int kind, okind
+    cdef void* data
+    cdef void* odata
+    cdef unsigned int c, top, f, k, flags
+    cdef bint pending
+    for j in range(m):
+        text = <str?>texts[j]
+        flags = _table_flags(text, table, _K_HARD)
+        if flags & _K_HARD:
+            slow.append(j)
+            continue
+        if not flags & (_K_ODD | _K_COMMON):
+            if flags & _K_SPACE and not _plain_spaces(text):
+                pass  # (below)
+            elif flags & _K_UPPER:
+                keys[j] = _lowered_copy(text)
+                continue
+            else:
+                keys[j] = text
+                continue
+        # the key's length and widest character, then the key
+        n = PyUnicode_GET_LENGTH(text)
+        kind = PyUnicode_KIND(text)
+        data = PyUnicode_DATA(text)
+        size = 0
+        top = 0
+        pending = False
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            f = table[c]
+            if f & (_K_ODD | _K_SPACE):
+                pending = size > 0
+                continue
+            if pending:
+                size += 1
+                if top < 0x20:
+                    top = 0x20
+                pending = False
+            if f & _K_COMMON:
+                k = which[c]
+                if k == 0 or <Py_ssize_t>k > nby:
+                    raise ValueError("which names no replacement of a common character")
+                size += lengths[k - 1]
+                for i2 in range(lengths[k - 1]):
+                    if reps[k - 1][i2] > top:
+                        top = reps[k - 1][i2]
+                continue
+            if f & _K_UPPER:
+                c += 32
+            size += 1
+            if c > top:
+                top = c
+        out = PyUnicode_New(size, <Py_UCS4>top)
+        okind = PyUnicode_KIND(out)
+        odata = PyUnicode_DATA(out)
+        size = 0
+        pending = False
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            f = table[c]
+            if f & (_K_ODD | _K_SPACE):
+                pending = size > 0
+                continue
+            if pending:
+                PyUnicode_WRITE(okind, odata, size, 0x20)
+                size += 1
+                pending = False
+            if f & _K_COMMON:
+                k = which[c]
+                for i2 in range(lengths[k - 1]):
+                    PyUnicode_WRITE(okind, odata, size, reps[k - 1][i2])
+                    size += 1
+                continue
+            if f & _K_UPPER:
+                c += 32
+            PyUnicode_WRITE(okind, odata, size, c)
+            size += 1
+        keys[j] = out
+    return keys, slow
+
+
 def stripped_lines(list texts):
     """``not any(not t or "\\n" in t or "\\r" in t or t[-1].isspace() for t in
     texts)``: is every text a non-empty line without a line break or white

@@ -65,6 +65,11 @@ def _t2s_finder() -> re.Pattern[str]:
     return re.compile(f"[{re.escape(''.join(sorted(changing)))}\U00010000-\U0010ffff]")
 
 
+#: a bitmap of ``_t2s_changing()`` once it is known (``[None]`` until then):
+#: ``fold_keys`` reads it to keep Chinese texts t2s leaves alone on its path
+_HAN_BITS: list[bytes | None] = [None]
+
+
 @lru_cache(maxsize=1)
 def _t2s_table() -> bytes | None:
     """``_t2s_changing()`` as ``_cwalk.flagged_lines`` reads it: 1 for each of
@@ -74,8 +79,11 @@ def _t2s_table() -> bytes | None:
     if changing is None:  # pragma: no cover - OpenCC never touches newlines
         return None
     table = bytearray(0x10000)
+    bits = bytearray(0x2000)
     for c in changing:
         table[ord(c)] = 1
+        bits[ord(c) >> 3] |= 1 << (ord(c) & 7)
+    _HAN_BITS[0] = bytes(bits)
     return bytes(table)
 
 
@@ -141,6 +149,41 @@ def _char_table() -> bytes:
         table[c] |= _NFKC
     for c in range(0xD800, 0xE000):
         table[c] |= _NFKC | _FOLD
+    return bytes(table)
+
+
+_FOLD_KEYS = getattr(COMPILED, "fold_keys", None)
+# The bits of ``_key_table`` (as ``_cwalk.fold_keys`` reads them)
+_K_HARD = 1  # the key needs match_keys' own steps: NFKC or casefold may change it, str.strip
+#              strips it but it is no collapsed white space, a line break, a character
+#              t2s may change (all from U+2E80 on while those are unknown)
+_K_UPPER = 4  # A-Z
+_K_ODD = 8  # white space collapsed in keys (``_LINE_SPACES``) but the space
+_K_COMMON = 16  # one of ``_COMMON_COMPAT`` (replaced by its ASCII)
+_K_SPACE = 32  # the space
+
+
+@lru_cache(maxsize=2)
+def _key_table(han_bits: bytes | None) -> bytes:
+    """The bits above for each BMP character, from ``_char_table()``; with
+    ``han_bits`` (a bitmap of the characters t2s changes, ``_HAN_BITS``), a
+    character from U+2E80 on is hard only when t2s may change it."""
+    hard = bytes(_K_HARD if b & (_NFKC | _FOLD) else (_K_UPPER if b & _UPPER else 0)
+                 for b in range(256))
+    table = bytearray(_char_table().translate(hard))
+    for c in _ODD_CHARS:  # (with the space, the characters of _LINE_SPACES: the tests check)
+        table[ord(c)] = _K_ODD
+    table[ord(" ")] = _K_SPACE
+    for c, _ in _COMMON_COMPAT:
+        table[ord(c)] = _K_ODD if c in _ODD_CHARS else _K_COMMON
+    for c in "\n\r\x1c\x1d\x1e\x1f":  # (str.strip strips these; a line break splits)
+        table[ord(c)] = _K_HARD
+    if han_bits is None:
+        table[_FIRST_HAN:] = table[_FIRST_HAN:].translate(bytes(b | _K_HARD for b in range(256)))
+    else:
+        for c in range(_FIRST_HAN, 0x10000):
+            if han_bits[c >> 3] >> (c & 7) & 1:
+                table[c] |= _K_HARD
     return bytes(table)
 
 
@@ -262,6 +305,25 @@ def match_key(text: str) -> str:
 
 
 def match_keys(texts: Sequence[str]) -> list[str]:
+    """Keys of many texts: ``[match_key(t) for t in texts]``.
+
+    Compiled, each text whose key is the text itself with A-Z lowered, the
+    common full-width punctuation replaced (``_COMMON_COMPAT``) and white
+    space collapsed and stripped is folded in one pass of its own
+    (``_cwalk.fold_keys``); the others are folded together below. Texts
+    holding a character from U+2E80 on are among them until the characters
+    t2s changes are known (after the first text that needs t2s).
+    """
+    if _FOLD_KEYS is not None and type(texts) is list and texts:
+        keys, slow = _FOLD_KEYS(texts, _key_table(_HAN_BITS[0]), _COMMON_WHICH, _COMMON_BY)
+        if slow:
+            for i, key in zip(slow, _match_keys_joined([texts[i] for i in slow])):
+                keys[i] = key
+        return keys
+    return _match_keys_joined(texts)
+
+
+def _match_keys_joined(texts: Sequence[str]) -> list[str]:
     """Keys of many texts, folded as one document: one pass of each step.
 
     Same keys as ``[match_key(t) for t in texts]``. The texts are joined with

@@ -777,3 +777,53 @@ def test_holds_odd_space_is_any_of_the_characters(scan, monkeypatch):
             text = "".join(rng.choices(pool, k=rng.randint(0, 6)))
             assert keys._holds_odd_space(text, odd) == any(c in text for c in odd), repr(text)
         assert keys._holds_odd_space("a😀b", odd) is (scan == "compiled")
+
+
+@pytest.mark.parametrize("han", ["unknown", "known"])
+def test_fold_keys_are_match_key(han, monkeypatch):
+    """``match_keys`` with ``_cwalk.fold_keys``: every key is ``match_key`` of its
+    text, whether the characters t2s changes are known yet or not."""
+    import scrubber.keys as keys
+
+    if keys._FOLD_KEYS is None:
+        pytest.skip("the compiled module is not built")
+    if han == "unknown":
+        monkeypatch.setattr(keys, "_HAN_BITS", [None])
+    else:
+        keys._t2s_table()
+        assert keys._HAN_BITS[0] is not None
+    rng = random.Random(23)
+    pool = [*"aZQ z 中文後來乾，：（）…～－。．é\u0301ßİ", "\u3000", "\t", "\xa0", "\u200b",
+            "\ufeff", "\x1c", "\x85", "😀", "𠀀", "\ud800", "ﬁ", "①", "Ａ", "  ", "\u2028"]
+    texts = ["".join(rng.choices(pool, k=rng.randint(0, 9))) for _ in range(3000)]
+    texts += ["Hello World", "今天，天气很好。", "  lead", "trail  ", "", " ", "\u3000中\u3000"]
+    texts += ["Hello World", "今天，天气很好。", "  lead", "trail  ", "", " ", "\u3000中\u3000",
+              "a\nB", "A\rb", "a  b", "ABC", "abc", "中文", "後來", "a，b：c…"]
+    want = [keys.match_key(t) for t in texts]
+    assert keys.match_keys(texts) == want
+    fast, slow = keys._FOLD_KEYS(texts, keys._key_table(keys._HAN_BITS[0]), keys._COMMON_WHICH,
+                                 keys._COMMON_BY)
+    assert len(fast) == len(texts) and 300 < len(slow) < len(texts) - 300
+    slow_set = set(slow)
+    assert all((k is None) == (i in slow_set) for i, k in enumerate(fast))
+    assert {i for i, t in enumerate(texts) if "\n" in t or "\r" in t} <= slow_set
+    assert (texts.index("中文") in slow_set) is (han == "unknown")
+    assert texts.index("後來") in slow_set  # (t2s changes it)
+    assert fast[texts.index("abc")] is texts[texts.index("abc")]  # a key that is its text
+
+
+def test_key_table_spaces_are_the_line_spaces():
+    import scrubber.keys as keys
+
+    table = keys._key_table(None)
+    spaces = {chr(c) for c in range(0x10000) if table[c] & (keys._K_ODD | keys._K_SPACE)}
+    assert spaces - {"\u3000", "\ufeff"} == {
+        chr(c) for c in range(0x10000)
+        if c not in (10, 13) and keys._LINE_SPACES.fullmatch(chr(c))} - {"\u3000", "\ufeff"}
+    known = keys._key_table(keys._HAN_BITS[0] or bytes(0x2000))
+    assert {chr(c) for c in range(0x10000) if known[c] & (keys._K_ODD | keys._K_SPACE)} == {
+        chr(c) for c in range(0x10000) if c not in (10, 13) and keys._LINE_SPACES.fullmatch(chr(c))}
+    # white space str.strip strips but no key collapses: hard
+    for c in map(chr, range(0x10000)):
+        if c.isspace() and c not in spaces:
+            assert table[ord(c)] & keys._K_HARD, repr(c)

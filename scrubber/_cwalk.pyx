@@ -3033,16 +3033,22 @@ def high_runs(const unsigned char[::1] data):
 # -- anchored copies by first character and length (``rules.LineScreen``) -------
 
 def anchored_lines(list keys, dict by_first, tuple cuts, list matches, object compile_at,
-                   const unsigned short[::1] row_of=None, list rows=None):
+                   const unsigned short[::1] row_of=None, list rows=None,
+                   frozenset pairs=None, frozenset any_second=None):
     """``LineScreen._anchored_lines``: the indices of the ``keys`` whose regex (by
     first character, ``by_first``, and length class, ``bisect_right(cuts,
     len(key))``) matches; ``compile_at(j)`` gives the ``match`` of regex ``j``
     when ``matches[j]`` is still ``None``. Given ``row_of`` (per BMP character,
     up to the highest that starts a row, 1 + the index in ``rows`` of its
     ``by_first`` row, 0 for none), a key's row is found by its first
-    character's code, without a dict lookup."""
+    character's code, without a dict lookup. Given ``pairs`` (``first << 21 |
+    second`` for the first two characters a regex allows) and ``any_second``
+    (the first characters after which it allows any), a key of two characters
+    or more whose pair is in neither is not tried."""
     cdef list out = []
     cdef Py_ssize_t i, n, lo, hi, mid, ncuts = len(cuts)
+    cdef bint by_pairs = pairs is not None and any_second is not None
+    cdef unsigned long long pair
     cdef Py_ssize_t j
     cdef Py_UCS4 first
     cdef unsigned short r
@@ -3062,6 +3068,11 @@ def anchored_lines(list keys, dict by_first, tuple cuts, list matches, object co
             if row is None:
                 continue
         n = len(k)
+        if by_pairs and n > 1 and (<unsigned long>first) not in any_second:
+            pair = (<unsigned long long>first) << 21 | <unsigned long long>PyUnicode_READ(
+                PyUnicode_KIND(k), PyUnicode_DATA(k), 1)
+            if pair not in pairs:
+                continue
         lo, hi = 0, ncuts
         while lo < hi:  # bisect_right
             mid = (lo + hi) >> 1

@@ -979,6 +979,87 @@ def _anchored_firsts(seq) -> frozenset[str] | None:
     return frozenset(chars)
 
 
+_MAX_HEADS = 4000  # (first character, rest) pairs one anchored pattern may spread into
+
+
+def _heads(seq: list, depth: int = 0) -> list[tuple[str, list]]:
+    """Every way ``seq`` can match its first character: that character and what
+    must match after it. Raises :class:`_Any` where that cannot be said (a
+    class too wide, a repeat of something that can be empty, ``seq`` empty)."""
+    from re import _constants as C
+
+    if not seq or depth > 60:
+        raise _Any
+    (op, av), rest = seq[0], list(seq[1:])
+    if op is C.AT or op is C.ASSERT or op is C.ASSERT_NOT:
+        return _heads(rest, depth + 1)  # zero width (an assertion only rules out more)
+    if op is C.LITERAL:
+        if av in (0xE000, 10):
+            raise _Any
+        return [(chr(av), rest)]
+    if op is C.IN:
+        chars = _set_chars(av)
+        if len(chars) > _MAX_FIRSTS:
+            raise _Any
+        return [(c, rest) for c in chars]
+    if op is C.SUBPATTERN:
+        if av[1] or av[2]:
+            raise _Any
+        return _heads(list(av[3]) + rest, depth + 1)
+    if op is C.BRANCH:
+        out = [h for alt in av[1] for h in _heads(list(alt) + rest, depth + 1)]
+    elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        lo, hi, sub = av
+        if _first(sub)[1]:
+            raise _Any  # (a repeat of something empty could match nothing, again and again)
+        out = _heads(rest, depth + 1) if lo == 0 else []
+        if hi is C.MAXREPEAT or hi >= 1:
+            more = [] if hi == 1 else [
+                (op, (max(lo - 1, 0), hi if hi is C.MAXREPEAT else hi - 1, sub))]
+            out += _heads(list(sub) + more + rest, depth + 1)
+    else:
+        raise _Any
+    if len(out) > _MAX_HEADS:
+        raise _Any
+    return out
+
+
+def _anchored_seconds(seq) -> dict[str, frozenset[str] | None] | None:
+    """For a pattern anchored with ``^``: per character its match can start
+    with, the characters the second one can be (``None``: any, or the end),
+    or ``None`` for the whole pattern when that cannot be said. A key whose
+    first two characters are not such a pair cannot match."""
+    try:
+        heads = _heads(list(seq[1:]))
+    except _Any:
+        return None
+    parts: dict[str, list[frozenset[str]] | None] = {}
+    after: dict[int, frozenset[str] | None] = {}  # by rest: a class's characters share one
+    for first, rest in heads:
+        got = parts.get(first, [])
+        if got is None:
+            continue
+        seconds = after.get(id(rest), _UNBUILT)
+        if seconds is _UNBUILT:
+            try:
+                chars, empty = _first(rest)
+            except _Any:
+                empty = True
+            seconds = after[id(rest)] = None if empty else frozenset(chars)
+        if seconds is None:
+            parts[first] = None
+        elif not any(s is seconds for s in got):
+            parts[first] = [*got, seconds]
+    return {c: _union(v) for c, v in parts.items()}
+
+
+def _union(sets: list[frozenset[str]] | None) -> frozenset[str] | None:
+    """The union of ``sets`` (``None`` stays ``None``; one set is itself)."""
+    if sets is None:
+        return None
+    return sets[0] if len(sets) == 1 else frozenset().union(*sets)
+
+
 #: English letters, most frequent first: a copy starting with ``e`` is tried at
 #: every ``e`` of a page, one starting with ``v`` rarely.
 _LETTERS_BY_FREQUENCY = "etaoinshrdlcumwfgypbvkjxqz"
@@ -1025,6 +1106,7 @@ class LineScreen:
                  whole: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None,
                  by_first: dict[str, dict[tuple[int, int | None], list[str]]] | None = None,
                  ended: tuple[dict[str, list[str]], frozenset[str]] | None = None,
+                 seconds: dict[str, frozenset[str] | None] | None = None,
                  ) -> None:
         # The anchored copies by the first character and the length of a line:
         # per character and length class a regex of only the copies that can
@@ -1049,6 +1131,16 @@ class LineScreen:
         self._row_of = None
         if _ANCHORED_LINES is not None and len(self._rows) < 0xFFFF:
             self._row_of = _bmp_table({ch: n for n, ch in enumerate(self._by_first, 1)})[0]
+        # The second characters the anchored copies allow after each first one
+        # (``seconds``, from the patterns themselves: ``_anchored_seconds``): a
+        # key whose first two characters no copy allows is not tried. As the
+        # compiled loop reads it: the pairs as ``first << 21 | second``, and the
+        # first characters after which any second one goes.
+        self._seconds = dict(seconds or {})
+        self._pairs = frozenset(ord(a) << 21 | ord(b) for a, v in self._seconds.items()
+                                if v is not None for b in v)
+        self._any_second = frozenset(ord(a) for a in self._by_first
+                                     if self._seconds.get(a, None) is None)
         self._free = _free_regex(free)
         # Unanchored copies are only looked for in lines up to ``free_limit``
         # characters (the longest any of their rules takes). A longer line can
@@ -1098,6 +1190,9 @@ class LineScreen:
         whole_ended: dict[str, list[str]] = {}  # the copies of rules with ``ends``, likewise
         ended_last: set[str] = set()
         by_first: dict[str, dict[tuple[int, int | None], list[str]]] = {}
+        # per first character of an anchored copy, the second characters its
+        # copies allow (None: any); a first character missing here allows any
+        seconds: dict[str, list[frozenset[str]] | None] = {}
         limits: set[int] = set()
         long_ends: set[str] = set()
         unlimited = False  # an unanchored pattern of a rule without max_chars or ends
@@ -1117,6 +1212,14 @@ class LineScreen:
                         for ch in firsts:
                             by_first.setdefault(ch, {}).setdefault(
                                 (r.min_chars or 0, r.max_chars), []).append(alt)
+                        pairs = _anchored_seconds(seq)
+                        for ch in firsts:
+                            allowed = None if pairs is None else pairs.get(ch, None)
+                            got = seconds.get(ch, [])
+                            if allowed is None or got is None:
+                                seconds[ch] = None  # (a first character pairs left out: any)
+                            elif not any(s is allowed for s in got):
+                                seconds[ch] = [*got, allowed]
                         continue
                     for lead in _leads(list(seq)):
                         lit, rest = _rare_start(lead)
@@ -1150,7 +1253,8 @@ class LineScreen:
                         f"(?:{'|'.join(groups)})")
         free_limit = None if unlimited or not limits else max(limits)
         return cls(anchored, free, free_limit, long_free, frozenset(long_ends),
-                   (whole_free, whole_long), by_first, (whole_ended, frozenset(ended_last)))
+                   (whole_free, whole_long), by_first, (whole_ended, frozenset(ended_last)),
+                   {ch: _union(v) for ch, v in seconds.items()})
 
     def _compile_first(self, j: int) -> Any:
         """The ``match`` of anchored regex ``j``, compiled and kept."""
@@ -1163,12 +1267,17 @@ class LineScreen:
         if _ANCHORED_LINES is not None:  # the loop below, compiled
             return _ANCHORED_LINES(keys if isinstance(keys, list) else list(keys),
                                    self._by_first, self._length_cuts, self._first_matches,
-                                   self._compile_first, self._row_of, self._rows)
+                                   self._compile_first, self._row_of, self._rows,
+                                   self._pairs, self._any_second)
         get, matches, cuts = self._by_first.get, self._first_matches, self._length_cuts
+        seconds = self._seconds
         out = []
         for i, k in enumerate(keys):
             row = get(k[:1])
             if row is None:
+                continue
+            allowed = seconds.get(k[0])
+            if allowed is not None and len(k) > 1 and k[1] not in allowed:
                 continue
             j = row[bisect_right(cuts, len(k))]
             if j >= 0:

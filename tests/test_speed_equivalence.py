@@ -837,3 +837,42 @@ def test_verdict_lines_are_the_verdicts_of_the_matches():
     odd = ["a\nb", "保留"]  # a key with a line break: no screening, every line matched
     assert index.verdict_lines(odd, odd) == [m and m.verdict() for m in
                                              (index.match(k, k) for k in odd)]
+
+
+def test_anchored_seconds_allow_every_match():
+    """``rules._anchored_seconds``: the first two characters of any key an
+    anchored pattern matches are among the pairs it gives (``None``: any
+    second character), on keys built from the patterns' own pieces."""
+    import random
+
+    import regex
+
+    from scrubber.rules import _anchored_firsts, _anchored_seconds, _parsed
+
+    assert _anchored_seconds(_parsed("^(?:ab|ac)d")) == {"a": frozenset("bc")}
+    assert _anchored_seconds(_parsed("^a*b")) == {"a": frozenset("ab"), "b": None}
+    assert _anchored_seconds(_parsed("^a?b")) == {"a": frozenset("b"), "b": None}
+    assert _anchored_seconds(_parsed(r"^[(（]?\s*编辑")) is not None
+    assert _anchored_seconds(_parsed("^a(?:$|b)")) == {"a": None}  # (a may end the key)
+    assert _anchored_seconds(_parsed("^(?:a|$)")) is None  # (the key may be empty)
+    assert _anchored_seconds(_parsed("^a.b")) == {"a": None}
+    patterns = [p for r in default_rules() for p in r.patterns
+                if _parsed(p) is not None and _anchored_firsts(_parsed(p)) is not None]
+    patterns += ["^(?:ab|ac)d", "^a*b", r"^\d{2,4}[年-]", "^(?:[•·]\\s)?more", "^x{0,3}y"]
+    assert len(patterns) > 40
+    rng = random.Random(31)
+    checked = 0
+    for p in patterns:
+        seconds = _anchored_seconds(_parsed(p))
+        compiled = regex.compile(p, regex.V0)
+        pieces = sorted(set(regex.findall(r"[^\\\[\]()?*+{}|^$.:]+", p))) or ["a"]
+        pieces += [" ", "1", "2024", ":", "：", "（", "(", "【", "-", "x"]
+        for _ in range(400):
+            key = "".join(rng.choices(pieces, k=rng.randint(1, 5)))
+            if compiled.search(key) is None:
+                continue
+            checked += 1
+            assert seconds is None or (
+                key[0] in seconds and (seconds[key[0]] is None or len(key) < 2
+                                       or key[1] in seconds[key[0]])), (p, key)
+    assert checked > 1000

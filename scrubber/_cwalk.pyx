@@ -1749,6 +1749,24 @@ def fold_keys(list texts, const unsigned char[::1] table, const unsigned char[::
     return keys, slow
 
 
+def layout_features(list features, list links, tuple contexts, list roles, object heading):
+    """``html._parse_page``'s loop over the blocks' features: each dict gets
+    ``link_density`` (from ``links``) and ``depth`` (the length of its
+    context, a float), in that order; gives the indices whose role is
+    ``heading`` (left to the caller)."""
+    cdef Py_ssize_t i, n = len(features)
+    if len(links) != n or len(contexts) != n or len(roles) != n:
+        raise ValueError("one link density, context and role per block")
+    cdef list headings = []
+    for i in range(n):
+        f = <dict?>features[i]
+        f["link_density"] = links[i]
+        f["depth"] = <double>len(<tuple?>contexts[i])
+        if roles[i] is heading:
+            headings.append(i)
+    return headings
+
+
 def stripped_lines(list texts):
     """``not any(not t or "\\n" in t or "\\r" in t or t[-1].isspace() for t in
     texts)``: is every text a non-empty line without a line break or white

@@ -538,6 +538,9 @@ _COMPILED_WALK = _COMPILED.walk if _COMPILED is not None else None
 _has_control = _COMPILED.has_control if _COMPILED is not None else _has_control_chars
 
 
+_LAYOUT_FEATURES = getattr(COMPILED, "layout_features", None)
+
+
 def _walk_of(source: Any):
     """The walk for ``source``: the compiled one for markup this module parses
     itself, the reference for trees a caller built (they may hold anything)."""
@@ -856,17 +859,27 @@ def _parse_page(source: Any, *, url: str | None = None, encoded: bytes | None = 
     frames = found.frames
     tags, paths, contexts, roles = zip(*frames) if frames else ((), (), (), ())
     roles = list(roles)
+    if (_LAYOUT_FEATURES is not None and type(features) is list and type(found.links) is list
+            and type(contexts) is tuple
+            and len(features) == len(found.links) == len(contexts) == len(roles)):
+        # the loop below, compiled up to the headings
+        headings = _LAYOUT_FEATURES(features, found.links, contexts, roles, Role.HEADING)
+    else:
+        headings = []
+        for i, (feats, link, ctx, role) in enumerate(zip(features, found.links, contexts, roles)):
+            feats["link_density"] = link
+            feats["depth"] = float(len(ctx))
+            if role is Role.HEADING:
+                headings.append(i)
     title_done = False
-    for i, (feats, link, ctx, role) in enumerate(zip(features, found.links, contexts, roles)):
-        feats["link_density"] = link
-        feats["depth"] = float(len(ctx))
-        if role is Role.HEADING:
-            tag = tags[i]
-            feats["level"] = float(tag[1]) if len(tag) == 2 and tag[1].isdigit() else 2.0
-            if not title_done and title and (
-                    (tag in ("h1", "h2") and _same(found.texts[i], title))
-                    or (tag == "h3" and _squash(found.texts[i]) == _squash(title))):
-                roles[i], title_done = Role.TITLE, True
+    for i in headings:
+        tag = tags[i]
+        feats = features[i]
+        feats["level"] = float(tag[1]) if len(tag) == 2 and tag[1].isdigit() else 2.0
+        if not title_done and title and (
+                (tag in ("h1", "h2") and _same(found.texts[i], title))
+                or (tag == "h3" and _squash(found.texts[i]) == _squash(title))):
+            roles[i], title_done = Role.TITLE, True
     n = len(frames)
     blocks = blocks_from_columns(n, (
         range(n), found.texts, keys, roles, [p or "/" for p in paths], repeat(None),

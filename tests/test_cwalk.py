@@ -1296,3 +1296,20 @@ def test_stripped_lines_is_measure_lines_test() -> None:
     assert _cwalk.stripped_lines(["ab", "中文", "x😀"]) is True
     with pytest.raises(TypeError):
         _cwalk.stripped_lines([b"a"])
+
+
+def test_layout_features_is_the_parse_page_loop() -> None:
+    from scrubber.model import Role
+
+    features = [{"chars": 1.0}, {}, {"depth": 9.0}]
+    links = [0.5, 0.0, 1.0]
+    contexts = (("div", "p"), (), ("h2",))
+    roles = [Role.PARAGRAPH, Role.HEADING, Role.HEADING]
+    assert _cwalk.layout_features(features, links, contexts, roles, Role.HEADING) == [1, 2]
+    assert features == [{"chars": 1.0, "link_density": 0.5, "depth": 2.0},
+                        {"link_density": 0.0, "depth": 0.0},
+                        {"depth": 1.0, "link_density": 1.0}]
+    assert list(features[0]) == ["chars", "link_density", "depth"]
+    assert all(type(f["depth"]) is float for f in features)
+    with pytest.raises(ValueError):
+        _cwalk.layout_features(features, links[:2], contexts, roles, Role.HEADING)

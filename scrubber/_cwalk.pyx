@@ -1767,6 +1767,30 @@ def layout_features(list features, list links, tuple contexts, list roles, objec
     return headings
 
 
+def within(blocks, str path):
+    """``[b.path == path or (b.path or "").startswith(path + "/") for b in blocks]``."""
+    if _BLOCK is None:
+        _block_slots()
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(path), m
+    cdef list out = []
+    cdef str p
+    for b in blocks:
+        got = _b_path(b)
+        if got is None:
+            out.append(False)
+            continue
+        p = <str?>got
+        m = PyUnicode_GET_LENGTH(p)
+        if m == n:
+            out.append(p == path)
+        elif m > n and PyUnicode_READ(PyUnicode_KIND(p), PyUnicode_DATA(p), n) == 0x2F \
+                and PyUnicode_Tailmatch(p, path, 0, n, -1):
+            out.append(True)
+        else:
+            out.append(False)
+    return out
+
+
 def stripped_lines(list texts):
     """``not any(not t or "\\n" in t or "\\r" in t or t[-1].isspace() for t in
     texts)``: is every text a non-empty line without a line break or white

@@ -1313,3 +1313,18 @@ def test_layout_features_is_the_parse_page_loop() -> None:
     assert all(type(f["depth"]) is float for f in features)
     with pytest.raises(ValueError):
         _cwalk.layout_features(features, links[:2], contexts, roles, Role.HEADING)
+
+
+def test_within_is_the_path_test() -> None:
+    import random
+
+    from scrubber.model import Block
+
+    rng = random.Random(14)
+    parts = ["", "/", "/html", "/html/body", "/html/body/div", "/html/body/div[2]", "/html/bodyx",
+             "/html/body/div/p", "中/文", None]
+    blocks = [Block(i, "t", "t", path=rng.choice(parts)) for i in range(400)]
+    for main in ["/html/body", "/html/body/div", "/html", "", "中", "/"]:
+        want = [b.path == main or (b.path or "").startswith(main + "/") for b in blocks]
+        assert _cwalk.within(blocks, main) == want, main
+        assert _cwalk.within(tuple(blocks), main) == want

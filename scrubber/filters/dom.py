@@ -42,6 +42,8 @@ _COMPILED_REPEATED = getattr(COMPILED, "repeated_members", None)
 _COMPILED_BODY_FLAGS = getattr(COMPILED, "body_flags", None)
 #: the compiled twin of the loop of :meth:`DomMain._body_outside`
 _COMPILED_BODY_OUTSIDE = getattr(COMPILED, "body_outside", None)
+#: the compiled twin of the test which blocks are in the container (``DomMain.__call__``)
+_COMPILED_WITHIN = getattr(COMPILED, "within", None)
 #: the compiled twin of :meth:`DomMain._block_verdicts_py`
 _COMPILED_VERDICTS = getattr(COMPILED, "container_verdicts", None)
 #: the compiled twin of the loop of :func:`_hidden_all`
@@ -855,7 +857,10 @@ class DomMain:
             return out
         depth = main.count("/")
         under = main + "/"
-        inside = [b.path == main or (b.path or "").startswith(under) for b in doc.blocks]
+        if _COMPILED_WITHIN is not None:  # the comprehension below, compiled
+            inside = _COMPILED_WITHIN(doc.blocks, main)
+        else:
+            inside = [b.path == main or (b.path or "").startswith(under) for b in doc.blocks]
         repeated = self._repeated(layout, inside, depth, main)
         self_story = False  # (read only for blocks in one of the repeated elements)
         if repeated:  # else no posts, no thread, and the story units decide nothing

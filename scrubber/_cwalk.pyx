@@ -2115,8 +2115,9 @@ def ancestry(list blocks, dict children, DomIndex ix=None):
     cdef list missing
     cdef tuple line, known
     cdef str path, parent, p
-    cdef Py_ssize_t j, e
-    cdef int up
+    cdef Py_ssize_t j, e, cut
+    cdef int up, last_up = -1
+    cdef str last_parent = ""
     cdef Py_ssize_t k = -1
     for b in blocks:
         got = _b_path(b)
@@ -2141,10 +2142,20 @@ def ancestry(list blocks, dict children, DomIndex ix=None):
             if ix is not None:
                 ix.last[k] = -1
             continue
-        parent = _parent_path(path)
-        cached = memo.get(parent)
-        if cached is not None:  # the usual case: a new element under a known parent
+        # the usual case: a new element under a known parent, most often the
+        # parent of the element before it (its sibling): that one is compared
+        # in place, without cutting the parent's path out and hashing it
+        cut = PyUnicode_FindChar(path, 0x2F, 0, PyUnicode_GET_LENGTH(path), -1)
+        if (last_up >= 0 and cut == PyUnicode_GET_LENGTH(last_parent)
+                and PyUnicode_Tailmatch(path, last_parent, 0, cut, -1)):
+            parent = last_parent
+            cached = last_up
+        else:
+            parent = _parent_path(path)
+            cached = memo.get(parent)
+        if cached is not None:
             up = <int>cached
+            last_parent, last_up = parent, up
             known = <tuple>lines_of[up]
             line = known + (path,)
             _new_element(path, parent, up, line, _descriptor_at(_b_context(b), len(known)),
@@ -2168,6 +2179,8 @@ def ancestry(list blocks, dict children, DomIndex ix=None):
                 p = <str>missing[j]
                 d = _descriptor_at(ctx, len(known))
                 known = known + (p,)
+                if j == 0:  # (the block's own element: its parent for the next one)
+                    last_parent, last_up = parent, up
                 up = <int>_new_element(p, parent, up, known, d, elements, memo, lines_of,
                                        children, ix)
                 parent = p

@@ -876,3 +876,41 @@ def test_anchored_seconds_allow_every_match():
                 key[0] in seconds and (seconds[key[0]] is None or len(key) < 2
                                        or key[1] in seconds[key[0]])), (p, key)
     assert checked > 1000
+
+
+def _box_reference(doc, at):
+    """ArticleEnd._box as first written: every ancestor, every other block."""
+    path = doc.blocks[at].path or ""
+    if not path.startswith("/"):
+        return None
+    others = [b.path or "" for j, b in enumerate(doc.blocks) if j != at]
+    box = path
+    while True:
+        box = box.rpartition("/")[0]
+        if not box:
+            return None
+        if any(p.startswith(box + "/") for p in others):
+            return box
+
+
+def test_article_end_box_is_the_reference():
+    """``ArticleEnd._box`` looks at the neighbours first; the same box as
+    looking at every block, in document order or not."""
+    import random
+
+    from scrubber.filters.context import ArticleEnd
+    from scrubber.model import Block
+    from scrubber.pipeline import Document
+
+    rng = random.Random(32)
+    parts = ["/html", "/html/body", "/html/body/div", "/html/body/div/p", "/html/body/div[2]",
+             "/html/body/div[2]/p", "/html/body/div/ul/li", "/html/bodyx/p", "", "x/y", None,
+             "/html/body/div/p/a"]
+    for _ in range(400):
+        paths = sorted(rng.choices(parts, k=rng.randint(1, 8)), key=lambda p: p or "")
+        if rng.random() < 0.5:
+            rng.shuffle(paths)
+        blocks = tuple(Block(i, "t", "t", path=p) for i, p in enumerate(paths))
+        doc = Document(blocks=blocks, kind="html", url=None, language=None)
+        for at in range(len(blocks)):
+            assert ArticleEnd._box(doc, at) == _box_reference(doc, at), (paths, at)

@@ -430,18 +430,30 @@ class ArticleEnd:
     @staticmethod
     def _box(doc, at: int) -> str | None:
         """The smallest element around block ``at`` that holds other blocks too."""
-        path = doc.blocks[at].path or ""
+        blocks = doc.blocks
+        path = blocks[at].path or ""
         if not path.startswith("/"):
             return None
-        others = [b.path or "" for j, b in enumerate(doc.blocks) if j != at]
+        # The deepest box a neighbour is in: usually the answer (the blocks of an
+        # element come one after another), found without a look at the others.
+        floor = ""
+        for j in (at - 1, at + 1):
+            if 0 <= j < len(blocks):
+                p = blocks[j].path or ""
+                box = path
+                while (box := box.rpartition("/")[0]) and len(box) > len(floor):
+                    if p.startswith(box + "/"):
+                        floor = box
+                        break
+        others = None  # only the boxes deeper than that need every other block
         box = path
-        while True:
-            box = box.rpartition("/")[0]
-            if not box:
-                return None
+        while (box := box.rpartition("/")[0]) and len(box) > len(floor):
+            if others is None:
+                others = [b.path or "" for j, b in enumerate(blocks) if j != at]
             prefix = box + "/"
             if any(p.startswith(prefix) for p in others):
                 return box
+        return floor or None
 
     def _story_goes_on(self, doc, verdicts: list[Verdict | None], at: int) -> bool:
         for j in range(at + 1, min(at + 1 + self.lookahead, len(verdicts))):

@@ -39,6 +39,11 @@ def _t2s():  # the converter is immutable; loading it once is not state that cha
 _PHRASE_ONLY = "哩坏沈甦瞭藉衹覆"
 
 
+#: a bitmap of ``_t2s_changing()`` once it is known (``[None]`` until then):
+#: ``fold_keys`` reads it to keep Chinese texts t2s leaves alone on its path
+_HAN_BITS: list[bytes | None] = [None]
+
+
 @lru_cache(maxsize=1)
 def _t2s_changing() -> frozenset[str] | None:
     """The BMP characters that can make t2s change a line: one that it changes
@@ -48,7 +53,12 @@ def _t2s_changing() -> frozenset[str] | None:
     converted = _t2s().convert("\n".join(chars)).split("\n")
     if len(converted) != len(chars):  # pragma: no cover - OpenCC never touches newlines
         return None
-    return frozenset({c for c, new in zip(chars, converted) if new != c} | set(_PHRASE_ONLY))
+    changing = frozenset({c for c, new in zip(chars, converted) if new != c} | set(_PHRASE_ONLY))
+    bits = bytearray(0x2000)
+    for c in changing:
+        bits[ord(c) >> 3] |= 1 << (ord(c) & 7)
+    _HAN_BITS[0] = bytes(bits)
+    return changing
 
 
 @lru_cache(maxsize=1)
@@ -65,11 +75,6 @@ def _t2s_finder() -> re.Pattern[str]:
     return re.compile(f"[{re.escape(''.join(sorted(changing)))}\U00010000-\U0010ffff]")
 
 
-#: a bitmap of ``_t2s_changing()`` once it is known (``[None]`` until then):
-#: ``fold_keys`` reads it to keep Chinese texts t2s leaves alone on its path
-_HAN_BITS: list[bytes | None] = [None]
-
-
 @lru_cache(maxsize=1)
 def _t2s_table() -> bytes | None:
     """``_t2s_changing()`` as ``_cwalk.flagged_lines`` reads it: 1 for each of
@@ -79,11 +84,8 @@ def _t2s_table() -> bytes | None:
     if changing is None:  # pragma: no cover - OpenCC never touches newlines
         return None
     table = bytearray(0x10000)
-    bits = bytearray(0x2000)
     for c in changing:
         table[ord(c)] = 1
-        bits[ord(c) >> 3] |= 1 << (ord(c) & 7)
-    _HAN_BITS[0] = bytes(bits)
     return bytes(table)
 
 

@@ -790,7 +790,9 @@ def test_fold_keys_are_match_key(han, monkeypatch):
     if han == "unknown":
         monkeypatch.setattr(keys, "_HAN_BITS", [None])
     else:
-        keys._t2s_table()
+        for cached in (keys._t2s_changing, keys._t2s_finder, keys._t2s_table):
+            cached.cache_clear()  # (the first of them sets the bits when it runs)
+        keys._t2s_finder()
         assert keys._HAN_BITS[0] is not None
     rng = random.Random(23)
     pool = [*"aZQ z 中文後來乾，：（）…～－。．é\u0301ßİ", "\u3000", "\t", "\xa0", "\u200b",
@@ -827,3 +829,27 @@ def test_key_table_spaces_are_the_line_spaces():
     for c in map(chr, range(0x10000)):
         if c.isspace() and c not in spaces:
             assert table[ord(c)] & keys._K_HARD, repr(c)
+
+
+def test_simplified_text_makes_the_t2s_characters_known(monkeypatch):
+    """The first text with Han in it, Simplified too, has t2s's characters
+    worked out (to find what t2s changes); from then on Chinese texts t2s
+    leaves alone take the compiled path of ``match_keys``."""
+    import scrubber.keys as keys
+
+    def forget():
+        for cached in (keys._t2s_changing, keys._t2s_finder, keys._t2s_table):
+            cached.cache_clear()
+
+    monkeypatch.setattr(keys, "_HAN_BITS", [None])
+    forget()
+    try:
+        texts = ["今天天气很好。", "我们去公园。"]
+        assert keys.match_keys(texts) == [keys.match_key(t) for t in texts]
+        assert keys._HAN_BITS[0] is not None
+        if keys._FOLD_KEYS is not None:
+            _, slow = keys._FOLD_KEYS(texts, keys._key_table(keys._HAN_BITS[0]),
+                                      keys._COMMON_WHICH, keys._COMMON_BY)
+            assert slow == []
+    finally:
+        forget()  # (worked out again into the real list)

@@ -1641,6 +1641,51 @@ cdef bint _plain_spaces(str text) noexcept:
     return True
 
 
+cdef Py_ssize_t _fold_pass(str text, const unsigned char[::1] table,
+                           const unsigned char[::1] which, Py_ssize_t* lengths,
+                           Py_UCS4* reps, Py_ssize_t nby, unsigned int* top,
+                           int okind, void* odata) except -1:
+    """One pass of :func:`fold_keys` over ``text``: the key's length, with its
+    widest character in ``top``; given ``odata``, the key written there too."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef Py_ssize_t i, i2, size = 0, n = PyUnicode_GET_LENGTH(text)
+    cdef unsigned int c, f, k
+    cdef bint pending = False
+    for i in range(n):
+        c = PyUnicode_READ(kind, data, i)
+        f = table[c]
+        if f & (_K_ODD | _K_SPACE):
+            pending = size > 0  # (a run is one space, and none at either end)
+            continue
+        if pending:
+            if odata is not NULL:
+                PyUnicode_WRITE(okind, odata, size, 0x20)
+            elif top[0] < 0x20:
+                top[0] = 0x20
+            size += 1
+            pending = False
+        if f & _K_COMMON:
+            k = which[c]
+            if k == 0 or <Py_ssize_t>k > nby:
+                raise ValueError("which names no replacement of a common character")
+            for i2 in range(lengths[k - 1]):  # (replacement k - 1: four places from 4 * (k - 1))
+                if odata is not NULL:
+                    PyUnicode_WRITE(okind, odata, size, reps[4 * (k - 1) + i2])
+                elif reps[4 * (k - 1) + i2] > top[0]:
+                    top[0] = reps[4 * (k - 1) + i2]
+                size += 1
+            continue
+        if f & _K_UPPER:
+            c += 32
+        if odata is not NULL:
+            PyUnicode_WRITE(okind, odata, size, c)
+        elif c > top[0]:
+            top[0] = c
+        size += 1
+    return size
+
+
 def fold_keys(list texts, const unsigned char[::1] table, const unsigned char[::1] which,
               tuple by):
     """``keys.match_keys`` for the texts whose key needs no more than A-Z
@@ -1652,8 +1697,8 @@ def fold_keys(list texts, const unsigned char[::1] table, const unsigned char[::
     if table.shape[0] != 0x10000 or which.shape[0] != 0x10000:
         raise ValueError("tables of one byte for each BMP character")
     cdef Py_ssize_t lengths[256]
-    cdef Py_UCS4 reps[256][4]
-    cdef Py_ssize_t i, i2, j, n, size, m = len(texts), nby = len(by)
+    cdef Py_UCS4 reps[256 * 4]
+    cdef Py_ssize_t i, j, size, m = len(texts), nby = len(by)
     if nby > 255:
         raise ValueError("at most 255 replacements")
     cdef str rep
@@ -1663,16 +1708,12 @@ def fold_keys(list texts, const unsigned char[::1] table, const unsigned char[::
         if lengths[j] > 4:
             raise ValueError("replacements of at most four characters")
         for i in range(lengths[j]):
-            reps[j][i] = PyUnicode_READ(PyUnicode_KIND(rep), PyUnicode_DATA(rep), i)
-            if reps[j][i] >= 0x80:
+            reps[4 * j + i] = PyUnicode_READ(PyUnicode_KIND(rep), PyUnicode_DATA(rep), i)
+            if reps[4 * j + i] >= 0x80:
                 raise ValueError("replacements of ASCII characters")
     cdef list keys = [None] * m, slow = []
     cdef str text
-    cdef int kind, okind
-    cdef void* data
-    cdef void* odata
-    cdef unsigned int c, top, f, k, flags
-    cdef bint pending
+    cdef unsigned int top, flags
     for j in range(m):
         text = <str?>texts[j]
         flags = _table_flags(text, table, _K_HARD)
@@ -1689,62 +1730,11 @@ def fold_keys(list texts, const unsigned char[::1] table, const unsigned char[::
                 keys[j] = text
                 continue
         # the key's length and widest character, then the key
-        n = PyUnicode_GET_LENGTH(text)
-        kind = PyUnicode_KIND(text)
-        data = PyUnicode_DATA(text)
-        size = 0
         top = 0
-        pending = False
-        for i in range(n):
-            c = PyUnicode_READ(kind, data, i)
-            f = table[c]
-            if f & (_K_ODD | _K_SPACE):
-                pending = size > 0
-                continue
-            if pending:
-                size += 1
-                if top < 0x20:
-                    top = 0x20
-                pending = False
-            if f & _K_COMMON:
-                k = which[c]
-                if k == 0 or <Py_ssize_t>k > nby:
-                    raise ValueError("which names no replacement of a common character")
-                size += lengths[k - 1]
-                for i2 in range(lengths[k - 1]):
-                    if reps[k - 1][i2] > top:
-                        top = reps[k - 1][i2]
-                continue
-            if f & _K_UPPER:
-                c += 32
-            size += 1
-            if c > top:
-                top = c
+        size = _fold_pass(text, table, which, lengths, reps, nby, &top, 0, NULL)
         out = PyUnicode_New(size, <Py_UCS4>top)
-        okind = PyUnicode_KIND(out)
-        odata = PyUnicode_DATA(out)
-        size = 0
-        pending = False
-        for i in range(n):
-            c = PyUnicode_READ(kind, data, i)
-            f = table[c]
-            if f & (_K_ODD | _K_SPACE):
-                pending = size > 0
-                continue
-            if pending:
-                PyUnicode_WRITE(okind, odata, size, 0x20)
-                size += 1
-                pending = False
-            if f & _K_COMMON:
-                k = which[c]
-                for i2 in range(lengths[k - 1]):
-                    PyUnicode_WRITE(okind, odata, size, reps[k - 1][i2])
-                    size += 1
-                continue
-            if f & _K_UPPER:
-                c += 32
-            PyUnicode_WRITE(okind, odata, size, c)
-            size += 1
+        _fold_pass(text, table, which, lengths, reps, nby, &top,
+                   PyUnicode_KIND(out), PyUnicode_DATA(out))
         keys[j] = out
     return keys, slow
 

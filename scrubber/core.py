@@ -438,19 +438,28 @@ def assign_roles(blocks: tuple[Block, ...], verdicts: Sequence[Verdict]) -> tupl
     items, short unpunctuated lines before longer ones are headings (the first
     one is the title), the rest paragraphs."""
     kept = [i for i, v in enumerate(verdicts) if v.keep]
-    if _LINE_ROLES is not None and type(blocks) is tuple:  # the rest, compiled
+    if _LINE_ROLES is not None and type(blocks) is tuple:  # _line_roles_py, compiled
         enum_bits, end_bits = _role_bitmaps()
         got = _LINE_ROLES(blocks, kept, Role.LINE, _ROLES, enum_bits, _ENUMERATED.match,
                           end_bits, _heading_end)
-        if got is None:  # HTML blocks have their roles already
-            return blocks
-        out = list(blocks)
-        for i, b in zip(got[0], with_roles([blocks[i] for i in got[0]], got[1])):
-            out[i] = b
-        return tuple(out)
-    lines = [n for n, i in enumerate(kept) if blocks[i].role is Role.LINE]
-    if not lines:  # HTML blocks have their roles already
+    else:
+        got = _line_roles_py(blocks, kept)
+    if got is None:  # HTML blocks have their roles already
         return blocks
+    changed, roles = got
+    out = list(blocks)
+    for i, b in zip(changed, with_roles([blocks[i] for i in changed], roles)):
+        out[i] = b
+    return tuple(out)
+
+
+def _line_roles_py(blocks: Sequence[Block], kept: list[int],
+                   ) -> tuple[list[int], list[Role]] | None:
+    """The indices of the body's plain-text lines (the blocks at ``kept`` whose
+    role is ``LINE``) and their roles; ``None`` when there is none."""
+    lines = [n for n, i in enumerate(kept) if blocks[i].role is Role.LINE]
+    if not lines:
+        return None
     units = [blocks[i].features.get("units", 0) for i in kept] + [0]  # 0: after the last
     enumerated = _enumerated_starts()
     roles = []
@@ -468,11 +477,7 @@ def assign_roles(blocks: tuple[Block, ...], verdicts: Sequence[Verdict]) -> tupl
         else:
             role = Role.PARAGRAPH
         roles.append(role)
-    out = list(blocks)
-    changed = [kept[n] for n in lines]
-    for i, b in zip(changed, with_roles([blocks[i] for i in changed], roles)):
-        out[i] = b
-    return tuple(out)
+    return [kept[n] for n in lines], roles
 
 
 _LINE_ROLES = getattr(COMPILED, "line_roles", None)

@@ -538,7 +538,8 @@ _COMPILED_WALK = _COMPILED.walk if _COMPILED is not None else None
 _has_control = _COMPILED.has_control if _COMPILED is not None else _has_control_chars
 
 
-_LAYOUT_FEATURES = getattr(COMPILED, "layout_features", None)
+#: the compiled loop of ``_parse_page`` over the blocks' features (``None``: not built)
+_LAYOUT_FEATURES = getattr(_COMPILED, "layout_features", None)
 
 
 def _walk_of(source: Any):

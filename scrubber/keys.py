@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import compress
 from operator import ne
@@ -254,12 +254,7 @@ def _t2s_lines(joined: str, found: re.Match[str] | None = None) -> str:
     converted = _t2s().convert("\n".join([joined[a:b] for a, b in spans])).split("\n")
     if len(converted) != len(spans):  # pragma: no cover - OpenCC never touches newlines
         return _t2s().convert(joined)
-    pieces, done = [], 0
-    for (start, end), line in zip(spans, converted):
-        pieces += (joined[done:start], line)
-        done = end
-    pieces.append(joined[done:])
-    return "".join(pieces)
+    return _splice(joined, [a for a, _ in spans], [b for _, b in spans], converted)
 
 
 def _t2s_flagged(joined: str) -> str:
@@ -276,6 +271,12 @@ def _t2s_flagged(joined: str) -> str:
     lines = converted.split("\n")
     if len(lines) != len(starts):  # pragma: no cover - OpenCC never touches newlines
         return _t2s().convert(joined)
+    return _splice(joined, starts, ends, lines)
+
+
+def _splice(joined: str, starts: Sequence[int], ends: Sequence[int], lines: Iterable[str]) -> str:
+    """``joined`` with the spans ``starts[k]:ends[k]`` (in order, apart) replaced
+    by ``lines`` in turn."""
     pieces, done = [], 0
     for start, end, line in zip(starts, ends, lines):
         pieces += (joined[done:start], line)
@@ -437,12 +438,9 @@ def _nfkc_lines(joined: str) -> str:
     # Lines normalise independently (see match_keys): only the few that need it.
     if _FLAGGED_LINES is not None:  # the lines holding a character the table marks
         spans = _FLAGGED_LINES(joined, _char_table(), _NFKC)
-        pieces, done = [], 0
-        for start, end in zip(spans[::2], spans[1::2]):
-            pieces += (joined[done:start], unicodedata.normalize("NFKC", joined[start:end]))
-            done = end
-        pieces.append(joined[done:])
-        return "".join(pieces)
+        starts, ends = spans[::2], spans[1::2]
+        return _splice(joined, starts, ends, (unicodedata.normalize("NFKC", joined[a:b])
+                                              for a, b in zip(starts, ends)))
     if unicodedata.is_normalized("NFKC", joined):
         return joined
     return "\n".join(line if unicodedata.is_normalized("NFKC", line)

@@ -89,10 +89,10 @@ def markup_line(block: Block, doc) -> Verdict | None:
 def _symbols_all(doc, todo: Sequence[int]) -> dict[int, Verdict]:
     blocks = doc.blocks
     if _COMPILED_FEATURE_IS is not None and type(todo) is list:  # the first test, compiled
-        todo = _COMPILED_FEATURE_IS(blocks, todo, "alnum", 0.0, 1)
-    return {i: v for i in todo
-            if blocks[i].features.get("alnum", 1) == 0
-            and (v := symbols_only(blocks[i], doc)) is not None}
+        picked = _COMPILED_FEATURE_IS(blocks, todo, "alnum", 0.0, 1)
+    else:
+        picked = [i for i in todo if blocks[i].features.get("alnum", 1) == 0]
+    return {i: v for i in picked if (v := symbols_only(blocks[i], doc)) is not None}
 
 
 @judges_all(link_strip)
@@ -115,6 +115,7 @@ def _strips_all(doc, todo: Sequence[int]) -> dict[int, Verdict]:
 def _markup_all(doc, todo: Sequence[int]) -> dict[int, Verdict]:
     blocks = doc.blocks
     if _COMPILED_TEXT_HOLDS is not None and type(todo) is list:  # the first test, compiled
-        todo = _COMPILED_TEXT_HOLDS(blocks, todo, "<")
-    return {i: v for i in todo
-            if "<" in blocks[i].text and (v := markup_line(blocks[i], doc)) is not None}
+        picked = _COMPILED_TEXT_HOLDS(blocks, todo, "<")
+    else:
+        picked = [i for i in todo if "<" in blocks[i].text]
+    return {i: v for i in picked if (v := markup_line(blocks[i], doc)) is not None}

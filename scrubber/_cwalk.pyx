@@ -3075,6 +3075,72 @@ def high_runs(const unsigned char[::1] data):
     return high, in_runs
 
 
+# -- UTF-8 markup libxml2 can read as it is (``core._to_text``) ------------------
+
+cdef extern from *:
+    """
+    /* Is d[0:n] well-formed UTF-8 (what Python's strict codec accepts) holding
+       no character lxml refuses (C0 controls other than tab, newline and CR;
+       U+FFFE, U+FFFF)? Runs of 256 bytes are first tested without a branch per
+       byte (vector instructions): a run of ASCII without a control is passed
+       over; a run with a high byte is read sequence by sequence (a sequence
+       may run on past the run's end: its continuation bytes are >= 0x80, so
+       they hold no control, and the next run starts after it). */
+    static int scrubber_utf8_plain(const unsigned char* d, Py_ssize_t n) {
+        Py_ssize_t i = 0, j, e;
+        while (i < n) {
+            unsigned char high = 0, bad = 0;
+            e = i + 256 < n ? i + 256 : n;
+            for (j = i; j < e; j++) {
+                unsigned char c = d[j];
+                high |= c;
+                bad |= (unsigned char)((c < 0x20) & (c != 0x09) & (c != 0x0A) & (c != 0x0D));
+            }
+            if (bad) return 0;
+            if (!(high & 0x80)) { i = e; continue; }
+            while (i < e) {
+                unsigned char c = d[i], c1, lo = 0x80, hi = 0xBF;
+                if (c < 0x80) { i++; continue; }
+                if (c < 0xC2 || c > 0xF4) return 0;
+                if (c < 0xE0) {
+                    if (i + 1 >= n || (d[i + 1] & 0xC0) != 0x80) return 0;
+                    i += 2;
+                    continue;
+                }
+                if (c == 0xE0) lo = 0xA0;
+                else if (c == 0xED) hi = 0x9F;    /* no surrogates */
+                else if (c == 0xF0) lo = 0x90;    /* no overlong forms */
+                else if (c == 0xF4) hi = 0x8F;    /* nothing past U+10FFFF */
+                if (c < 0xF0) {
+                    if (i + 2 >= n) return 0;
+                    c1 = d[i + 1];
+                    if (c1 < lo || c1 > hi || (d[i + 2] & 0xC0) != 0x80) return 0;
+                    if (c == 0xEF && c1 == 0xBF && d[i + 2] >= 0xBE) return 0;  /* U+FFFE/F */
+                    i += 3;
+                    continue;
+                }
+                if (i + 3 >= n) return 0;
+                c1 = d[i + 1];
+                if (c1 < lo || c1 > hi || (d[i + 2] & 0xC0) != 0x80
+                        || (d[i + 3] & 0xC0) != 0x80) return 0;
+                i += 4;
+            }
+        }
+        return 1;
+    }
+    """
+    int scrubber_utf8_plain(const unsigned char* d, Py_ssize_t n) noexcept nogil
+
+
+def utf8_plain(const unsigned char[::1] data):
+    """Are ``data`` valid UTF-8 (``data.decode("utf-8")`` would not raise) whose text
+    holds no character lxml refuses (``html._has_control`` would be false)? One pass
+    over the bytes, without decoding them."""
+    if data.shape[0] == 0:
+        return True
+    return scrubber_utf8_plain(&data[0], data.shape[0]) != 0
+
+
 # -- anchored copies by first character and length (``rules.LineScreen``) -------
 
 def anchored_lines(list keys, dict by_first, tuple cuts, list matches, object compile_at,

@@ -41,6 +41,7 @@ _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]+")
 _HANGUL = regex.compile(r"\p{Hangul}+")
 #: characters of a text that ``detect_language`` reads (the first ones)
 _SAMPLE_CHARS = 20000
+_HTML_SAMPLE = 20000  # the characters looks_like_html reads
 _KANA_OR_HANGUL = regex.compile(r"[\p{Hiragana}\p{Katakana}\p{Hangul}]")
 # Characters that only Traditional Chinese uses, among the most frequent.
 _TRAD = regex.compile(r"[們這個來說為與會對時國還經發過當後從進問開關門實點體動裡嗎麼學長頭]+")
@@ -76,7 +77,7 @@ def looks_like_html(text: str) -> bool:
     head = text[:2000]
     if _HTML_START.match(head):
         return True
-    sample = text[:20000]
+    sample = text[:_HTML_SAMPLE]
     tags = 0
     for _ in _TAG.finditer(sample):  # three are enough to go on
         tags += 1
@@ -214,6 +215,8 @@ _CLASS_COUNTS = getattr(COMPILED, "class_counts", None)
 # ``_opening``'s loop compiled, reading a Block's text from its slot
 _TEXT_OFFSET = (COMPILED.slot_offsets(Block, ("text",)) or (None,))[0] if COMPILED else None
 _OPENING = getattr(COMPILED, "opening", None) if _TEXT_OFFSET is not None else None
+#: valid UTF-8 without a character lxml refuses, by one scan (``None``: not built)
+_UTF8_PLAIN = getattr(COMPILED, "utf8_plain", None)
 _COUNTED = (_HAN, _KANA, _HANGUL, _LETTER, _LATIN, _TRAD, _SIMP)  # bit k: _COUNTED[k]
 
 
@@ -268,22 +271,32 @@ def _unwrap_response(source: Any) -> tuple[bytes, str | None, dict[str, str]] | 
     return bytes(body), (str(url) if url is not None else None), headers
 
 
-def _to_text(source: Any, *, encoding: str | None, headers: Mapping[str, str] | None):
+def _to_text(source: Any, *, encoding: str | None, headers: Mapping[str, str] | None,
+             lazy: bool = False):
     """The text of ``source``, how its bytes were decoded (``None`` for a str), and
     the bytes themselves when they are exactly ``text.encode("utf-8")`` (UTF-8
-    without a BOM or a fault), else ``None``."""
+    without a BOM or a fault), else ``None``. Given ``lazy``, markup whose bytes
+    are that (and hold no character lxml refuses) is left undecoded: the text
+    is ``None`` and the bytes stand for it (see :func:`_utf8_opening`)."""
     if isinstance(source, str):
         return source, None, None
     if isinstance(source, (bytes, bytearray, memoryview)):
-        from .decode import decode
+        from .decode import _decided
 
         data = bytes(source)
-        sniff = data[:2000].decode("latin-1")
-        d = decode(data, encoding=encoding, headers=headers, html=looks_like_html(sniff))
+        html = looks_like_html(data[:2000].decode("latin-1"))
+        # Markup that is valid UTF-8 without a character lxml refuses (most
+        # pages) is not decoded here: libxml2 reads the bytes themselves, and
+        # the walk decodes only the text it keeps (decision 61).
+        plain = lazy and html and _UTF8_PLAIN is not None and _UTF8_PLAIN(data)
+        d = _decided(data, encoding, headers, html, valid_utf8=plain)
         info = {"encoding": d.encoding, "source": d.source, "declared": d.declared,
                 "replacements": d.replacements, "note": d.note}
         same = d.encoding == "utf-8" and not d.replacements and d.source != "bom"
-        return d.text, info, (data if same else None)
+        text = d.text
+        if text is None and not same:  # (cannot be: only a UTF-8 choice leaves it undecoded)
+            text = data.decode("utf-8")
+        return text, info, (data if same else None)
     raise ScrubberError(
         f"scrub() takes str or bytes (or a parsed HTML tree), not {type(source).__name__}"
     )
@@ -323,7 +336,13 @@ def scrub(
     if _is_tree(source):
         return _scrub_html(source, url=url, lang=lang, pipeline=pipeline,
                            normalize=normalize, encoding=None)
-    text, enc, encoded = _to_text(source, encoding=encoding, headers=headers)
+    text, enc, encoded = _to_text(source, encoding=encoding, headers=headers,
+                                  lazy=kind != "text")
+    if text is None:  # valid UTF-8 markup, left undecoded: libxml2 reads the bytes
+        if kind == "html" or looks_like_html(_utf8_opening(encoded)):
+            return _scrub_html(None, url=url, lang=lang, pipeline=pipeline,
+                               normalize=normalize, encoding=enc, encoded=encoded)
+        text = encoded.decode("utf-8")
     if kind == "html" or (kind == "auto" and looks_like_html(text)):
         return _scrub_html(text, url=url, lang=lang, pipeline=pipeline,
                            normalize=normalize, encoding=enc, encoded=encoded)
@@ -331,6 +350,13 @@ def scrub(
     language = lang or detect_language(text)
     return _assemble(blocks, kind="text", url=url, language=language, pipeline=pipeline,
                      normalize=normalize, encoding=enc)
+
+
+def _utf8_opening(data: bytes) -> str:
+    """The first characters of valid UTF-8 ``data``, as many as :func:`looks_like_html`
+    reads (``_HTML_SAMPLE``): a character is at most four bytes, and a cut inside
+    the last one only drops it."""
+    return data[:4 * _HTML_SAMPLE + 4].decode("utf-8", "ignore")
 
 
 def _scrub_html(source: Any, *, url, lang, pipeline, normalize, encoding,

@@ -109,7 +109,8 @@ _LATIN_SYMBOLS = bytes(
 _LONE_SYMBOL = re.compile(
     rb"(?<![A-Za-z\x80-\xff])[" + re.escape(_LATIN_SYMBOLS) + rb"](?![A-Za-z\x80-\xff])")
 
-_Verdict = tuple[str, str, int, str, str]  # encoding, text, replacements, source, note line
+# encoding, text (``None``: left undecoded, see _decided), replacements, source, note line
+_Verdict = tuple[str, str | None, int, str, str]
 _Claim = tuple[str, str, str]  # source, label as written, normalised codec
 
 
@@ -303,16 +304,20 @@ def _arbitrate(
     return enc, text, bad, "detected", f"{why}; {enc} decodes {how}; used {enc}"
 
 
-def _from_claim(data: bytes, claims: list[_Claim]) -> _Verdict:
+def _from_claim(data: bytes, claims: list[_Claim], valid_utf8: bool = False) -> _Verdict:
+    """The encoding a page's first claim leads to (see the module's docstring).
+    ``valid_utf8``: the caller knows ``data`` is valid UTF-8; a UTF-8 verdict then
+    leaves the text undecoded (``None``), for the caller to decode if it must."""
     source, label, enc = claims[0]
     said = f"{source} declares {label}"
     if source == "meta" and not _ascii_compatible(enc):  # WHATWG: readable meta can't be utf-16
         enc, said = "utf-8", f"{said} (impossible in ASCII-readable markup, so utf-8)"
     wide = not _ascii_compatible(enc)
     if enc != "utf-8" and (b"\0" not in data[:1024] if wide else not data.isascii()):
-        if (text := _strict(data, "utf-8")) is not None:
-            return "utf-8", text, 0, "detected", f"{said} but bytes are valid utf-8; used utf-8"
-    text, bad = _decode(data, enc)
+        if valid_utf8 or (text := _strict(data, "utf-8")) is not None:
+            return ("utf-8", None if valid_utf8 else text, 0, "detected",
+                    f"{said} but bytes are valid utf-8; used utf-8")
+    text, bad = (None, 0) if valid_utf8 and enc == "utf-8" else _decode(data, enc)
     if not bad:
         return enc, text, 0, source, f"{said}; decoded as {enc}"
     if enc == "utf-8" and _holds_own_utf8(text, bad):
@@ -347,8 +352,10 @@ def _repeats_only(data: bytes) -> bool:
                for run in _HIGH_RUN.findall(data[:_SAMPLE]) if len(run) > 1)
 
 
-def _undeclared(data: bytes) -> _Verdict:
-    utf8, bad = _decode(data, "utf-8")
+def _undeclared(data: bytes, valid_utf8: bool = False) -> _Verdict:
+    """The encoding of a page that declares none (``valid_utf8``: see
+    :func:`_from_claim`)."""
+    utf8, bad = (None, 0) if valid_utf8 else _decode(data, "utf-8")
     if not bad or _mostly_fine(utf8, bad):
         what = "valid utf-8" if not bad else f"utf-8 with {bad} damaged sequences"
         return "utf-8", utf8, bad, "detected", f"no declaration; bytes are {what}"
@@ -390,7 +397,8 @@ def _plausible_utf32(body: bytes, enc: str) -> bool:
     return all(ord(c) < 0x30000 for c in text)
 
 
-def _choose(data: bytes, encoding: str | None, claims: list[_Claim], notes: list[str]) -> _Verdict:
+def _choose(data: bytes, encoding: str | None, claims: list[_Claim], notes: list[str],
+            valid_utf8: bool = False) -> _Verdict:
     if not data:
         return "utf-8", "", 0, "fallback", "empty input"
     over = f" over {claims[0][0]} {claims[0][1]}" if claims else ""
@@ -405,7 +413,9 @@ def _choose(data: bytes, encoding: str | None, claims: list[_Claim], notes: list
             why = f"caller asked for {encoding}{over}; used {enc}"
             return enc, *_decode(data, enc), "argument", why
         notes.append(f"unknown encoding argument {encoding!r}, ignored")
-    return _from_claim(data, claims) if claims else _undeclared(data)
+    if valid_utf8 and encoding is not None:
+        valid_utf8 = False  # (the argument's codec decodes: its text is needed)
+    return _from_claim(data, claims, valid_utf8) if claims else _undeclared(data, valid_utf8)
 
 
 def decode(
@@ -419,10 +429,19 @@ def decode(
     on bytes-like input; raises TypeError for anything else."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"decode() needs bytes, bytearray or memoryview, not {type(data).__name__}")
-    data, notes = bytes(data), list[str]()
+    return _decided(bytes(data), encoding, headers, html)
+
+
+def _decided(data: bytes, encoding: str | None, headers: Mapping[str, str] | None,
+             html: bool, valid_utf8: bool = False) -> Decoded:
+    """:func:`decode` of ``data`` (bytes). Given ``valid_utf8`` (the caller knows
+    the bytes are valid UTF-8), the same choice is made, but when it is UTF-8
+    without a byte order mark the text is left undecoded: ``text`` is ``None``
+    (for a caller that hands the bytes on as they are: ``core._to_text``)."""
+    notes: list[str] = []
     header = _claim("http-header", charset_from_headers(headers), notes)
     meta = _claim("meta", sniff_meta_charset(data), notes) if html else None
     claims = [c for c in (header, meta) if c is not None]
-    enc, text, bad, source, line = _choose(data, encoding, claims, notes)
+    enc, text, bad, source, line = _choose(data, encoding, claims, notes, valid_utf8)
     declared = claims[0][2] if claims else None
-    return Decoded(text, enc, source, declared, bad, "; ".join([*notes, line]))
+    return Decoded(text, enc, source, declared, bad, "; ".join([*notes, line]))  # type: ignore[arg-type]

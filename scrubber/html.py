@@ -178,7 +178,16 @@ def _root_of(source: Any, encoded: bytes | None = None):
 
     ``encoded``, when given, is ``source.encode("utf-8")`` (the page's own bytes,
     when they decoded as UTF-8 without a fault): libxml2 then parses those
-    instead of a new copy, unless the text has to be rewritten first."""
+    instead of a new copy, unless the text has to be rewritten first. With
+    ``source`` ``None``, the bytes are the page, known to be valid UTF-8
+    without a character lxml refuses (``core._to_text``), left undecoded."""
+    if source is None and encoded is not None:
+        # valid UTF-8 markup without a character lxml refuses (``core._to_text``):
+        # parsed as it is, unless an XML declaration is to be cut out first
+        first = encoded.find(b"<")
+        if first >= 0 and not encoded.startswith(b"?", first + 1):
+            return _parse_utf8(encoded)
+        source = encoded.decode("utf-8")
     mod = type(source).__module__ or ""
     if mod.startswith("bs4"):
         source = str(source)
@@ -195,17 +204,20 @@ def _root_of(source: Any, encoded: bytes | None = None):
             encoded = None
         if not text or text.isspace():  # (what ``not text.strip()`` says, without a copy)
             return None
-        try:
-            root = etree.fromstring(encoded if encoded is not None else _utf8(text),
-                                    _UTF8_PARSER)
-        except (etree.ParserError, ValueError, TypeError):
-            return None
-        return root  # None when libxml2 found no document
+        return _parse_utf8(encoded if encoded is not None else _utf8(text))
     if isinstance(source, etree._ElementTree):
         return source.getroot()
     if isinstance(source, etree._Element):
         return source
     return None
+
+
+def _parse_utf8(data: bytes):
+    """libxml2's tree of UTF-8 markup, or ``None`` (no document, or a refusal)."""
+    try:
+        return etree.fromstring(data, _UTF8_PARSER)
+    except (etree.ParserError, ValueError, TypeError):
+        return None
 
 
 @dataclass(slots=True)
@@ -843,13 +855,15 @@ def parse_page(source: Any, *, url: str | None = None) -> Page:
 
 def _parse_page(source: Any, *, url: str | None = None, encoded: bytes | None = None) -> Page:
     """:func:`parse_page`; ``encoded`` is ``source.encode("utf-8")`` if the caller
-    has it (see :func:`_root_of`)."""
+    has it, or stands for ``source`` when that is ``None`` (see :func:`_root_of`)."""
     root = _root_of(source, encoded)
     if root is None:
         return Page(blocks=())
     found = _Found()
-    walk = _walk_of(source)
+    walk = _walk_of(source if source is not None else encoded)
     walk(root, found, url)
+    if not found.texts and source is None and encoded is not None:
+        source = encoded.decode("utf-8")  # (left undecoded until now: see _root_of)
     if not found.texts and isinstance(source, str):
         found = _reread(source, found, url)
     keys = match_keys(found.texts)

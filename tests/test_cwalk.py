@@ -1172,6 +1172,88 @@ def test_compiled_high_runs_match_the_regex_count() -> None:
         assert _cwalk.high_runs(data) == decode._high_runs_py(data), data[:40]
 
 
+# -- UTF-8 markup read as it is (``core._to_text``, decision 61) ---------------------
+
+def _utf8_plain_reference(data: bytes) -> bool:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not html._has_control_chars(text)
+
+
+def test_utf8_plain_is_the_codec_and_the_control_test() -> None:
+    """Every code point up to U+0800, around the surrogates, U+FFFE/U+FFFF and
+    the planes' edges, whole and cut short, alone and after 255 ASCII bytes (so
+    that a sequence straddles the scan's runs of 256); the bytes no sequence
+    may start with, overlong forms, surrogates, past U+10FFFF; random mixes of
+    those pieces and random bytes; and every fixture page."""
+    import random
+
+    points = [*range(0x800), *range(0xD700, 0xE100), *range(0xFFF0, 0x10010), 0x10FFFF]
+    for cp in points:
+        if 0xD800 <= cp < 0xE000:
+            continue  # (no UTF-8 of its own: the surrogate bytes are tried below)
+        b = chr(cp).encode("utf-8")
+        for pre in (b"", b"a" * 255, "中".encode() * 85):
+            for data in (pre + b, pre + b[:-1], pre + b + b"x"):
+                assert _cwalk.utf8_plain(data) is _utf8_plain_reference(data), data[-8:]
+    pieces = [b"a", b"<p>", b"\n", b"\t", b"\r", b"\x00", b"\x1f", b"\x7f", b"\xc2\x80",
+              b"\xc1\xbf", b"\xc2", b"\xdf\xbf", "中文".encode(), b"\xe0\x9f\x80", b"\xe0\xa0\x80",
+              b"\xed\x9f\xbf", b"\xed\xa0\x80", b"\xef\xbf\xbe", b"\xef\xbf\xbf", b"\xef\xbf\xbd",
+              b"\xf0\x8f\xbf\xbf", b"\xf0\x90\x80\x80", b"\xf4\x8f\xbf\xbf", b"\xf4\x90\x80\x80",
+              b"\xf5\x80\x80\x80", b"\xff", b"\x80", b"\xe4\xb8", b"\xf0\x9f\x98"]
+    rng = random.Random(61)
+    for _ in range(20000):
+        parts = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        pad = b"x" * rng.choice((0, 1, 254, 255, 256, 300))
+        data = pad + parts if rng.random() < 0.5 else parts + pad + parts[:5]
+        assert _cwalk.utf8_plain(data) is _utf8_plain_reference(data), data
+    for _ in range(5000):
+        data = bytes(rng.randrange(256) for _ in range(rng.randint(0, 12)))
+        assert _cwalk.utf8_plain(data) is _utf8_plain_reference(data), data
+    pages = [p.read_bytes() for p in sorted(PAGES.glob("*/input.html"))]
+    assert sum(map(_cwalk.utf8_plain, pages)) >= len(pages) // 2  # (most pages are)
+    for data in pages:
+        assert _cwalk.utf8_plain(data) is _utf8_plain_reference(data)
+
+
+def test_markup_left_undecoded_gives_the_decoded_article(monkeypatch) -> None:
+    """Bytes libxml2 reads as they are (valid UTF-8 markup) give the Article that
+    decoding them first gives, on every fixture page and on pages reaching the
+    branches: an XML declaration, no markup at all, a page the first reading
+    finds empty, a legacy claim on UTF-8 bytes, a control character."""
+    from scrubber import core
+
+    pages = [p.read_bytes() for p in sorted(PAGES.glob("*/input.html"))]
+    pages += [
+        b'<?xml version="1.0" encoding="utf-8"?><html><body><p>\xe4\xb8\xad\xe6\x96\x87'
+        b"\xe6\xad\xa3\xe6\x96\x87\xe3\x80\x82</p></body></html>",
+        b"<html><head><title>" + b"x" * 600 + b"<body><p>After an unclosed title.</p></body></html>",
+        b'<html><head><meta charset="gb2312"></head><body><p>\xe4\xb8\xad\xe6\x96\x87'
+        b"\xe3\x80\x82</p></body></html>",
+        b"<html><body><p>a control \x01 here</p></body></html>",
+        b"<!doctype html><html><body>" + b"<p>line</p>\n" * 5000 + b"</body></html>",
+    ]
+    lazy = [core.scrub(data) for data in pages]
+    if core._UTF8_PLAIN is not None:
+        assert any(core._to_text(d, encoding=None, headers=None, lazy=True)[0] is None
+                   for d in pages)
+    monkeypatch.setattr(core, "_UTF8_PLAIN", None)  # every page decoded first
+    for data, got in zip(pages, lazy, strict=True):
+        assert core._to_text(data, encoding=None, headers=None, lazy=True)[0] is not None
+        assert got.to_json(sort_keys=True) == core.scrub(data).to_json(sort_keys=True)
+
+
+def test_utf8_opening_holds_what_looks_like_html_reads() -> None:
+    from scrubber import core
+
+    for ch in ("a", "é", "中", "😀"):
+        text = ch * (core._HTML_SAMPLE + 7)
+        data = text.encode("utf-8")
+        assert core._utf8_opening(data)[:core._HTML_SAMPLE] == text[:core._HTML_SAMPLE]
+
+
 # -- shapes of descriptors (``filters.dom._shape_py``) -------------------------------
 
 def test_compiled_shape_is_the_plain_one() -> None:

@@ -2766,10 +2766,13 @@ def literal_lines(list keys, const unsigned char[::1] table, const unsigned char
     with: 1 when all those literals are two characters or more, whose first two
     characters then set ``pairs[(c1 & 0xFF) << 8 | (c2 & 0xFF)]`` (positions
     whose pair is not set hold none of them). Each literal comes as ``(literal,
-    rest, starts)``: ``starts``, when not ``None``, is a bitmap of the BMP
+    rest, starts, lasts)``: ``starts``, when not ``None``, is a bitmap of the BMP
     characters a match of ``rest`` can start with (``rules._starts``), and the
-    rest is not tried after a literal followed by none of them. What
-    ``rules._lines_found`` finds with the regex of the same copies. Only the
+    rest is not tried after a literal followed by none of them; ``lasts``, when
+    not ``None``, one of the BMP characters the key must end with for this
+    entry (a key ending past the BMP passes). What ``rules._lines_found`` finds
+    with the regex of the same copies (of the entries whose ``lasts`` let the
+    key through). Only the
     keys of ``shortest`` to ``longest`` characters (``None``: no bound) are
     looked at, and, given ``last`` (a bitmap of the BMP: bit ``c & 7`` of byte
     ``c >> 3``), only those whose last character is in it or past the BMP."""
@@ -2777,6 +2780,7 @@ def literal_lines(list keys, const unsigned char[::1] table, const unsigned char
     cdef Py_ssize_t i, j, n, end
     cdef unsigned int after
     cdef bytes bits
+    cdef Py_UCS4 tail
     cdef Py_ssize_t upto = -1 if longest is None else <Py_ssize_t>longest
     cdef const unsigned char* ends = NULL
     if last is not None:
@@ -2802,6 +2806,7 @@ def literal_lines(list keys, const unsigned char[::1] table, const unsigned char
             c = PyUnicode_READ(kind, data, n - 1)
             if c < 0x10000 and not (ends[<unsigned int>c >> 3] >> (<unsigned int>c & 7)) & 1:
                 continue
+        tail = PyUnicode_READ(kind, data, n - 1) if n else 0x10000
         found = False
         for j in range(n):
             c = PyUnicode_READ(kind, data, j)
@@ -2816,7 +2821,14 @@ def literal_lines(list keys, const unsigned char[::1] table, const unsigned char
             cands = by_first.get(<long>c)
             if cands is None:
                 continue
-            for lit, rest, starts in <list>cands:
+            for lit, rest, starts, lasts in <list>cands:
+                if lasts is not None and tail < 0x10000:
+                    bits = lasts
+                    if PyBytes_GET_SIZE(bits) < 0x2000:
+                        raise ValueError("lasts: a bitmap of the BMP (8192 bytes)")
+                    if not ((<const unsigned char*>PyBytes_AS_STRING(bits))[
+                            <unsigned int>tail >> 3] >> (<unsigned int>tail & 7)) & 1:
+                        continue
                 if not PyUnicode_Tailmatch(key, lit, j, n, -1):
                     continue
                 if rest is None:

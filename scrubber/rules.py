@@ -1107,6 +1107,8 @@ class LineScreen:
                  by_first: dict[str, dict[tuple[int, int | None], list[str]]] | None = None,
                  ended: tuple[dict[str, list[str]], frozenset[str]] | None = None,
                  seconds: dict[str, frozenset[str] | None] | None = None,
+                 lasts: tuple[dict[str, list[frozenset[str] | None]],
+                              dict[str, list[frozenset[str] | None]]] | None = None,
                  ) -> None:
         # The anchored copies by the first character and the length of a line:
         # per character and length class a regex of only the copies that can
@@ -1155,15 +1157,19 @@ class LineScreen:
         # the regex starts at), which occurs in far fewer places.
         whole_free, whole_long = whole if whole is not None else (free, long_free)
         self._whole = (whole_free, whole_long)  # (the tests compare the scan with their regex)
+        # ``lasts``: per copy of the ended and long ones, the last characters its
+        # pattern's match can end with, which the scan tests first (a "." in a
+        # paragraph ending in "." is not where "...[详细]" can be)
+        ended_lasts, long_lasts = lasts if lasts is not None else (None, None)
         self._free_scan = _literal_scan(whole_free)
-        self._long_scan = _literal_scan(whole_long)
+        self._long_scan = _literal_scan(whole_long, long_lasts)
         # The whole-literal copies of rules every match of which ends the line
         # (``Rule.ends``) are scanned apart, in the keys ending in one of those
         # rules' last characters only (``ended``: the copies, those characters):
         # a date at the end of a teaser is looked for in the lines ending in a
         # digit, not at every "-" of the page. ``whole_free`` then lacks them.
         self._whole_ended, self._ended_last = ended if ended is not None else ({}, frozenset())
-        self._ended_scan = _literal_scan(self._whole_ended)
+        self._ended_scan = _literal_scan(self._whole_ended, ended_lasts)
         # (the last characters as the scan reads them: a bitmap of the BMP)
         self._ended_bits = _bmp_bitmap(self._ended_last)
         self._long_bits = _bmp_bitmap(self._long_ends)
@@ -1189,6 +1195,10 @@ class LineScreen:
         whole_long: dict[str, list[str]] = {}
         whole_ended: dict[str, list[str]] = {}  # the copies of rules with ``ends``, likewise
         ended_last: set[str] = set()
+        # per copy of whole_ended and whole_long (the same order), the characters
+        # its pattern's match can end with (``None``: any); see _literal_scan
+        ended_lasts: dict[str, list[frozenset[str] | None]] = {}
+        long_lasts: dict[str, list[frozenset[str] | None]] = {}
         by_first: dict[str, dict[tuple[int, int | None], list[str]]] = {}
         # per first character of an anchored copy, the second characters its
         # copies allow (None: any); a first character missing here allows any
@@ -1221,18 +1231,23 @@ class LineScreen:
                             elif not any(s is allowed for s in got):
                                 seconds[ch] = [*got, allowed]
                         continue
+                    # (every match of a rule with ends ends the key with one of
+                    # its pattern's last characters: keys hold no newline here)
+                    lasts = None if r.ends is None else (last_chars_of(pattern) or r.ends)
                     for lead in _leads(list(seq)):
                         lit, rest = _rare_start(lead)
                         free.setdefault(lit, []).append(_relaxed(rest))
                         whole, tail = _leading_literal(lead)
                         if r.ends is not None:  # the key must end in one of r.ends
                             whole_ended.setdefault(whole, []).append(_relaxed(tail))
+                            ended_lasts.setdefault(whole, []).append(lasts)
                             ended_last |= r.ends
                         else:
                             whole_free.setdefault(whole, []).append(_relaxed(tail))
                         if r.max_chars is None:
                             long_free.setdefault(lit, []).append(_relaxed(rest))
                             whole_long.setdefault(whole, []).append(_relaxed(tail))
+                            long_lasts.setdefault(whole, []).append(lasts)
                 except _Any:
                     return None
                 if r.max_chars is not None:
@@ -1254,7 +1269,7 @@ class LineScreen:
         free_limit = None if unlimited or not limits else max(limits)
         return cls(anchored, free, free_limit, long_free, frozenset(long_ends),
                    (whole_free, whole_long), by_first, (whole_ended, frozenset(ended_last)),
-                   {ch: _union(v) for ch, v in seconds.items()})
+                   {ch: _union(v) for ch, v in seconds.items()}, (ended_lasts, long_lasts))
 
     def _compile_first(self, j: int) -> Any:
         """The ``match`` of anchored regex ``j``, compiled and kept."""
@@ -1408,10 +1423,12 @@ _ANCHORED_LINES = getattr(COMPILED, "anchored_lines", None)
 #: the compiled newline test of :meth:`LineScreen.lines` (likewise)
 _FIRST_HOLDING = getattr(COMPILED, "first_holding", None)
 
-_LiteralScan = tuple[bytes, bytes, dict[int, list[tuple[str, Any, bytes | None]]]]
+_LiteralScan = tuple[bytes, bytes, dict[int, list[tuple[str, Any, bytes | None, bytes | None]]]]
 
 
-def _literal_scan(copies: dict[str, list[str]]) -> _LiteralScan | None:
+def _literal_scan(copies: dict[str, list[str]],
+                  lasts: dict[str, list[frozenset[str] | None]] | None = None,
+                  ) -> _LiteralScan | None:
     """The unanchored copies (literal -> rests, as :func:`_free_regex` takes
     them) for ``_cwalk.literal_lines``: which BMP characters a literal starts
     with (2 if a literal of one character, else 1), the first two characters of
@@ -1420,22 +1437,23 @@ def _literal_scan(copies: dict[str, list[str]]) -> _LiteralScan | None:
     character its literals, each with the ``match`` of a regex of its rests
     (``None`` when one rest is empty: the literal is enough) and the
     :func:`_starts` of that regex (the scan tries the regex only where the
-    character after the literal can start a match). ``None`` when the scan is
-    not compiled or there are no copies."""
+    character after the literal can start a match). Given ``lasts`` (per
+    literal, per rest, the characters a key must end with for it: ``None``,
+    any), a literal's rests are grouped by them, each group an entry whose
+    last item is a bitmap of those characters (``None``: any), tested on the
+    key's last character before the literal. ``None`` when the scan is not
+    compiled or there are no copies."""
     if _LITERAL_LINES is None or not copies or not all(copies):
         return None
     table = bytearray(0x10000)
     pairs = bytearray(0x10000)
-    by_first: dict[int, list[tuple[str, Any, bytes | None]]] = {}
+    by_first: dict[int, list[tuple[str, Any, bytes | None, bytes | None]]] = {}
     shared: dict[bytes, bytes] = {}  # literals with the same starts share one bitmap
+    ends_bits: dict[frozenset[str], bytes] = {}
     for lit, rests in copies.items():
-        rest = starts = None
-        if "" not in rests:
-            source = "(?:" + "|".join(rests) + ")"
-            rest = re.compile(source, re.M).match
-            starts = _starts(source)
-            if starts is not None:
-                starts = shared.setdefault(starts, starts)
+        groups: dict[frozenset[str] | None, list[str]] = {}
+        for n, tail in enumerate(rests):
+            groups.setdefault(None if lasts is None else lasts[lit][n], []).append(tail)
         first = ord(lit[0])
         if first < 0x10000:
             if len(lit) == 1:
@@ -1444,7 +1462,20 @@ def _literal_scan(copies: dict[str, list[str]]) -> _LiteralScan | None:
                 table[first] = 1
         if len(lit) > 1:
             pairs[(first & 0xFF) << 8 | (ord(lit[1]) & 0xFF)] = 1
-        by_first.setdefault(first, []).append((lit, rest, starts))
+        for ends, group in groups.items():
+            rest = starts = None
+            if "" not in group:
+                source = "(?:" + "|".join(group) + ")"
+                rest = re.compile(source, re.M).match
+                starts = _starts(source)
+                if starts is not None:
+                    starts = shared.setdefault(starts, starts)
+            last = None
+            if ends is not None:
+                last = ends_bits.get(ends)
+                if last is None:
+                    last = ends_bits[ends] = _bmp_bitmap(ends)
+            by_first.setdefault(first, []).append((lit, rest, starts, last))
     return bytes(table), bytes(pairs), by_first
 
 

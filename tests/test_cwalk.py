@@ -670,10 +670,31 @@ def test_compiled_screen_finds_what_the_regex_of_its_copies_finds() -> None:
         for keys in docs:
             joined = "\n" + "\n".join(keys)
             fast = set(rules._holding(regex_of_copies, scan, keys, None))
-            assert fast == set(rules._lines_found(regex_of_copies, joined, keys, None)), keys
+            by_regex = set(rules._lines_found(regex_of_copies, joined, keys, None))
+            if copies is whole_free:  # (no last characters to test: the regex's lines)
+                assert fast == by_regex, keys
+            assert fast == _scan_reference(scan, keys), keys
+            assert fast <= by_regex, keys
             assert fast <= set(rules._lines_found(cut, joined, keys, None)), keys
             found += len(fast)
         assert found > (100 if copies is whole_free else 10)  # the copies do match
+
+
+def _scan_reference(scan, keys: list[str]) -> set[int]:
+    """What ``literal_lines`` finds with ``scan``, spelled out: a key holding an
+    entry's literal followed by a match of its rest, where the entry's last
+    characters (if any) let the key's last character through."""
+    by_first = scan[2]
+    out = set()
+    for i, key in enumerate(keys):
+        for j, ch in enumerate(key):
+            for lit, rest, _starts, lasts in by_first.get(ord(ch), ()):
+                last = ord(key[-1])
+                if lasts is not None and last < 0x10000 and not lasts[last >> 3] >> (last & 7) & 1:
+                    continue
+                if key.startswith(lit, j) and (rest is None or rest(key, j + len(lit))):
+                    out.add(i)
+    return out
 
 
 @needs_compiled_scan
@@ -702,6 +723,21 @@ def test_compiled_scan_of_made_up_copies() -> None:
         assert fast == set(rules._lines_found(regex_of_copies, joined, keys, None)), keys
         found += len(fast)
     assert found > 1000
+    # with last characters: per literal, rests grouped by them, each group tested
+    # on the key's last character (astral last characters pass)
+    lasts = {lit: [frozenset("xy>") if n % 2 == 0 else None for n in range(len(rests))]
+             for lit, rests in copies.items()}
+    lasts["更多"] = [frozenset("\U00020078")]
+    scan = rules._literal_scan(copies, lasts)
+    assert scan is not None
+    assert any(entry[3] is None for entries in scan[2].values() for entry in entries)
+    found = 0
+    for _ in range(400):
+        keys = ["".join(rng.choices(alphabet, k=rng.randint(0, 7))) for _ in range(20)]
+        fast = set(rules._holding(regex_of_copies, scan, keys, None))
+        assert fast == _scan_reference(scan, keys), keys
+        found += len(fast)
+    assert found > 300  # (fewer than without last characters: about half)
 
 
 def test_screen_without_the_compiled_scan_lets_through_the_same_rule_matches(

@@ -3155,9 +3155,35 @@ def utf8_plain(const unsigned char[::1] data):
 
 # -- anchored copies by first character and length (``rules.LineScreen``) -------
 
+cdef inline bint _u64_in(const unsigned long long[::1] table, unsigned long long code) noexcept:
+    """Is ``code`` in ``table`` (``rules.u64_set``: a power-of-two array, each code
+    stored with its top bit set at its Fibonacci hash or the next free slot)?"""
+    cdef Py_ssize_t size = table.shape[0]
+    cdef unsigned long long mask = <unsigned long long>size - 1
+    cdef int shift = 64
+    cdef unsigned long long h, want = code | (1ULL << 63), got
+    while size > 1:
+        size >>= 1
+        shift -= 1
+    h = (code * 0x9E3779B97F4A7C15ULL) >> shift
+    while True:
+        got = table[h]
+        if got == want:
+            return True
+        if got == 0:
+            return False
+        h = (h + 1) & mask
+
+
+def u64_in(const unsigned long long[::1] table, unsigned long long code):
+    """``_u64_in`` (for the tests)."""
+    return _u64_in(table, code)
+
+
 def anchored_lines(list keys, dict by_first, tuple cuts, list matches, object compile_at,
                    const unsigned short[::1] row_of=None, list rows=None,
-                   frozenset pairs=None, frozenset any_second=None):
+                   frozenset pairs=None, frozenset any_second=None,
+                   const unsigned long long[::1] prefixes=None):
     """``LineScreen._anchored_lines``: the indices of the ``keys`` whose regex (by
     first character, ``by_first``, and length class, ``bisect_right(cuts,
     len(key))``) matches; ``compile_at(j)`` gives the ``match`` of regex ``j``
@@ -3167,11 +3193,18 @@ def anchored_lines(list keys, dict by_first, tuple cuts, list matches, object co
     character's code, without a dict lookup. Given ``pairs`` (``first << 21 |
     second`` for the first two characters a regex allows) and ``any_second``
     (the first characters after which it allows any), a key of two characters
-    or more whose pair is in neither is not tried."""
+    or more whose pair is in neither is not tried. Given ``prefixes`` instead
+    (``rules._prefix_set``: the same conditions, and the third characters
+    allowed after a pair, as tagged codes in one hash set), a key is tried
+    only when its first two characters, and its first three where the pair has
+    a third condition, are allowed."""
     cdef list out = []
     cdef Py_ssize_t i, n, lo, hi, mid, ncuts = len(cuts)
     cdef bint by_pairs = pairs is not None and any_second is not None
+    cdef bint by_prefixes = prefixes is not None and prefixes.shape[0] > 0
     cdef unsigned long long pair
+    cdef unsigned int second, third
+    cdef int kind
     cdef Py_ssize_t j
     cdef Py_UCS4 first
     cdef unsigned short r
@@ -3191,7 +3224,19 @@ def anchored_lines(list keys, dict by_first, tuple cuts, list matches, object co
             if row is None:
                 continue
         n = len(k)
-        if by_pairs and n > 1 and (<unsigned long>first) not in any_second:
+        if by_prefixes:
+            if n > 1 and not _u64_in(prefixes, (1ULL << 62) | <unsigned long long>first):
+                kind = PyUnicode_KIND(k)
+                second = <unsigned int>PyUnicode_READ(kind, PyUnicode_DATA(k), 1)
+                pair = (<unsigned long long>first) << 21 | second
+                if not _u64_in(prefixes, (1ULL << 61) | pair):
+                    continue
+                if (n > 2 and first < 0x10000 and second < 0x10000
+                        and _u64_in(prefixes, (1ULL << 60) | pair)):
+                    third = <unsigned int>PyUnicode_READ(kind, PyUnicode_DATA(k), 2)
+                    if third >= 0x10000 or not _u64_in(prefixes, (pair << 21) | third):
+                        continue
+        elif by_pairs and n > 1 and (<unsigned long>first) not in any_second:
             pair = (<unsigned long long>first) << 21 | <unsigned long long>PyUnicode_READ(
                 PyUnicode_KIND(k), PyUnicode_DATA(k), 1)
             if pair not in pairs:

@@ -1053,6 +1053,112 @@ def _anchored_seconds(seq) -> dict[str, frozenset[str] | None] | None:
     return {c: _union(v) for c, v in parts.items()}
 
 
+_MAX_THIRDS = 64  # more third characters after a pair than that: no third condition
+
+
+def _anchored_thirds(seq) -> dict[str, dict[str, frozenset[str] | None] | None] | None:
+    """For a pattern anchored with ``^``: per character its match can start
+    with, per second character it allows, the characters the third one can be
+    (``None``: any, or the end, or more than ``_MAX_THIRDS``); a first
+    character whose pairs cannot be said, or that allows more than
+    ``_MAX_THIRDS`` second ones, maps to ``None``, and so does the whole
+    pattern when nothing can be said. A key of three characters or more whose third is not
+    among those for its first two cannot match (what :func:`_anchored_seconds`
+    says of the second, one character further)."""
+    try:
+        heads = _heads(list(seq[1:]))
+    except _Any:
+        return None
+    out: dict[str, dict[str, frozenset[str] | None] | None] = {}
+    after: dict[int, dict[str, frozenset[str] | None] | None] = {}  # by rest, as above
+    for first, rest in heads:
+        if first in out and out[first] is None:
+            continue
+        nexts = after.get(id(rest), _UNBUILT)
+        if nexts is _UNBUILT:
+            nexts = after[id(rest)] = _second_thirds(rest)
+        if nexts is None:
+            out[first] = None
+            continue
+        got = out.setdefault(first, {})
+        assert got is not None
+        for second, thirds in nexts.items():
+            got[second] = _merged_thirds(got.get(second, frozenset()), thirds)
+    return out
+
+
+def _second_thirds(rest: list) -> dict[str, frozenset[str] | None] | None:
+    """Per character a match of ``rest`` can start with, the characters that
+    can follow it (``None``: any, or the end); ``None`` when that cannot be
+    said, or when it can start with more than ``_MAX_THIRDS`` characters."""
+    try:
+        heads = _heads(rest)
+    except _Any:
+        return None
+    if len({second for second, _ in heads}) > _MAX_THIRDS:
+        return None  # (a class of seconds, digits say: no condition worth its size)
+    out: dict[str, frozenset[str] | None] = {}
+    for second, rest2 in heads:
+        try:
+            chars, empty = _first(rest2)
+        except _Any:
+            chars, empty = set(), True
+        out[second] = _merged_thirds(out.get(second, frozenset()),
+                                     None if empty else frozenset(chars))
+    return out
+
+
+def _merged_thirds(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+    """Third characters allowed by either (``None``: any), ``None`` past ``_MAX_THIRDS``."""
+    if a is None or b is None:
+        return None
+    both = a | b
+    return both if len(both) <= _MAX_THIRDS else None
+
+
+def _prefix_set(seconds: dict[str, frozenset[str] | None], any_second: Iterable[str],
+                thirds: dict[tuple[str, str], frozenset[str] | None]) -> Any:
+    """The anchored screen's prefix conditions as ``_cwalk.anchored_lines`` reads
+    them: one hash set (``_cwalk.u64_set``) of codes, each tagged: a first
+    character after which any second goes (``1 << 62 | first``), an allowed pair
+    (``1 << 61 | first << 21 | second``), a pair with a third condition
+    (``1 << 60 | first << 21 | second``, BMP characters only) and each third
+    allowed after such a pair (``first << 42 | second << 21 | third``, BMP only:
+    below ``1 << 48``, so no triple is mistaken for a tagged code)."""
+    open_firsts = set(any_second)
+    codes = [1 << 62 | ord(a) for a in open_firsts]
+    codes += [1 << 61 | ord(a) << 21 | ord(b) for a, v in seconds.items()
+              if v is not None for b in v]
+    for (a, b), v in thirds.items():
+        if v is None or a in open_firsts or max(ord(a), ord(b), *map(ord, v)) >= 0x10000:
+            continue
+        codes.append(1 << 60 | ord(a) << 21 | ord(b))
+        codes += [ord(a) << 42 | ord(b) << 21 | ord(c) for c in v]
+    return u64_set(codes)
+
+
+_HASH_MULTIPLIER = 0x9E3779B97F4A7C15  # (Fibonacci hashing: 2**64 / the golden ratio)
+
+
+def u64_set(codes: Iterable[int]) -> array:
+    """A hash set of 63-bit codes for the compiled loops (``_cwalk._u64_in``): a
+    power-of-two array of at least twice as many slots, each code stored with
+    its top bit set (0: an empty slot) at ``(code * _HASH_MULTIPLIER mod 2**64)
+    >> (64 - log2(size))`` or the next free slot after it."""
+    codes = sorted(set(codes))
+    if any(c < 0 or c >> 63 for c in codes):
+        raise ValueError("codes must be below 2**63")
+    bits = max(4, (2 * len(codes)).bit_length())
+    size, shift, mask = 1 << bits, 64 - bits, (1 << 64) - 1
+    table = [0] * size
+    for c in codes:
+        h = ((c * _HASH_MULTIPLIER) & mask) >> shift
+        while table[h]:
+            h = (h + 1) & (size - 1)
+        table[h] = c | 1 << 63
+    return array("Q", table)
+
+
 def _union(sets: list[frozenset[str]] | None) -> frozenset[str] | None:
     """The union of ``sets`` (``None`` stays ``None``; one set is itself)."""
     if sets is None:
@@ -1109,6 +1215,7 @@ class LineScreen:
                  seconds: dict[str, frozenset[str] | None] | None = None,
                  lasts: tuple[dict[str, list[frozenset[str] | None]],
                               dict[str, list[frozenset[str] | None]]] | None = None,
+                 thirds: dict[tuple[str, str], frozenset[str] | None] | None = None,
                  ) -> None:
         # The anchored copies by the first character and the length of a line:
         # per character and length class a regex of only the copies that can
@@ -1143,6 +1250,15 @@ class LineScreen:
                                 if v is not None for b in v)
         self._any_second = frozenset(ord(a) for a in self._by_first
                                      if self._seconds.get(a, None) is None)
+        # ... and the third characters after each such pair (``thirds``, from
+        # ``_anchored_thirds``; a pair missing there, or ``None``, allows any),
+        # all four read by the compiled loop from one hash set of tagged codes
+        self._thirds = {pair: v for pair, v in (thirds or {}).items()
+                        if self._seconds.get(pair[0]) is not None
+                        and max(map(ord, (*pair, *v))) < 0x10000}  # (BMP, as the codes)
+        self._prefixes = (_prefix_set(self._seconds, (chr(a) for a in self._any_second),
+                                      self._thirds)
+                          if _ANCHORED_LINES is not None else None)
         self._free = _free_regex(free)
         # Unanchored copies are only looked for in lines up to ``free_limit``
         # characters (the longest any of their rules takes). A longer line can
@@ -1203,6 +1319,10 @@ class LineScreen:
         # per first character of an anchored copy, the second characters its
         # copies allow (None: any); a first character missing here allows any
         seconds: dict[str, list[frozenset[str]] | None] = {}
+        # per first character of an anchored copy, per second character, the third
+        # characters its copies allow (None for the first character: some copy
+        # gives no pairs, so no third condition; None for a pair: any third)
+        thirds: dict[str, dict[str, frozenset[str] | None] | None] = {}
         limits: set[int] = set()
         long_ends: set[str] = set()
         unlimited = False  # an unanchored pattern of a rule without max_chars or ends
@@ -1230,6 +1350,17 @@ class LineScreen:
                                 seconds[ch] = None  # (a first character pairs left out: any)
                             elif not any(s is allowed for s in got):
                                 seconds[ch] = [*got, allowed]
+                        three = _anchored_thirds(seq)
+                        for ch in firsts:
+                            sub = None if three is None else three.get(ch, None)
+                            got3 = thirds.get(ch, {})
+                            if sub is None or got3 is None:
+                                thirds[ch] = None
+                                continue
+                            for second, after in sub.items():
+                                got3[second] = _merged_thirds(got3.get(second, frozenset()),
+                                                              after)
+                            thirds[ch] = got3
                         continue
                     # (every match of a rule with ends ends the key with one of
                     # its pattern's last characters: keys hold no newline here)
@@ -1269,7 +1400,9 @@ class LineScreen:
         free_limit = None if unlimited or not limits else max(limits)
         return cls(anchored, free, free_limit, long_free, frozenset(long_ends),
                    (whole_free, whole_long), by_first, (whole_ended, frozenset(ended_last)),
-                   {ch: _union(v) for ch, v in seconds.items()}, (ended_lasts, long_lasts))
+                   {ch: _union(v) for ch, v in seconds.items()}, (ended_lasts, long_lasts),
+                   {(a, b): v for a, sub in thirds.items() if sub is not None
+                    for b, v in sub.items() if v is not None})
 
     def _compile_first(self, j: int) -> Any:
         """The ``match`` of anchored regex ``j``, compiled and kept."""
@@ -1283,9 +1416,9 @@ class LineScreen:
             return _ANCHORED_LINES(keys if isinstance(keys, list) else list(keys),
                                    self._by_first, self._length_cuts, self._first_matches,
                                    self._compile_first, self._row_of, self._rows,
-                                   self._pairs, self._any_second)
+                                   None, None, self._prefixes)
         get, matches, cuts = self._by_first.get, self._first_matches, self._length_cuts
-        seconds = self._seconds
+        seconds, thirds = self._seconds, self._thirds
         out = []
         for i, k in enumerate(keys):
             row = get(k[:1])
@@ -1294,6 +1427,10 @@ class LineScreen:
             allowed = seconds.get(k[0])
             if allowed is not None and len(k) > 1 and k[1] not in allowed:
                 continue
+            if allowed is not None and len(k) > 2:
+                third = thirds.get(k[:2])
+                if third is not None and k[2] not in third:
+                    continue
             j = row[bisect_right(cuts, len(k))]
             if j >= 0:
                 match = matches[j]

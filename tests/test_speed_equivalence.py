@@ -878,6 +878,90 @@ def test_anchored_seconds_allow_every_match():
     assert checked > 1000
 
 
+def test_anchored_thirds_allow_every_match():
+    """``rules._anchored_thirds``: the first three characters of any key an
+    anchored pattern matches are among those it gives (``None``: no condition
+    there), on keys built from the patterns' own pieces; and the screen built
+    from them lets through every key a rule matches (its Python loop and, when
+    built, the compiled one reading the hash set of codes)."""
+    import random
+
+    import regex
+    from test_cwalk import _screen_keys
+
+    from scrubber import rules
+    from scrubber.rules import _anchored_firsts, _anchored_thirds, _parsed
+
+    assert _anchored_thirds(_parsed("^(?:abc|abd|xy)z")) == {
+        "a": {"b": frozenset("cd")}, "x": {"y": frozenset("z")}}
+    assert _anchored_thirds(_parsed("^ab")) == {"a": {"b": None}}  # (the match may end)
+    assert _anchored_thirds(_parsed("^a.b")) == {"a": None}
+    assert _anchored_thirds(_parsed("^ab.")) == {"a": {"b": None}}
+    assert _anchored_thirds(_parsed(r"^a\d{2}")) == {"a": None}  # (too many second ones)
+    assert _anchored_thirds(_parsed(r"^a[0-9]\d")) == {"a": dict.fromkeys("0123456789")}
+    assert _anchored_thirds(_parsed("^a?bc")) == {"a": {"b": frozenset("c")}, "b": {"c": None}}
+    patterns = [p for r in default_rules() for p in r.patterns
+                if _parsed(p) is not None and _anchored_firsts(_parsed(p)) is not None]
+    patterns += ["^(?:ab|ac)d", "^a*bc", r"^\d{2,4}[年-]", "^(?:[•·]\\s)?more", "^x{0,3}yz"]
+    rng = random.Random(33)
+    checked = 0
+    for p in patterns:
+        thirds = _anchored_thirds(_parsed(p))
+        compiled = regex.compile(p, regex.V0)
+        pieces = sorted(set(regex.findall(r"[^\\\[\]()?*+{}|^$.:]+", p))) or ["a"]
+        pieces += [" ", "1", "2024", ":", "：", "（", "(", "【", "-", "x"]
+        for _ in range(400):
+            key = "".join(rng.choices(pieces, k=rng.randint(1, 5)))
+            if len(key) < 3 or compiled.search(key) is None:
+                continue
+            checked += 1
+            sub = None if thirds is None else thirds.get(key[0], None)
+            if sub is None:
+                continue
+            assert key[1] in sub, (p, key)
+            assert sub[key[1]] is None or key[2] in sub[key[1]], (p, key)
+    assert checked > 1000
+    rule_set = default_rules()
+    screen = rules.LineScreen.of(rule_set.rules)
+    assert screen is not None and screen._thirds
+    firsts = sorted(c for c in screen._by_first if c != "\n")
+    pool = [*"0123456789 :：.-/()（）[]【】年月日…»>", "责任编辑", "来源", "原标题", "编辑",
+            "记者", "分享到", "©", "copyright", "by ", "share", "sign up", "\t", "👍"]
+    keys = [rng.choice(firsts) + "".join(rng.choices(pool, k=rng.randint(0, 4)))
+            for _ in range(20000)]
+    keys += [p for doc in _screen_keys() for p in doc]
+    fast = set(screen._anchored_lines(keys))
+    hits = {i for i, k in enumerate(keys) if "\n" not in k and rule_set.match(k, k) is not None}
+    assert hits and hits <= screen.lines([k.replace("\n", " ") for k in keys])
+    assert len(fast) < len(keys)
+
+
+def test_u64_set_holds_its_codes_and_no_others():
+    """``rules.u64_set`` and the compiled lookup ``_cwalk._u64_in``: every code
+    stored is found, at any load and across the table's wrap-around; codes not
+    stored are not (tags as the prefix set uses them)."""
+    import random
+
+    from scrubber import _accel, rules
+
+    compiled = _accel.COMPILED
+    if compiled is None or not hasattr(compiled, "u64_in"):
+        pytest.skip("the compiled module is not built")
+    rng = random.Random(34)
+    for n in (0, 1, 2, 7, 8, 100, 5000):
+        codes = {rng.randrange(1 << 63) for _ in range(n)}
+        codes |= {1 << 62 | rng.randrange(0x10000) for _ in range(n // 3)}
+        codes |= {1 << 61 | rng.randrange(1 << 42) for _ in range(n // 3)}
+        table = rules.u64_set(codes)
+        assert len(table) >= 2 * len(codes) and len(table) & (len(table) - 1) == 0
+        for c in codes:
+            assert compiled.u64_in(table, c)
+        others = {rng.randrange(1 << 63) for _ in range(2000)} - codes
+        assert not any(compiled.u64_in(table, c) for c in others)
+    with pytest.raises(ValueError):
+        rules.u64_set([1 << 63])
+
+
 def _box_reference(doc, at):
     """ArticleEnd._box as first written: every ancestor, every other block."""
     path = doc.blocks[at].path or ""

@@ -339,7 +339,7 @@ def scrub(
     text, enc, encoded = _to_text(source, encoding=encoding, headers=headers,
                                   lazy=kind != "text")
     if text is None:  # valid UTF-8 markup, left undecoded: libxml2 reads the bytes
-        if kind == "html" or looks_like_html(_utf8_opening(encoded)):
+        if kind == "html" or _utf8_looks_like_html(encoded):
             return _scrub_html(None, url=url, lang=lang, pipeline=pipeline,
                                normalize=normalize, encoding=enc, encoded=encoded)
         text = encoded.decode("utf-8")
@@ -352,11 +352,19 @@ def scrub(
                      normalize=normalize, encoding=enc)
 
 
-def _utf8_opening(data: bytes) -> str:
-    """The first characters of valid UTF-8 ``data``, as many as :func:`looks_like_html`
-    reads (``_HTML_SAMPLE``): a character is at most four bytes, and a cut inside
-    the last one only drops it."""
-    return data[:4 * _HTML_SAMPLE + 4].decode("utf-8", "ignore")
+def _utf8_opening(data: bytes, chars: int = _HTML_SAMPLE) -> str:
+    """The first ``chars`` characters (or more) of valid UTF-8 ``data``: a
+    character is at most four bytes, and a cut inside the last one only drops it."""
+    return data[:4 * chars + 4].decode("utf-8", "ignore")
+
+
+def _utf8_looks_like_html(data: bytes) -> bool:
+    """``looks_like_html(data.decode("utf-8"))`` for valid UTF-8 ``data``, decoding
+    only what it reads: its first test reads 2,000 characters, the rest
+    ``_HTML_SAMPLE``."""
+    if _HTML_START.match(_utf8_opening(data, 2000)[:2000]):
+        return True
+    return looks_like_html(_utf8_opening(data))
 
 
 def _scrub_html(source: Any, *, url, lang, pipeline, normalize, encoding,

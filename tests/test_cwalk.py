@@ -1288,6 +1288,19 @@ def test_utf8_opening_holds_what_looks_like_html_reads() -> None:
         text = ch * (core._HTML_SAMPLE + 7)
         data = text.encode("utf-8")
         assert core._utf8_opening(data)[:core._HTML_SAMPLE] == text[:core._HTML_SAMPLE]
+        assert core._utf8_opening(data, 2000)[:2000] == text[:2000]
+    # markup at the start, after 2,000 characters, past what is read; plain text
+    texts = [p.read_text(encoding="utf-8", errors="replace")
+             for p in sorted(PAGES.glob("*/input.html"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(PAGES.parent.glob("text/*/input.txt"))]
+    for ch in ("x", "中", "😀"):
+        for at in (0, 1999, 2001, 19990, 20010):
+            lines = "<p>one</p>\n<div>two</div>\n<p>three</p>\n"
+            texts += [ch * at + lines, ch * at + "\n" + lines * 3, (ch * 40 + "\n") * (at // 40)]
+    assert any(core.looks_like_html(t) for t in texts) and not all(map(core.looks_like_html, texts))
+    for text in texts:
+        data = text.encode("utf-8")
+        assert core._utf8_looks_like_html(data) is core.looks_like_html(text), text[:60]
 
 
 # -- shapes of descriptors (``filters.dom._shape_py``) -------------------------------

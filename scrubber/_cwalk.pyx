@@ -1913,10 +1913,53 @@ cdef enum:
     F_FULL_CLOSER = 1024
 
 
+cdef extern from *:
+    """
+    /* The counts of measure_stripped for a text of one or two bytes a character
+       (every character in the BMP table): one loop per width, the table read
+       through a plain pointer, the counts added without a branch; only a
+       separator (, . : and the like) looks at its neighbours. ``out``: CJK,
+       alphanumeric and punctuation counts, the last character's bits and those
+       of the one before it. The bits are measure_stripped's F_ values. */
+    #define SCRUBBER_MEASURE(NAME, T)                                            \
+    static void NAME(const T* d, Py_ssize_t n, const unsigned short* tab,      \
+                     unsigned long* out) {                                     \
+        unsigned long cjk = 0, alnum = 0, punct = 0;                           \
+        unsigned int f, prev = 0;                                              \
+        Py_ssize_t i;                                                          \
+        for (i = 0; i < n; i++) {                                              \
+            f = tab[d[i]];                                                     \
+            cjk += f & 1;                      /* F_CJK */                     \
+            alnum += (f >> 1) & 1;             /* F_ALNUM */                   \
+            if (f & 12) {                      /* F_PUNCT, F_SEP */            \
+                if (f & 4) punct++;                                            \
+                else if (!(prev & 16) || i + 1 >= n || !(tab[d[i + 1]] & 16))  \
+                    punct++;                   /* (not between two digits) */  \
+            }                                                                  \
+            prev = f;                                                          \
+        }                                                                      \
+        out[0] = cjk; out[1] = alnum; out[2] = punct; out[3] = prev;           \
+        out[4] = n > 1 ? tab[d[n - 2]] : 0;                                    \
+    }
+    SCRUBBER_MEASURE(scrubber_measure_ucs1, Py_UCS1)
+    SCRUBBER_MEASURE(scrubber_measure_ucs2, Py_UCS2)
+    """
+    void scrubber_measure_ucs1(const Py_UCS1* d, Py_ssize_t n, const unsigned short* tab,
+                               unsigned long* out) noexcept nogil
+    void scrubber_measure_ucs2(const Py_UCS2* d, Py_ssize_t n, const unsigned short* tab,
+                               unsigned long* out) noexcept nogil
+
+
 def measure_stripped(list texts, const unsigned short[::1] table, object astral):
     """``blocks._measure_stripped(texts)``: one pass over each text's characters,
     each looked up in ``table`` (the feature bits of every BMP character;
-    ``astral(c)`` gives those of a character beyond it)."""
+    ``astral(c)`` gives those of a character beyond it). Texts of one or two
+    bytes a character go through the C loops above (``table`` must then cover
+    the BMP); the rest through the loop below."""
+    if table.shape[0] < 0x10000:
+        raise ValueError("table: the feature bits of every BMP character")
+    cdef const unsigned short* tab = &table[0]
+    cdef unsigned long counts[5]
     cdef list out = []
     cdef str text
     cdef int kind
@@ -1925,15 +1968,21 @@ def measure_stripped(list texts, const unsigned short[::1] table, object astral)
     cdef Py_UCS4 c
     cdef unsigned int f, prev, last, before
     cdef long cjk, alnum, punct
-    cdef double units
-    cdef dict got
     for text in texts:
         kind = PyUnicode_KIND(text)
         data = PyUnicode_DATA(text)
         n = PyUnicode_GET_LENGTH(text)
+        if kind == PyUnicode_1BYTE_KIND or kind == PyUnicode_2BYTE_KIND:
+            if kind == PyUnicode_1BYTE_KIND:
+                scrubber_measure_ucs1(<const Py_UCS1*>data, n, tab, counts)
+            else:
+                scrubber_measure_ucs2(<const Py_UCS2*>data, n, tab, counts)
+            cjk, alnum, punct = counts[0], counts[1], counts[2]
+            last, before = <unsigned int>counts[3], <unsigned int>counts[4]
+            out.append(_features(n, cjk, alnum, punct, last, before))
+            continue
         cjk = alnum = punct = 0
         prev = 0
-        sep_at = -1  # a separator waiting to see if a digit follows
         for i in range(n):
             c = PyUnicode_READ(kind, data, i)
             f = table[c] if c < 0x10000 else <unsigned int>astral(<long>c)
@@ -1958,22 +2007,29 @@ def measure_stripped(list texts, const unsigned short[::1] table, object astral)
             before = table[c] if c < 0x10000 else <unsigned int>astral(<long>c)
         else:
             before = 0
-        units = cjk + 0.5 * (alnum - cjk)
-        # (a copy of a dict holding the keys already, then its values replaced:
-        # the same dict, in the same order, without growing a new one key by key)
-        got = PyDict_Copy(_FEATURES)
-        got["chars"] = n
-        got["cjk"] = cjk
-        got["alnum"] = alnum
-        got["units"] = units
-        got["punct"] = punct
-        got["punct_density"] = punct / units if units else 0.0
-        got["ends_sentence"] = 1.0 if (last & F_SENT_LAST) or (
-            (last & F_SENT_CLOSER) and (before & F_SENT_STOP)) else 0.0
-        got["full_stop"] = 1.0 if (last & F_FULL_LAST) or (
-            (last & F_FULL_CLOSER) and (before & F_FULL_STOP)) else 0.0
-        out.append(got)
+        out.append(_features(n, cjk, alnum, punct, last, before))
     return out
+
+
+cdef dict _features(Py_ssize_t n, long cjk, long alnum, long punct, unsigned int last,
+                    unsigned int before):
+    """The features dict of ``measure_stripped`` from its counts and the bits of
+    the text's last two characters."""
+    cdef double units = cjk + 0.5 * (alnum - cjk)
+    # (a copy of a dict holding the keys already, then its values replaced:
+    # the same dict, in the same order, without growing a new one key by key)
+    cdef dict got = PyDict_Copy(_FEATURES)
+    got["chars"] = n
+    got["cjk"] = cjk
+    got["alnum"] = alnum
+    got["units"] = units
+    got["punct"] = punct
+    got["punct_density"] = punct / units if units else 0.0
+    got["ends_sentence"] = 1.0 if (last & F_SENT_LAST) or (
+        (last & F_SENT_CLOSER) and (before & F_SENT_STOP)) else 0.0
+    got["full_stop"] = 1.0 if (last & F_FULL_LAST) or (
+        (last & F_FULL_CLOSER) and (before & F_FULL_STOP)) else 0.0
+    return got
 
 
 cdef dict _FEATURES = dict.fromkeys(("chars", "cjk", "alnum", "units", "punct", "punct_density",

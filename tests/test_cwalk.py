@@ -224,10 +224,16 @@ def test_compiled_measure_is_the_pure_one() -> None:
     def fast(texts):
         return _cwalk.measure_stripped(texts, blocks._feature_table(), blocks._bits_of)
 
-    for _ in range(300):
-        texts = ["".join(rng.choices(MEASURE_POOL, k=rng.randint(1, 12))).strip() or "x"
-                 for _ in range(rng.randint(1, 20))]
-        assert _exact(fast(texts)) == _exact(blocks._measure_stripped_py(texts)), texts
+    # texts of one, two and four bytes a character (the C loops take the first two)
+    latin = [c for c in MEASURE_POOL if max(c) < "\u0100"]
+    bmp = [c for c in MEASURE_POOL if max(c) < "\U00010000"]
+    for pool in (MEASURE_POOL, latin, bmp):
+        for _ in range(300):
+            texts = ["".join(rng.choices(pool, k=rng.randint(1, 12))).strip() or "x"
+                     for _ in range(rng.randint(1, 20))]
+            assert _exact(fast(texts)) == _exact(blocks._measure_stripped_py(texts)), texts
+    with pytest.raises(ValueError):
+        _cwalk.measure_stripped(["x"], blocks._feature_table()[:0x100], blocks._bits_of)
     fixture = [line.strip() for p in sorted((PAGES.parent / "text").glob("*/input.txt"))
                for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert fixture

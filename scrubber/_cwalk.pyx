@@ -3089,20 +3089,80 @@ def line_roles(blocks, list kept, object line, tuple roles,
 def fill_objects(type cls, tuple offsets, Py_ssize_t count, list columns):
     """``count`` new instances of ``cls`` (allocated as ``object.__new__`` does),
     slot ``offsets[j]`` of each set from ``columns[j]`` in turn, column by column
-    as ``model.blocks_from_columns`` sets them."""
+    as ``model.blocks_from_columns`` sets them. A list or tuple column is read
+    by index, an endless ``itertools.repeat`` once; any other by its iterator."""
     cdef Py_ssize_t i, j, offset
     cdef list out = [scrubber_alloc(cls) for i in range(count)]
     if len(columns) != len(offsets):
         raise ValueError("one column per slot")
     for j in range(len(offsets)):
-        it = iter(columns[j])
+        col = columns[j]
         offset = offsets[j]
+        if type(col) is list or type(col) is tuple:
+            if len(col) < count:
+                raise ValueError(f"column {j} gives {len(col)} values for {count} rows")
+            for i in range(count):
+                scrubber_set_slot(out[i], offset, (<list>col)[i] if type(col) is list
+                                  else (<tuple>col)[i])
+            continue
+        if type(col) is _REPEAT and _endless(col):
+            v = next(col)
+            for i in range(count):
+                scrubber_set_slot(out[i], offset, v)
+            continue
+        it = iter(col)
         for i in range(count):
             try:
                 v = next(it)
             except StopIteration:
                 raise ValueError(f"column {j} gives {i} values for {count} rows") from None
             scrubber_set_slot(out[i], offset, v)
+    return out
+
+
+from itertools import repeat as _REPEAT
+
+
+cdef bint _endless(object rep) except -1:
+    """Does this ``itertools.repeat`` go on for ever (no ``times``)? (Its length
+    hint is then refused.)"""
+    try:
+        rep.__length_hint__()
+    except TypeError:
+        return True
+    return False
+
+
+def copy_objects(type cls, tuple offsets, list objs, Py_ssize_t at, list values):
+    """New instances of ``cls``, one per object of ``objs``, each with the slots
+    at ``offsets`` copied from it, except slot ``offsets[at]``, set from
+    ``values`` (``dataclasses.replace`` of one field, for slotted classes whose
+    slots are all at ``offsets``: ``model.with_roles``). ``None`` when an object
+    is not exactly a ``cls`` (left to the caller's own way). An empty slot
+    raises ``AttributeError``, as reading it would."""
+    cdef Py_ssize_t i, j, n = len(objs), nslots = len(offsets), offset
+    cdef PyObject* v
+    for i in range(n):
+        if type(objs[i]) is not cls:
+            return None
+    if len(values) < n:
+        raise ValueError(f"{len(values)} values for {n} objects")
+    if not 0 <= at < nslots:
+        raise ValueError("at: the index of one of the offsets")
+    cdef list out = []
+    for i in range(n):
+        src = objs[i]
+        new = scrubber_alloc(cls)
+        for j in range(nslots):
+            offset = offsets[j]
+            if j == at:
+                scrubber_set_slot(new, offset, values[i])
+                continue
+            v = scrubber_get_slot(src, offset)
+            if v is NULL:
+                raise AttributeError(f"an empty slot at offset {offset}")
+            scrubber_set_slot(new, offset, <object>v)
+        out.append(new)
     return out
 
 

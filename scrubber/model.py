@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from itertools import repeat
+from itertools import islice, repeat
 from operator import attrgetter
 from typing import Any
 
@@ -100,6 +100,8 @@ _GET_FIELD = tuple(attrgetter(name) for name in _FIELDS)
 # descriptors do (``None``: the module is not built, or a slot is not a plain one).
 _OFFSETS = COMPILED.slot_offsets(Block, _FIELDS) if COMPILED is not None else None
 _FILL = COMPILED.fill_objects if _OFFSETS is not None else None
+_COPY = getattr(COMPILED, "copy_objects", None) if _OFFSETS is not None else None
+_ROLE_AT = _FIELDS.index("role")
 
 
 def blocks_from_columns(count: int, columns: Sequence[Iterable[Any]]) -> list[Block]:
@@ -122,7 +124,13 @@ def _blocks_from_columns_py(count: int, columns: Sequence[Iterable[Any]]) -> lis
 
 def with_roles(blocks: Sequence[Block], roles: Iterable[Role]) -> list[Block]:
     """``[dataclasses.replace(b, role=r) for b, r in zip(blocks, roles)]``, built
-    column by column (see :func:`blocks_from_columns`)."""
+    column by column (see :func:`blocks_from_columns`); by ``_cwalk.copy_objects``
+    (the slots copied from C) when it was built and every block is a Block."""
+    if _COPY is not None and type(blocks) is list:
+        roles = roles if type(roles) is list else list(islice(roles, len(blocks)))
+        got = _COPY(Block, _OFFSETS, blocks, _ROLE_AT, roles)
+        if got is not None:
+            return got
     columns = [map(get, blocks) for get in _GET_FIELD]
     columns[_FIELDS.index("role")] = roles
     return blocks_from_columns(len(blocks), columns)

@@ -212,7 +212,65 @@ def test_with_roles_is_replace():
     blocks = [Block(i, f"t{i}", "k", Role.LINE, "p", (i, i + 1), {"units": i}, "p", ("div",))
               for i in range(5)]
     roles = [Role.TITLE, Role.PARAGRAPH, Role.LIST_ITEM, Role.HEADING, Role.LINE]
-    assert with_roles(blocks, roles) == [replace(b, role=r) for b, r in zip(blocks, roles)]
+    expected = [replace(b, role=r) for b, r in zip(blocks, roles)]
+    assert with_roles(blocks, roles) == expected
+    assert with_roles(blocks, iter([*roles, Role.TITLE])) == expected  # (an iterator, longer)
+    assert with_roles(tuple(blocks), roles) == expected  # (not a list: the columns)
+    got = with_roles(blocks, roles)
+    assert all(type(b) is Block and a.features is b.features and a.context is b.context
+               for a, b in zip(blocks, got))
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Marked(Block):
+        mark: str = "m"
+
+    odd = [*blocks[:2], Marked(9, "t", "k")]  # (not exactly Blocks: the columns again)
+    assert with_roles(odd, roles[:3]) == [
+        Block(**{f.name: getattr(b, f.name) for f in fields(Block)} | {"role": r})
+        for b, r in zip(odd, roles)]
+
+
+def test_compiled_columns_by_index_and_repeat_and_copies():
+    """``fill_objects`` reads lists and tuples by index and an endless repeat
+    once, as the iterators would give them (a short list or a bounded repeat
+    still fails); ``copy_objects`` copies every slot (the same objects) but
+    one, holds its references and frees them with the copies."""
+    import gc
+    import itertools
+    import sys
+
+    from scrubber import model
+
+    if model._FILL is None:
+        pytest.skip("the compiled module is not built")
+    shared = {"units": 1.0}
+    n = 40
+    cols = [range(n), tuple(f"t{i}" for i in range(n)), [f"k{i}" for i in range(n)],
+            itertools.repeat(Role.LINE), [f"/p[{i}]" for i in range(n)],
+            itertools.repeat(None, n + 5), [shared] * n, itertools.repeat("p"),
+            itertools.repeat(())]
+    fast = model.blocks_from_columns(n, list(cols))
+    cols[3], cols[5], cols[7], cols[8] = (itertools.repeat(Role.LINE), itertools.repeat(None),
+                                          itertools.repeat("p"), itertools.repeat(()))
+    assert fast == model._blocks_from_columns_py(n, cols)
+    for bad in ([None] * (n - 1), tuple([None] * (n - 1)), itertools.repeat(None, n - 1)):
+        with pytest.raises(ValueError, match="column 5"):
+            model.blocks_from_columns(n, [*cols[:5], bad, *cols[6:]])
+    before = sys.getrefcount(shared)
+    roles = [Role.PARAGRAPH] * n
+    copies = model._COPY(Block, model._OFFSETS, fast, model._ROLE_AT, roles)
+    assert copies == [replace(b, role=Role.PARAGRAPH) for b in fast]
+    assert sys.getrefcount(shared) - before == n
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        copies[0].role = Role.LINE
+    assert model._COPY(Block, model._OFFSETS, [*fast, "x"], model._ROLE_AT, roles) is None
+    with pytest.raises(ValueError):
+        model._COPY(Block, model._OFFSETS, fast, model._ROLE_AT, roles[:-1])
+    with pytest.raises(ValueError):
+        model._COPY(Block, model._OFFSETS, fast, len(model._OFFSETS), roles)
+    del copies
+    gc.collect()
+    assert sys.getrefcount(shared) == before
 
 
 # -- match keys -----------------------------------------------------------------------

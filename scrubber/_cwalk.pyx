@@ -74,6 +74,10 @@ cdef inline xmlNode* _text_or_skip(xmlNode* n) noexcept:
     return NULL
 
 
+cdef str _SPACE = " "  # the blank texts _blank_or_u shares (see _blank_parts)
+cdef str _NEWLINE = "\n"
+
+
 cdef str _blank_or_u(const_xmlChar* s):
     """``_u(s)``, or for text of spaces, tabs, CRs and newlines only (the
     indentation between tags, most text nodes of a page) a shared "\n" when it
@@ -89,7 +93,7 @@ cdef str _blank_or_u(const_xmlChar* s):
         elif p[0] != 32 and p[0] != 9 and p[0] != 13:
             return _u(s)
         p += 1
-    return "\n" if newline else " "
+    return _NEWLINE if newline else _SPACE
 
 
 cdef object _collect_text(xmlNode* n):
@@ -286,6 +290,10 @@ def squash(str text):
 cdef void _emit(_Frame frame, list texts, list links, list frames) except *:
     if not frame.parts:
         return
+    if _blank_parts(frame.parts):  # (what squash makes "" of: no block)
+        frame.parts = []
+        frame.link = 0
+        return
     cdef str text = "".join(frame.parts)
     frame.parts = []
     cdef Py_ssize_t link = frame.link
@@ -298,6 +306,19 @@ cdef void _emit(_Frame frame, list texts, list links, list frames) except *:
     texts.append(text)
     links.append(min(1.0, link / len(text)))
     frames.append((frame.tag, frame.path, frame.context, frame.role))
+
+
+cdef inline bint _blank_parts(list parts) noexcept:
+    """Are all ``parts`` the blank texts ``_blank_or_u`` shares (one space, one
+    newline)? Most frames emitted between blocks hold only those: their join
+    squashes to nothing."""
+    cdef Py_ssize_t i
+    for i in range(len(parts)):
+        p = parts[i]
+        if p is not _SPACE and p is not _NEWLINE:
+            return False
+    return True
+
 
 
 cdef object _cjk_table = None  # html._cjk_break_table(), on first use

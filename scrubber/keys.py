@@ -119,15 +119,18 @@ def _char_table() -> bytes:
     ``unicodedata`` at first use (about 25 ms), like the t2s finder (decision 55).
 
     ``_NFKC`` marks every character that is not, on its own and beside any
-    other, left as it is by NFKC: one with a compatibility or canonical
-    decomposition, a combining mark (class other than 0), the second
-    character of a canonical pair (a starter can compose with it), Hangul
-    jamo, and the surrogates. A text none of whose characters is marked is
-    NFKC already: its decomposition is itself, nothing reorders, and nothing
-    composes. Characters past the BMP are not in the table: the scans treat
-    each as marked. (Only the BMP's decompositions are read for the seconds
-    of canonical pairs; the tests check over all code points that no pair
-    with a composite past the BMP has an unmarked second in it.)
+    other unmarked one, left as it is by NFKC: one with a compatibility
+    decomposition, or a canonical one NFKC does not compose back alone
+    (:func:`_recomposes_alone`: ``é`` is not marked, decision 62), a combining
+    mark (class other than 0), the second character of a canonical pair (a
+    starter can compose with it), Hangul syllables and jamo, and the
+    surrogates. A text none of whose characters is marked is NFKC already:
+    what decomposes composes back into itself, nothing reorders past a
+    starter, and no starter composes with another. Characters past the BMP
+    are not in the table: the scans treat each as marked. (Only the BMP's
+    decompositions are read for the seconds of canonical pairs; the tests
+    check over all code points that no pair with a composite past the BMP
+    has an unmarked second in it.)
     """
     chars = [*map(chr, range(10)), *map(chr, range(11, 0x10000))]  # (not the newline)
     joined = "\n".join(chars)
@@ -138,13 +141,19 @@ def _char_table() -> bytes:
         return bytes([_NFKC | _FOLD] * 0x10000)  # every text takes the slow path
     for c in filter(unicodedata.combining, chars):
         table[ord(c)] |= _NFKC
-    for c in compress(chars, map(ne, chars, nfkd)):  # (loops in C: the table is 65,536)
-        table[ord(c)] |= _NFKC
+    decomposing = list(compress(chars, map(ne, chars, nfkd)))  # (loops in C: 65,536)
+    seconds = set()  # the seconds of canonical pairs
+    for c in decomposing:
         if 0xAC00 <= ord(c) <= 0xD7A3:
             continue  # Hangul syllables: their jamo are all marked below
         parts = unicodedata.decomposition(c).split()
         if len(parts) == 2 and not parts[0].startswith("<"):
-            table[int(parts[1], 16)] |= _NFKC  # a second of a canonical pair
+            seconds.add(int(parts[1], 16))
+    for c in decomposing:
+        if not _recomposes_alone(c, seconds):
+            table[ord(c)] |= _NFKC
+    for second in seconds:
+        table[second] |= _NFKC
     for c in compress(chars, map(ne, chars, folded)):
         table[ord(c)] |= _UPPER if "A" <= c <= "Z" else _FOLD
     for c in range(0x1100, 0x1200):  # Hangul jamo: a leading and a vowel compose
@@ -163,6 +172,24 @@ _K_UPPER = 4  # A-Z
 _K_ODD = 8  # white space collapsed in keys (``_LINE_SPACES``) but the space
 _K_COMMON = 16  # one of ``_COMMON_COMPAT`` (replaced by its ASCII)
 _K_SPACE = 32  # the space
+
+
+def _recomposes_alone(c: str, seconds: set[int]) -> bool:
+    """Is ``c`` (a character with a decomposition) one NFKC leaves as it is beside
+    any unmarked character: a starter NFKC composes back into itself (``é``,
+    ``ü``, ``が``), whose decomposition starts with a starter that is not the
+    second of a canonical pair? Then in a text of such characters and unmarked
+    ones, each decomposes into a starter and its marks, no mark moves past the
+    next starter, the marks compose back onto their own starter, and no
+    starter composes with the one before it (it would have to be a second).
+    Hangul syllables are not (a trailing jamo composes onto one: they stay
+    marked with the jamo)."""
+    if 0xAC00 <= ord(c) <= 0xD7A3 or unicodedata.combining(c):
+        return False
+    if unicodedata.normalize("NFKC", c) != c:
+        return False
+    first = unicodedata.normalize("NFD", c)[0]
+    return not unicodedata.combining(first) and ord(first) not in seconds
 
 
 @lru_cache(maxsize=2)

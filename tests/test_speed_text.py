@@ -437,13 +437,47 @@ def test_char_table_marks_every_character_nfkc_or_casefold_changes():
         if not flags & keys._FOLD:
             assert ch.casefold() == ch or "A" <= ch <= "Z", hex(c)
         if not flags & keys._NFKC:
-            assert unicodedata.normalize("NFKD", ch) == ch, hex(c)
             assert unicodedata.combining(ch) == 0, hex(c)
-    # (é decomposes canonically: a text holding it is left to is_normalized)
-    for c in (0x1100, 0x1161, 0x11A8, 0xD800, 0xDFFF, 0x0301, 0xFF0C, 0xAC00, ord("é")):
+            assert unicodedata.normalize("NFKC", ch) == ch, hex(c)
+            if unicodedata.normalize("NFKD", ch) != ch:  # (é: composes back alone)
+                first = unicodedata.normalize("NFD", ch)[0]
+                assert unicodedata.combining(first) == 0, hex(c)
+                assert table[ord(first)] & keys._NFKC == 0 or first == ch, hex(c)
+                assert not 0xAC00 <= c <= 0xD7A3, hex(c)
+    for c in (0x1100, 0x1161, 0x11A8, 0xD800, 0xDFFF, 0x0301, 0xFF0C, 0xAC00, 0x212B, 0x0344):
         assert table[c] & keys._NFKC, hex(c)
-    for c in (ord("中"), ord("a"), ord("。"), ord("、")):
+    for c in (ord("中"), ord("a"), ord("。"), ord("、"), ord("é"), ord("ü"), ord("が"), ord("ῷ")):
         assert not table[c] & keys._NFKC, hex(c)
+
+
+def test_unmarked_characters_that_decompose_stay_as_they_are_beside_others():
+    """Decision 62: a character with a canonical decomposition that NFKC
+    composes back alone (``é``, ``が``) is not marked. Beside any unmarked
+    character, before or after, and in runs of such characters, NFKC leaves
+    it as it is; beside a combining mark (marked) it would not be."""
+    import random
+    import unicodedata
+
+    import scrubber.keys as keys
+
+    table = keys._char_table()
+    unmarked = [chr(c) for c in range(0x10000) if not table[c] & keys._NFKC
+                and c != 10 and not 0xD800 <= c < 0xE000]
+    soft = [c for c in unmarked if unicodedata.normalize("NFKD", c) != c]
+    assert len(soft) > 800 and "é" in soft and "が" in soft
+    # the first characters of their decompositions, and some plain ones, as neighbours
+    firsts = sorted({unicodedata.normalize("NFD", c)[0] for c in soft} | set(soft[::7]))
+    rng = random.Random(62)
+    neighbours = firsts + rng.sample(unmarked, 400)
+    for c in soft:
+        text = "".join(n + c for n in neighbours) + c
+        assert unicodedata.is_normalized("NFKC", text), hex(ord(c))
+    for _ in range(3000):
+        text = "".join(rng.choices(soft, k=8) + rng.choices(unmarked, k=4))
+        text = "".join(rng.sample(text, len(text)))
+        assert unicodedata.is_normalized("NFKC", text), text
+    assert not unicodedata.is_normalized("NFKC", "é\u0323")  # (the mark is marked)
+    assert table[0x0323] & keys._NFKC
 
 
 def test_every_canonical_pair_second_in_the_bmp_is_marked():

@@ -843,11 +843,9 @@ def test_anchored_seconds_allow_every_match():
     """``rules._anchored_seconds``: the first two characters of any key an
     anchored pattern matches are among the pairs it gives (``None``: any
     second character), on keys built from the patterns' own pieces."""
-    import random
 
-    import regex
 
-    from scrubber.rules import _anchored_firsts, _anchored_seconds, _parsed
+    from scrubber.rules import _anchored_seconds, _parsed
 
     assert _anchored_seconds(_parsed("^(?:ab|ac)d")) == {"a": frozenset("bc")}
     assert _anchored_seconds(_parsed("^a*b")) == {"a": frozenset("ab"), "b": None}
@@ -856,26 +854,36 @@ def test_anchored_seconds_allow_every_match():
     assert _anchored_seconds(_parsed("^a(?:$|b)")) == {"a": None}  # (a may end the key)
     assert _anchored_seconds(_parsed("^(?:a|$)")) is None  # (the key may be empty)
     assert _anchored_seconds(_parsed("^a.b")) == {"a": None}
+    checked = 0
+    extra = ["^(?:ab|ac)d", "^a*b", r"^\d{2,4}[年-]", "^(?:[•·]\\s)?more", "^x{0,3}y"]
+    for p, key in _anchored_matches(extra, seed=31):
+        seconds = _anchored_seconds(_parsed(p))
+        checked += 1
+        assert seconds is None or (
+            key[0] in seconds and (seconds[key[0]] is None or len(key) < 2
+                                   or key[1] in seconds[key[0]])), (p, key)
+    assert checked > 1000
+
+
+def _anchored_matches(extra: list[str], seed: int):
+    """(pattern, key) for keys an anchored pattern (of the default rules, and
+    ``extra``) matches, built at random from the pattern's own pieces."""
+    import random
+
+    from scrubber.rules import _anchored_firsts, _parsed
+
     patterns = [p for r in default_rules() for p in r.patterns
                 if _parsed(p) is not None and _anchored_firsts(_parsed(p)) is not None]
-    patterns += ["^(?:ab|ac)d", "^a*b", r"^\d{2,4}[年-]", "^(?:[•·]\\s)?more", "^x{0,3}y"]
     assert len(patterns) > 40
-    rng = random.Random(31)
-    checked = 0
-    for p in patterns:
-        seconds = _anchored_seconds(_parsed(p))
+    rng = random.Random(seed)
+    for p in [*patterns, *extra]:
         compiled = regex.compile(p, regex.V0)
         pieces = sorted(set(regex.findall(r"[^\\\[\]()?*+{}|^$.:]+", p))) or ["a"]
         pieces += [" ", "1", "2024", ":", "：", "（", "(", "【", "-", "x"]
         for _ in range(400):
             key = "".join(rng.choices(pieces, k=rng.randint(1, 5)))
-            if compiled.search(key) is None:
-                continue
-            checked += 1
-            assert seconds is None or (
-                key[0] in seconds and (seconds[key[0]] is None or len(key) < 2
-                                       or key[1] in seconds[key[0]])), (p, key)
-    assert checked > 1000
+            if compiled.search(key) is not None:
+                yield p, key
 
 
 def test_anchored_thirds_allow_every_match():
@@ -886,11 +894,10 @@ def test_anchored_thirds_allow_every_match():
     built, the compiled one reading the hash set of codes)."""
     import random
 
-    import regex
     from test_cwalk import _screen_keys
 
     from scrubber import rules
-    from scrubber.rules import _anchored_firsts, _anchored_thirds, _parsed
+    from scrubber.rules import _anchored_thirds, _parsed
 
     assert _anchored_thirds(_parsed("^(?:abc|abd|xy)z")) == {
         "a": {"b": frozenset("cd")}, "x": {"y": frozenset("z")}}
@@ -900,27 +907,20 @@ def test_anchored_thirds_allow_every_match():
     assert _anchored_thirds(_parsed(r"^a\d{2}")) == {"a": None}  # (too many second ones)
     assert _anchored_thirds(_parsed(r"^a[0-9]\d")) == {"a": dict.fromkeys("0123456789")}
     assert _anchored_thirds(_parsed("^a?bc")) == {"a": {"b": frozenset("c")}, "b": {"c": None}}
-    patterns = [p for r in default_rules() for p in r.patterns
-                if _parsed(p) is not None and _anchored_firsts(_parsed(p)) is not None]
-    patterns += ["^(?:ab|ac)d", "^a*bc", r"^\d{2,4}[年-]", "^(?:[•·]\\s)?more", "^x{0,3}yz"]
-    rng = random.Random(33)
     checked = 0
-    for p in patterns:
+    extra = ["^(?:ab|ac)d", "^a*bc", r"^\d{2,4}[年-]", "^(?:[•·]\\s)?more", "^x{0,3}yz"]
+    for p, key in _anchored_matches(extra, seed=33):
+        if len(key) < 3:
+            continue
         thirds = _anchored_thirds(_parsed(p))
-        compiled = regex.compile(p, regex.V0)
-        pieces = sorted(set(regex.findall(r"[^\\\[\]()?*+{}|^$.:]+", p))) or ["a"]
-        pieces += [" ", "1", "2024", ":", "：", "（", "(", "【", "-", "x"]
-        for _ in range(400):
-            key = "".join(rng.choices(pieces, k=rng.randint(1, 5)))
-            if len(key) < 3 or compiled.search(key) is None:
-                continue
-            checked += 1
-            sub = None if thirds is None else thirds.get(key[0], None)
-            if sub is None:
-                continue
-            assert key[1] in sub, (p, key)
-            assert sub[key[1]] is None or key[2] in sub[key[1]], (p, key)
+        checked += 1
+        sub = None if thirds is None else thirds.get(key[0], None)
+        if sub is None:
+            continue
+        assert key[1] in sub, (p, key)
+        assert sub[key[1]] is None or key[2] in sub[key[1]], (p, key)
     assert checked > 1000
+    rng = random.Random(33)
     rule_set = default_rules()
     screen = rules.LineScreen.of(rule_set.rules)
     assert screen is not None and screen._thirds

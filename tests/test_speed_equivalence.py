@@ -843,8 +843,6 @@ def test_anchored_seconds_allow_every_match():
     """``rules._anchored_seconds``: the first two characters of any key an
     anchored pattern matches are among the pairs it gives (``None``: any
     second character), on keys built from the patterns' own pieces."""
-
-
     from scrubber.rules import _anchored_seconds, _parsed
 
     assert _anchored_seconds(_parsed("^(?:ab|ac)d")) == {"a": frozenset("bc")}

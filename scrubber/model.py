@@ -117,8 +117,11 @@ def blocks_from_columns(count: int, columns: Sequence[Iterable[Any]]) -> list[Bl
 def _blocks_from_columns_py(count: int, columns: Sequence[Iterable[Any]]) -> list[Block]:
     """:func:`blocks_from_columns` in Python (the reference of ``_cwalk.fill_objects``)."""
     blocks = list(map(object.__new__, repeat(Block, count)))
-    for set_field, column in zip(_SET_FIELD, columns):
-        deque(map(set_field, blocks, column), maxlen=0)  # runs the stores, keeps nothing
+    for j, (set_field, column) in enumerate(zip(_SET_FIELD, columns)):
+        values = column if type(column) in (list, tuple) else list(islice(column, count))
+        if len(values) < count:  # (a short column leaves no block without a field)
+            raise ValueError(f"column {j} gives {len(values)} values for {count} rows")
+        deque(map(set_field, blocks, values), maxlen=0)  # runs the stores, keeps nothing
     return blocks
 
 

@@ -228,6 +228,13 @@ def test_with_roles_is_replace():
     assert with_roles(odd, roles[:3]) == [
         Block(**{f.name: getattr(b, f.name) for f in fields(Block)} | {"role": r})
         for b, r in zip(odd, roles)]
+    with pytest.raises(ValueError):  # (fewer roles than blocks: both paths refuse)
+        with_roles(blocks, roles[:2])
+    from scrubber import model
+
+    with pytest.raises(ValueError, match="column 3"):
+        model._blocks_from_columns_py(5, [list(c) for c in zip(*(
+            dataclasses.astuple(b) for b in blocks))][:3] + [iter(roles[:4])] + [[None] * 5] * 5)
 
 
 def test_compiled_columns_by_index_and_repeat_and_copies():

@@ -3319,7 +3319,6 @@ def u64_in(const unsigned long long[::1] table, unsigned long long code):
 
 def anchored_lines(list keys, dict by_first, tuple cuts, list matches, object compile_at,
                    const unsigned short[::1] row_of=None, list rows=None,
-                   frozenset pairs=None, frozenset any_second=None,
                    const unsigned long long[::1] prefixes=None):
     """``LineScreen._anchored_lines``: the indices of the ``keys`` whose regex (by
     first character, ``by_first``, and length class, ``bisect_right(cuts,
@@ -3327,17 +3326,14 @@ def anchored_lines(list keys, dict by_first, tuple cuts, list matches, object co
     when ``matches[j]`` is still ``None``. Given ``row_of`` (per BMP character,
     up to the highest that starts a row, 1 + the index in ``rows`` of its
     ``by_first`` row, 0 for none), a key's row is found by its first
-    character's code, without a dict lookup. Given ``pairs`` (``first << 21 |
-    second`` for the first two characters a regex allows) and ``any_second``
-    (the first characters after which it allows any), a key of two characters
-    or more whose pair is in neither is not tried. Given ``prefixes`` instead
-    (``rules._prefix_set``: the same conditions, and the third characters
-    allowed after a pair, as tagged codes in one hash set), a key is tried
-    only when its first two characters, and its first three where the pair has
-    a third condition, are allowed."""
+    character's code, without a dict lookup. Given ``prefixes``
+    (``rules._prefix_set``: the first characters after which any second one
+    goes, the pairs of first two characters a regex allows, and the third
+    characters allowed after a pair, as tagged codes in one hash set), a key is
+    tried only when its first two characters, and its first three where the
+    pair has a third condition, are allowed."""
     cdef list out = []
     cdef Py_ssize_t i, n, lo, hi, mid, ncuts = len(cuts)
-    cdef bint by_pairs = pairs is not None and any_second is not None
     cdef bint by_prefixes = prefixes is not None and prefixes.shape[0] > 0
     cdef unsigned long long pair
     cdef unsigned int second, third
@@ -3373,11 +3369,6 @@ def anchored_lines(list keys, dict by_first, tuple cuts, list matches, object co
                     third = <unsigned int>PyUnicode_READ(kind, PyUnicode_DATA(k), 2)
                     if third >= 0x10000 or not _u64_in(prefixes, (pair << 21) | third):
                         continue
-        elif by_pairs and n > 1 and (<unsigned long>first) not in any_second:
-            pair = (<unsigned long long>first) << 21 | <unsigned long long>PyUnicode_READ(
-                PyUnicode_KIND(k), PyUnicode_DATA(k), 1)
-            if pair not in pairs:
-                continue
         lo, hi = 0, ncuts
         while lo < hi:  # bisect_right
             mid = (lo + hi) >> 1

@@ -277,7 +277,8 @@ def _to_text(source: Any, *, encoding: str | None, headers: Mapping[str, str] | 
     the bytes themselves when they are exactly ``text.encode("utf-8")`` (UTF-8
     without a BOM or a fault), else ``None``. Given ``lazy``, markup whose bytes
     are that (and hold no character lxml refuses) is left undecoded: the text
-    is ``None`` and the bytes stand for it (see :func:`_utf8_opening`)."""
+    is ``None`` and the bytes stand for it (:func:`scrub` then asks
+    :func:`_utf8_looks_like_html` and hands the bytes to the HTML path)."""
     if isinstance(source, str):
         return source, None, None
     if isinstance(source, (bytes, bytearray, memoryview)):

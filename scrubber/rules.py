@@ -1062,9 +1062,9 @@ def _anchored_thirds(seq) -> dict[str, dict[str, frozenset[str] | None] | None] 
     (``None``: any, or the end, or more than ``_MAX_THIRDS``); a first
     character whose pairs cannot be said, or that allows more than
     ``_MAX_THIRDS`` second ones, maps to ``None``, and so does the whole
-    pattern when nothing can be said. A key of three characters or more whose third is not
-    among those for its first two cannot match (what :func:`_anchored_seconds`
-    says of the second, one character further)."""
+    pattern when nothing can be said. A key of three characters or more whose
+    third is not among those for its first two cannot match (what
+    :func:`_anchored_seconds` says of the second, one character further)."""
     try:
         heads = _heads(list(seq[1:]))
     except _Any:
@@ -1080,8 +1080,9 @@ def _anchored_thirds(seq) -> dict[str, dict[str, frozenset[str] | None] | None] 
         if nexts is None:
             out[first] = None
             continue
-        got = out.setdefault(first, {})
-        assert got is not None
+        got = out.get(first)
+        if got is None:  # (a None here was passed over above: the first time)
+            got = out[first] = {}
         for second, thirds in nexts.items():
             got[second] = _merged_thirds(got.get(second, frozenset()), thirds)
     return out
@@ -1242,22 +1243,17 @@ class LineScreen:
             self._row_of = _bmp_table({ch: n for n, ch in enumerate(self._by_first, 1)})[0]
         # The second characters the anchored copies allow after each first one
         # (``seconds``, from the patterns themselves: ``_anchored_seconds``): a
-        # key whose first two characters no copy allows is not tried. As the
-        # compiled loop reads it: the pairs as ``first << 21 | second``, and the
-        # first characters after which any second one goes.
+        # key whose first two characters no copy allows is not tried; and the
+        # third characters after each such pair (``thirds``, from
+        # ``_anchored_thirds``; a pair missing there, or ``None``, allows any).
+        # The compiled loop reads them, with the first characters after which
+        # any second one goes, from one hash set of tagged codes.
         self._seconds = dict(seconds or {})
-        self._pairs = frozenset(ord(a) << 21 | ord(b) for a, v in self._seconds.items()
-                                if v is not None for b in v)
-        self._any_second = frozenset(ord(a) for a in self._by_first
-                                     if self._seconds.get(a, None) is None)
-        # ... and the third characters after each such pair (``thirds``, from
-        # ``_anchored_thirds``; a pair missing there, or ``None``, allows any),
-        # all four read by the compiled loop from one hash set of tagged codes
         self._thirds = {pair: v for pair, v in (thirds or {}).items()
                         if self._seconds.get(pair[0]) is not None
                         and max(map(ord, (*pair, *v))) < 0x10000}  # (BMP, as the codes)
-        self._prefixes = (_prefix_set(self._seconds, (chr(a) for a in self._any_second),
-                                      self._thirds)
+        any_second = [a for a in self._by_first if self._seconds.get(a, None) is None]
+        self._prefixes = (_prefix_set(self._seconds, any_second, self._thirds)
                           if _ANCHORED_LINES is not None else None)
         self._free = _free_regex(free)
         # Unanchored copies are only looked for in lines up to ``free_limit``
@@ -1416,7 +1412,7 @@ class LineScreen:
             return _ANCHORED_LINES(keys if isinstance(keys, list) else list(keys),
                                    self._by_first, self._length_cuts, self._first_matches,
                                    self._compile_first, self._row_of, self._rows,
-                                   None, None, self._prefixes)
+                                   self._prefixes)
         get, matches, cuts = self._by_first.get, self._first_matches, self._length_cuts
         seconds, thirds = self._seconds, self._thirds
         out = []

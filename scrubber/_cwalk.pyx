@@ -16,6 +16,8 @@ the tree is a plain lxml tree; ``tests/test_cwalk.py`` checks that both walks
 give identical results on every fixture page and on tricky markup.
 """
 
+from itertools import repeat as _REPEAT
+
 cimport cython
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Realloc
@@ -318,7 +320,6 @@ cdef inline bint _blank_parts(list parts) noexcept:
         if p is not _SPACE and p is not _NEWLINE:
             return False
     return True
-
 
 
 cdef object _cjk_table = None  # html._cjk_break_table(), on first use
@@ -3141,9 +3142,6 @@ def fill_objects(type cls, tuple offsets, Py_ssize_t count, list columns):
     return out
 
 
-from itertools import repeat as _REPEAT
-
-
 cdef bint _endless(object rep) except -1:
     """Does this ``itertools.repeat`` go on for ever (no ``times``)? (Its length
     hint is then refused.)"""
@@ -3292,9 +3290,19 @@ def utf8_plain(const unsigned char[::1] data):
 
 # -- anchored copies by first character and length (``rules.LineScreen``) -------
 
+cdef int _u64_table(const unsigned long long[::1] table) except -1:
+    """Check that ``table`` has the shape ``rules.u64_set`` gives it (a power of
+    two of at least 16 slots) before ``_u64_in`` reads it."""
+    cdef Py_ssize_t size = table.shape[0]
+    if size < 16 or size & (size - 1):
+        raise ValueError("a hash set of codes: a power of two of at least 16 slots")
+    return 0
+
+
 cdef inline bint _u64_in(const unsigned long long[::1] table, unsigned long long code) noexcept:
     """Is ``code`` in ``table`` (``rules.u64_set``: a power-of-two array, each code
-    stored with its top bit set at its Fibonacci hash or the next free slot)?"""
+    stored with its top bit set at its Fibonacci hash or the next free slot;
+    checked by ``_u64_table``)?"""
     cdef Py_ssize_t size = table.shape[0]
     cdef unsigned long long mask = <unsigned long long>size - 1
     cdef int shift = 64
@@ -3314,6 +3322,7 @@ cdef inline bint _u64_in(const unsigned long long[::1] table, unsigned long long
 
 def u64_in(const unsigned long long[::1] table, unsigned long long code):
     """``_u64_in`` (for the tests)."""
+    _u64_table(table)
     return _u64_in(table, code)
 
 
@@ -3334,7 +3343,9 @@ def anchored_lines(list keys, dict by_first, tuple cuts, list matches, object co
     pair has a third condition, are allowed."""
     cdef list out = []
     cdef Py_ssize_t i, n, lo, hi, mid, ncuts = len(cuts)
-    cdef bint by_prefixes = prefixes is not None and prefixes.shape[0] > 0
+    cdef bint by_prefixes = prefixes is not None
+    if by_prefixes:
+        _u64_table(prefixes)
     cdef unsigned long long pair
     cdef unsigned int second, third
     cdef int kind

@@ -135,7 +135,7 @@ def with_roles(blocks: Sequence[Block], roles: Iterable[Role]) -> list[Block]:
         if got is not None:
             return got
     columns = [map(get, blocks) for get in _GET_FIELD]
-    columns[_FIELDS.index("role")] = roles
+    columns[_ROLE_AT] = roles
     return blocks_from_columns(len(blocks), columns)
 
 

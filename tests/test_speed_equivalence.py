@@ -958,6 +958,11 @@ def test_u64_set_holds_its_codes_and_no_others():
         assert not any(compiled.u64_in(table, c) for c in others)
     with pytest.raises(ValueError):
         rules.u64_set([1 << 63])
+    from array import array
+
+    for bad in (array("Q", [0] * 8), array("Q", [0] * 24)):  # (too small; not a power of two)
+        with pytest.raises(ValueError):
+            compiled.u64_in(bad, 5)
 
 
 def _box_reference(doc, at):

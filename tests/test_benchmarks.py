@@ -342,3 +342,49 @@ def test_lxml_free_floor_drops_its_tree_inside_the_call(br, tiny_data, tmp_path)
     assert res["lxml-free"]["speed_only"] and res["lxml"]["speed_only"]
     assert res["scrubber"]["ratios"]["lxml-free"]["total"] > 0
     assert res["lxml-free"]["ratios"]["lxml-free"]["total"] == pytest.approx(1.0)
+
+
+# ------------------------------------------------------------------ scaling.py
+
+SCALING_PY = RUN_PY.parent / "scaling.py"
+
+
+@pytest.fixture(scope="module")
+def sc():
+    spec = importlib.util.spec_from_file_location("bench_scaling", SCALING_PY)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["bench_scaling"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_scaling_shapes_grow_with_n_and_scrub_to_their_units(sc):
+    import scrubber
+
+    for name, (build, _unit, sizes) in sc.SHAPES.items():
+        small, large = build(3), build(12)
+        assert len(large) > len(small), name
+        assert sizes == tuple(sorted(sizes)), name
+    # one block per paragraph, link, row or line: the unit the table divides by
+    art = scrubber.scrub(sc.paragraphs(7))
+    assert [b.role.value for b in art.paragraphs] == ["title"] + ["paragraph"] * 7
+    assert len([b for b in scrubber.scrub(sc.text_lines(9)).blocks]) == 9
+    assert len(scrubber.scrub(sc.table(4)).blocks) == 4
+
+
+def test_scaling_rows_and_table(sc):
+    rows = sc.measure("text_lines", (20, 40), repeat=1, with_gc_off=True)
+    assert [r["n"] for r in rows] == [20, 40]
+    assert "exponent" not in rows[0] and isinstance(rows[1]["exponent"], float)
+    assert "lxml" not in rows[0]  # plain text has no parse to compare with
+    html_rows = sc.measure("links", (5,), repeat=1, with_gc_off=False)
+    assert html_rows[0]["lxml"] > 0 and "scrub_gc_off" not in html_rows[0]
+    md = sc.markdown(rows + html_rows).splitlines()
+    assert md[0].startswith("| shape | n |") and "collector's share" in md[0]
+    assert len(md) == 2 + 3 and md[2].startswith("| text_lines | 20 lines |")
+
+
+def test_scaling_cli_refuses_unknown_shapes(sc, capsys):
+    with pytest.raises(SystemExit):
+        sc.main(["--shapes", "paragraphs,nonsense"])
+    assert "nonsense" in capsys.readouterr().err

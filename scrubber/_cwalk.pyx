@@ -560,6 +560,8 @@ def walk(root, found, url):
     cdef list stack = [first]
     cdef _Entry entry, got
     cdef xmlNode* child
+    # an element with children this deep is past found.max_depth (0: no limit)
+    cdef Py_ssize_t too_deep = <Py_ssize_t>found.max_depth + 2 if found.max_depth else -1
     while stack:
         entry = stack[-1]
         child = entry.child
@@ -568,10 +570,12 @@ def walk(root, found, url):
             got = _open(None, child, entry, entry.doc, found, url, memo, kind_of,
                         role_of, texts, links, frames)
             if got is not None:
-                if got.keep is not None:  # a template's content, read in place
+                if got.keep is not None or got.child is not NULL:
+                    # (a template's content is read in place)
                     stack.append(got)
-                elif got.child is not NULL:
-                    stack.append(got)
+                    if len(stack) == too_deep:
+                        found.too_deep = True  # the caller reads the page again
+                        return
                 else:  # a leaf ends where it starts
                     _close(got, entry, texts, links, frames)
             continue

@@ -30,6 +30,7 @@ to ``Page.extra["images"]`` as data, never as text.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import dataclass, field
@@ -213,11 +214,172 @@ def _root_of(source: Any, encoded: bytes | None = None):
 
 
 def _parse_utf8(data: bytes):
-    """libxml2's tree of UTF-8 markup, or ``None`` (no document, or a refusal)."""
+    """libxml2's tree of UTF-8 markup, or ``None`` (no document, or a refusal).
+    Markup nested past libxml2's limit is read by Python's parser instead
+    (:func:`_parse_deep`)."""
     try:
-        return etree.fromstring(data, _UTF8_PARSER)
+        root = etree.fromstring(data, _UTF8_PARSER)
     except (etree.ParserError, ValueError, TypeError):
         return None
+    if root is not None and _ends_deep(root):
+        deep = _parse_deep(data)
+        if deep is not None:
+            return deep
+    return root
+
+
+#: The deepest level a block is read at. Every block carries its path and the
+#: descriptors of all its ancestors, so a page whose text sits thousands of
+#: levels down (unclosed tags) would cost time and memory by blocks times
+#: depth: 400 MB for 8,000 paragraphs under 2,000 open ``<div>`` tags. Below
+#: this depth (libxml2's own limit without ``huge_tree``) the elements are
+#: read as children of their ancestor at this depth (:func:`_walked`). The
+#: deepest element of the 841 development pages is 41 levels down.
+_MAX_DEPTH = 256
+
+
+def _at_depth(root, cap: int):
+    """The elements ``cap`` levels below ``root`` that have children, in document
+    order, as soon as each is found (an explicit stack: no recursion)."""
+    stack = [iter(root)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+        elif len(child):
+            if len(stack) == cap:
+                yield child
+            else:
+                stack.append(iter(child))
+
+
+def _walked(root, source: Any, url: str | None) -> _Found:
+    """What the walk for ``source`` (:func:`_walk_of`) finds in ``root``, reading
+    elements at most :data:`_MAX_DEPTH` levels down. A tree that goes deeper
+    is walked again with every deeper element made a child of its ancestor at
+    that depth (:func:`_flatten_below`; on a copy, when the tree is the
+    caller's). The first walk stops at the first such element."""
+    walk = _walk_of(source)
+    found = _Found(max_depth=_MAX_DEPTH)
+    walk(root, found, url)
+    if not found.too_deep:
+        return found
+    if isinstance(source, (etree._Element, etree._ElementTree)):
+        root = copy.deepcopy(root)  # (a caller's tree is theirs: not changed here)
+    _flatten_below(root, _MAX_DEPTH)
+    found = _Found()
+    walk(root, found, url)
+    return found
+
+
+def _flatten_below(root, cap: int) -> None:
+    """Make every element under an element ``cap`` levels below ``root`` a child
+    of that one, in document order (:func:`_flatten_into`)."""
+    for anchor in list(_at_depth(root, cap)):
+        _flatten_into(anchor)
+
+
+def _flatten_into(anchor) -> None:
+    """Every element below ``anchor`` made its child, in document order, with
+    each text where reading order had it: an element keeps its own text, and
+    the text after its end tag (its tail, and those of the ancestors it ends)
+    follows its last descendant."""
+    desc = list(anchor.iterdescendants())
+    tails: list[str | None] = []
+    for d in desc:
+        if len(d):
+            tails.append(None)  # its tail follows its last descendant, which carries it
+            continue
+        parts = [d.tail or ""]
+        a = d
+        while a.getnext() is None:
+            parent = a.getparent()
+            if parent is None or parent is anchor:
+                break
+            parts.append(parent.tail or "")
+            a = parent
+        tails.append("".join(parts) or None)
+    # Moved leaves first: lxml walks the subtree of an element it moves.
+    for d in reversed(desc):
+        d.getparent().remove(d)
+    for d, tail in zip(desc, tails, strict=True):
+        d.tail = tail
+        anchor.append(d)
+
+
+#: The most elements libxml2 keeps open with ``huge_tree`` (its XML_PARSE_HUGE
+#: limit): on the next start tag it stops reading, and the rest of the page is
+#: lost, text after the deep part too. Unclosed ``<div>`` or ``<font>`` tags,
+#: thousands of them, get there.
+_LIBXML2_MAX_DEPTH = 2048
+
+
+def _ends_deep(root) -> bool:
+    """Did libxml2 stop at its depth limit? Its tree then ends that deep: the
+    chain of last children from ``root`` is as long as the elements it held
+    open (a page that ends so deep without the error is read again too, which
+    loses nothing). A few steps on any other page."""
+    el, depth = root, 0
+    while depth < _LIBXML2_MAX_DEPTH - 8:
+        n = len(el)
+        if not n:
+            return False
+        el = el[n - 1]
+        depth += 1
+    return True
+
+
+def _parse_deep(data: bytes):
+    """The tree of UTF-8 markup that libxml2 stopped reading at its depth limit,
+    as Python's ``html.parser`` reads it (through BeautifulSoup; it has no such
+    limit), rebuilt as an lxml tree under an ``<html>`` root; ``None`` if that
+    fails. Slower than libxml2, and it nests what libxml2 would close (a ``<p>``
+    in an open ``<p>``), but every text of the page is in it."""
+    try:
+        from bs4 import BeautifulSoup
+        from bs4.element import NavigableString, PreformattedString, Tag
+
+        soup = BeautifulSoup(data, "html.parser", from_encoding="utf-8")
+    except Exception:  # bs4 missing or its parser failing: libxml2's tree stands
+        return None
+    root = etree.Element("html")
+    top = soup.find("html", recursive=False)
+    if top is not None:
+        _copy_attrs(top, root)
+    # (parent's children to copy, lxml parent), depth-first, without recursion
+    stack = [(iter(top.contents if top is not None else soup.contents), root)]
+    while stack:
+        kids, parent = stack[-1]
+        node = next(kids, None)
+        if node is None:
+            stack.pop()
+            continue
+        if isinstance(node, Tag):
+            try:
+                child = etree.SubElement(parent, node.name.lower())
+            except ValueError:  # a name lxml refuses ("fb:like"): its text still counts
+                child = etree.SubElement(parent, "span")
+            _copy_attrs(node, child)
+            stack.append((iter(node.contents), child))
+        elif isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
+            text = _CONTROL.sub("", str(node))  # (comments, doctypes, CDATA: skipped)
+            if len(parent):
+                last = parent[len(parent) - 1]
+                last.tail = (last.tail or "") + text
+            else:
+                parent.text = (parent.text or "") + text
+    return root
+
+
+def _copy_attrs(tag, el) -> None:
+    """A BeautifulSoup tag's attributes onto an lxml element, those lxml accepts."""
+    for name, value in tag.attrs.items():
+        if isinstance(value, list):  # class and other multi-valued attributes
+            value = " ".join(value)
+        try:
+            el.set(name, _CONTROL.sub("", str(value)))
+        except (ValueError, TypeError):
+            continue
 
 
 @dataclass(slots=True)
@@ -249,6 +411,10 @@ class _Found:
     canonical: str = ""
     images: list[dict[str, str]] = field(default_factory=list)
     figure_of: dict[int, str] = field(default_factory=dict)
+    #: how many levels below the root the walk reads elements with children
+    #: (0: no limit); past that it sets ``too_deep`` and stops (see _walked)
+    max_depth: int = 0
+    too_deep: bool = False
 
 
 def _emit(frame: _Frame, found: _Found) -> None:
@@ -518,17 +684,21 @@ def _walk(root, found: _Found, url: str | None) -> None:
     first[1], first[7] = iter(root), {}
     stack.append(first)
     push, pop = stack.append, stack.pop
+    # an element with children this deep is past found.max_depth (0: no limit)
+    too_deep = found.max_depth + 2 if found.max_depth else -1
     while stack:
         entry = stack[-1]
         child = next(entry[1], None)
         if child is not None:
             got = open_el(child, entry)
             if got is not None:
-                if got[1] is not None:  # a template's content, read in place
+                if got[1] is not None or len(child):  # (a template's content: in place)
+                    if got[1] is None:
+                        got[1], got[7] = iter(child), {}
                     push(got)
-                elif len(child):
-                    got[1], got[7] = iter(child), {}
-                    push(got)
+                    if len(stack) == too_deep:
+                        found.too_deep = True  # the caller reads the page again
+                        return
                 else:  # a leaf ends where it starts
                     close_el(got, entry)
             continue
@@ -831,8 +1001,7 @@ def _reread(source: str, found: _Found, url: str | None) -> _Found:
         return found
     if retry is None:
         return found
-    again = _Found()
-    _walk_of(source)(retry, again, url)
+    again = _walked(retry, source, url)
     if not again.texts:
         return found
     if len(found.doc_title) <= 500:  # keep what the head told us
@@ -859,9 +1028,7 @@ def _parse_page(source: Any, *, url: str | None = None, encoded: bytes | None = 
     root = _root_of(source, encoded)
     if root is None:
         return Page(blocks=())
-    found = _Found()
-    walk = _walk_of(source if source is not None else encoded)
-    walk(root, found, url)
+    found = _walked(root, source if source is not None else encoded, url)
     if not found.texts and source is None and encoded is not None:
         source = encoded.decode("utf-8")  # (left undecoded until now: see _root_of)
     if not found.texts and isinstance(source, str):

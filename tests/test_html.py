@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from lxml import etree, html
 
 import scrubber
 from scrubber.html import clean_title, parse_page, tokens_of
 from scrubber.model import Role
+
+FIXTURE_PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 
 PAGE = """<html lang="en"><head><title>Quiet street gets a park | Example Times</title>
 <meta property="og:site_name" content="Example Times">
@@ -575,3 +579,63 @@ def test_text_nested_past_256_levels_is_kept():
             + "<p>The last paragraph sits six hundred unclosed tags deep, and it is kept.</p>"
             + "</body></html>")
     assert "six hundred unclosed tags deep" in scrubber.scrub(page).text
+
+
+def _nested_story(levels: int) -> str:
+    """A story whose every paragraph opens a ``<div>`` it never closes, then the
+    closing tags and one paragraph at the top again."""
+    paras = "".join(f"<div class='c'><p>Paragraph {i} of the story is a sentence.</p>"
+                    for i in range(levels))
+    return (f"<html><body>{paras}{'</div>' * levels}"
+            "<p>The closing paragraph after the deep part is kept.</p></body></html>")
+
+
+def test_text_past_libxml2s_depth_limit_and_after_it_is_kept():
+    # libxml2 stops reading at 2,048 open elements, dropping the rest of the page
+    # (the closing paragraph too); Python's parser reads such a page instead.
+    art = scrubber.scrub(_nested_story(2100).encode())
+    texts = [b.text for b in art.paragraphs]
+    assert texts[:2] == ["Paragraph 0 of the story is a sentence.",
+                         "Paragraph 1 of the story is a sentence."]
+    assert texts[2099] == "Paragraph 2099 of the story is a sentence."
+    assert texts[-1] == "The closing paragraph after the deep part is kept."
+    assert len(texts) == 2101
+
+
+def test_blocks_below_the_depth_cap_are_read_in_order_at_the_cap(monkeypatch):
+    from scrubber import html as H
+
+    page = _nested_story(400)
+    capped = scrubber.scrub(page)
+    # (a context names the root too: an element n levels down has n + 1 descriptors)
+    assert max(len(b.context) for b in capped.blocks) == H._MAX_DEPTH + 2
+    monkeypatch.setattr(H, "_MAX_DEPTH", 10_000)  # the same page read without the cap
+    deep = scrubber.scrub(page)
+    assert max(len(b.context) for b in deep.blocks) > 400
+    assert [b.text for b in capped.blocks] == [b.text for b in deep.blocks]
+    assert len({b.path for b in capped.blocks}) == len(capped.blocks)  # paths stay apart
+
+
+def test_flatten_into_keeps_reading_order():
+    from scrubber.html import _flatten_below, _flatten_into
+
+    root = etree.fromstring("<r><a>1<b>2<c>3</c>4</b>5<d/>6</a>7</r>")
+    _flatten_into(root[0])
+    assert etree.tostring(root, encoding=str) == "<r><a>1<b>2</b><c>3</c>45<d/>6</a>7</r>"
+    assert "".join(root.itertext()) == "1234567"
+    deep = etree.fromstring("<r><x>a<y>b<z>c<w>d</w>e</z>f</y>g</x>h</r>")
+    _flatten_below(deep, 2)  # (y is two levels below r: z and w become its children)
+    assert etree.tostring(deep, encoding=str) == "<r><x>a<y>b<z>c</z><w>d</w>ef</y>g</x>h</r>"
+
+
+def test_a_callers_deep_tree_is_read_at_the_cap_and_left_as_it_was():
+    from scrubber import html as H
+
+    tree = etree.fromstring(_nested_story(400), etree.HTMLParser(huge_tree=True))
+    before = etree.tostring(tree)
+    art = scrubber.scrub(tree)
+    assert etree.tostring(tree) == before
+    assert max(len(b.context) for b in art.blocks) == H._MAX_DEPTH + 2
+    assert [b.text for b in art.paragraphs][-1] == (
+        "The closing paragraph after the deep part is kept.")
+    assert len(art.paragraphs) == 401

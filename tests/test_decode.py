@@ -385,11 +385,12 @@ def test_detection_sees_at_most_64k(monkeypatch):
     monkeypatch.setattr(
         charset_normalizer, "from_bytes", lambda data, *a, **k: seen.append(len(data)) or real(data)
     )
-    line = "<p>今天下午我们在图书馆旁边的小咖啡店里讨论新的项目计划。</p>\n"
-    data = (line * 4000).encode("gbk")
+    # (Japanese: Chinese prose in GBK is read without detection, see below)
+    line = "<p>今日の午後、私たちは図書館の近くの小さな喫茶店で新しい計画について話し合った。</p>\n"
+    data = (line * 4000).encode("shift_jis")
     result = decode(data)
     assert seen and max(seen) <= 64 * 1024
-    assert result.encoding == "gb18030" and len(result.text) == len(line) * 4000
+    assert result.encoding == "cp932" and len(result.text) == len(line) * 4000
 
 
 _LABELS = [*"utf-8 gbk big5 shift_jis utf-16 utf-7 rot13 base64 x\x00y é latin1".split(" "), ""]
@@ -582,3 +583,57 @@ def test_undeclared_windows_1252_page_reads_right_end_to_end():
     assert "The town’s harbour festival" in art.text and "café" in art.text
     assert "two days — the first time" in art.text
     assert art.author == "Tom Reyes"
+
+
+# Undeclared legacy CJK bytes (made-up prose; the markup above it is what pages
+# carry in their <head>: scripts and styles, ASCII, often more than 64 KB).
+_ZH_PROSE = ("今天下午我们在图书馆旁边的小咖啡店里讨论了新的项目计划，大家都觉得这个想法很有意思。"
+             "他说明年还要去国外学习一段时间，回来以后再和我们一起把这件事做好。")
+_TW_PROSE = ("今天下午我們在圖書館旁邊的小咖啡店裡討論了新的專案計畫，大家都覺得這個想法很有意思。"
+             "他說明年還要去國外學習一段時間，回來以後再和我們一起把這件事做好。")
+_HEAD_JS = "<script>" + "var settings = {width: 100, height: 200};\n" * 2000 + "</script>"
+
+
+def _undeclared_page(prose: str, head: str = "") -> str:
+    body = "".join(f"<p>{prose}第{i}段。</p>\n" for i in range(40))
+    return f"<html><head><title>{prose[:4]}</title>{head}</head><body>{body}</body></html>"
+
+
+@pytest.mark.parametrize("head", ["", _HEAD_JS])
+@pytest.mark.parametrize("codec", ["gbk", "gb18030"])
+def test_undeclared_chinese_in_gbk_is_read_without_detection(monkeypatch, codec, head):
+    import charset_normalizer
+
+    def refuse(*a, **k):
+        raise AssertionError("charset_normalizer ran")
+
+    monkeypatch.setattr(charset_normalizer, "from_bytes", refuse)
+    page = _undeclared_page(_ZH_PROSE, head)
+    result = decode(page.encode(codec))
+    assert (result.encoding, result.source) == ("gb18030", "detected")
+    assert result.text == page and "reads the bytes as Chinese" in result.note
+
+
+def test_undeclared_big5_page_below_64k_of_markup_is_big5():
+    # Detection reads the first 64 KB: scripts, a title. It named a Latin code
+    # page here; GB18030 reads Big5 bytes too, as other characters, so Big5 is
+    # taken only over detection's single-byte guess, as the better Chinese.
+    page = _undeclared_page(_TW_PROSE, _HEAD_JS)
+    result = decode(page.encode("big5"))
+    assert result.encoding == "big5hkscs" and result.text == page
+    plain = _undeclared_page(_TW_PROSE)  # (without the markup, detection says Big5 itself)
+    assert decode(plain.encode("big5")).text == plain
+
+
+@pytest.mark.parametrize(("codec", "expected"), [("shift_jis", "cp932"), ("euc_jp", "euc-jp"),
+                                                 ("euc_kr", "cp949")])
+def test_undeclared_japanese_and_korean_are_not_taken_for_chinese(codec, expected):
+    from scrubber.decode import _gb_prose
+
+    prose = {"cp949": "오늘 오후 우리는 도서관 옆 작은 카페에서 새로운 계획에 대해 이야기했습니다. ",
+             }.get(expected, "今日の午後、私たちは図書館の近くの小さな喫茶店で新しい計画について話し合った。")
+    page = "<html><body>" + "".join(f"<p>{prose}</p>\n" for i in range(60)) + "</body></html>"
+    data = page.encode(codec)
+    assert _gb_prose(data) is None
+    result = decode(data)
+    assert result.encoding == expected and result.text == page

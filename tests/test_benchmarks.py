@@ -388,3 +388,36 @@ def test_scaling_cli_refuses_unknown_shapes(sc, capsys):
     with pytest.raises(SystemExit):
         sc.main(["--shapes", "paragraphs,nonsense"])
     assert "nonsense" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ undeclared.py
+
+
+@pytest.fixture(scope="module")
+def ud():
+    spec = importlib.util.spec_from_file_location("bench_undeclared",
+                                                  RUN_PY.parent / "undeclared.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["bench_undeclared"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_undeclared_pages_drop_the_declaration_and_read_back(ud, tmp_path):
+    prose = "今天下午我们在图书馆旁边的小咖啡店里讨论了新的项目计划，大家都觉得这个想法很有意思。"
+    page = ("<html><head><meta charset='utf-8'><title>计划</title></head><body>"
+            + f"<p>{prose}</p>" * 30 + "</body></html>")
+    (tmp_path / "zh" / "html").mkdir(parents=True)
+    (tmp_path / "zh" / "html" / "a.html").write_text(page, encoding="utf-8")
+    (tmp_path / "zh" / "html" / "b.html").write_bytes(page.encode("gbk"))  # not UTF-8: left out
+    (tmp_path / "zh" / "cases.jsonl").write_text(
+        json.dumps({"id": "a", "html": "html/a.html", "lang": "zh"}) + "\n"
+        + json.dumps({"id": "b", "html": "html/b.html", "lang": "zh"}) + "\n", encoding="utf-8")
+    made = list(ud.undeclared_pages(tmp_path, ["zh"], None))
+    assert [enc for enc, _, _ in made] == ["gb18030", "gbk"]  # (Big5 lacks these characters)
+    assert all(b"charset" not in raw and raw.decode(enc) == text for enc, raw, text in made)
+    rows = ud.measure(made)
+    assert {enc: (r["pages"], r["right"]) for enc, r in rows.items()} == {
+        "gb18030": (1, 1), "gbk": (1, 1)}
+    table = ud.markdown(rows).splitlines()
+    assert table[0].startswith("| encoding | pages | read right |") and len(table) == 4

@@ -845,25 +845,44 @@ def speed_summary(res: dict, stat: str) -> dict:
     return s
 
 
-def ratio_to(res: dict, ref: dict | None, stat: str) -> dict | None:
-    """Time of `res` relative to `ref` on the HTML pages both handled:
-    total-time ratio and the median of the per-page ratios."""
-    if ref is None or "pages" not in ref:
-        return None
+def _paired_ms(res: dict, ref: dict, stat: str) -> list[tuple[str, float, float]]:
+    """(set, time of `res`, time of `ref`) for each HTML page both handled."""
     ref_ms = {(r["set"], r["id"]): page_ms(r, stat) for r in ref["pages"] if r["kind"] == "html"}
     pairs = []
     for r in res["pages"]:
         a = page_ms(r, stat) if r["kind"] == "html" else None
         b = ref_ms.get((r["set"], r["id"]))
         if a is not None and b:
-            pairs.append((a, b))
+            pairs.append((r["set"], a, b))
+    return pairs
+
+
+def _ratio(pairs: list[tuple[str, float, float]]) -> dict | None:
     if not pairs:
         return None
     return {
         "pages": len(pairs),
-        "total": sum(a for a, _ in pairs) / sum(b for _, b in pairs),
-        "median": statistics.median(a / b for a, b in pairs),
+        "total": sum(a for _, a, _ in pairs) / sum(b for _, _, b in pairs),
+        "median": statistics.median(a / b for _, a, b in pairs),
     }
+
+
+def ratio_to(res: dict, ref: dict | None, stat: str) -> dict | None:
+    """Time of `res` relative to `ref` on the HTML pages both handled:
+    total-time ratio and the median of the per-page ratios."""
+    if ref is None or "pages" not in ref:
+        return None
+    return _ratio(_paired_ms(res, ref, stat))
+
+
+def ratio_by_set(res: dict, ref: dict | None, stat: str) -> dict[str, dict]:
+    """:func:`ratio_to` set by set (the sets with HTML pages both handled)."""
+    if ref is None or "pages" not in ref:
+        return {}
+    by_set: dict[str, list] = {}
+    for pair in _paired_ms(res, ref, stat):
+        by_set.setdefault(pair[0], []).append(pair)
+    return {name: _ratio(pairs) for name, pairs in by_set.items()}
 
 
 def accuracy_summary(res: dict) -> dict:
@@ -966,6 +985,25 @@ def render_markdown(meta: dict, results: dict[str, dict]) -> str:
             "Resident set after the last pass minus after the first: " + ", ".join(grow_notes),
             "",
         ]
+
+    by_set = {t: r["ratios_by_set"] for t, r in ran.items()
+              if t != "lxml" and r.get("ratios_by_set")}
+    set_names = [s for s in meta["sets"] if any(s in b for b in by_set.values())]
+    if set_names:
+        lines += [
+            "### Speed by set (× lxml parse: total time, and the median of per-page ratios)",
+            "",
+            "| set | pages | " + " | ".join(by_set) + " |",
+            "|---|---:|" + "---:|" * len(by_set),
+        ]
+        for name in set_names:
+            n = max((b[name]["pages"] for b in by_set.values() if name in b), default=0)
+            cells = [
+                f"{fx(b.get(name), 'total')} ({fx(b.get(name), 'median')})" if name in b else "–"
+                for b in by_set.values()
+            ]
+            lines.append(f"| {name} | {n} | " + " | ".join(cells) + " |")
+        lines.append("")
 
     tm = ran.get("scrubber", {}).get("text_mode")
     if tm:
@@ -1285,6 +1323,7 @@ def main(argv=None) -> int:
                 ref: ratio_to(res, results.get(ref), args.stat)
                 for ref in ("lxml", "lxml-free", "trafilatura")
             }
+            res["ratios_by_set"] = ratio_by_set(res, results.get("lxml"), args.stat)
     meta = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": commit,

@@ -232,9 +232,32 @@ def test_runner_end_to_end(br, tiny_data, tmp_path, capsys):
     ]
     assert all(len(p["ns"]) == 1 and p["error"] is None for p in pages)
     assert res["lxml"]["ratios"]["lxml"]["total"] == pytest.approx(1.0)
+    assert "### Speed by set" in md
+    assert set(res["scrubber"]["ratios_by_set"]) == {"mini"}  # zh-text is plain text
+    assert res["scrubber"]["ratios_by_set"]["mini"]["pages"] == 2
     assert res["scrubber"]["ratios"]["trafilatura"] is None  # not run
     assert res["scrubber"]["accuracy"]["overall"]["pages"] == 3
     assert res["scrubber"]["text_mode"]["per text"]["ok"] == 1
+
+
+def _timed(set_name, page_id, ms, kind="html", error=None):
+    return {"set": set_name, "id": page_id, "kind": kind, "ns": [int(ms * 1e6)], "error": error}
+
+
+def test_ratio_by_set_pairs_pages_within_each_set(br):
+    ref = {"pages": [_timed("a", "1", 1.0), _timed("a", "2", 3.0), _timed("b", "1", 2.0),
+                     _timed("b", "2", 1.0, error="boom"), _timed("t", "1", 1.0, kind="text")]}
+    res = {"pages": [_timed("a", "1", 2.0), _timed("a", "2", 12.0), _timed("b", "1", 5.0),
+                     _timed("b", "2", 4.0), _timed("t", "1", 9.0, kind="text")]}
+    by_set = br.ratio_by_set(res, ref, "min")
+    assert set(by_set) == {"a", "b"}  # text cases are not HTML speed
+    assert by_set["a"] == {"pages": 2, "total": pytest.approx(14 / 4),
+                           "median": pytest.approx(3.0)}
+    assert by_set["b"]["pages"] == 1  # the page the reference failed is left out
+    assert by_set["b"]["total"] == pytest.approx(2.5)
+    overall = br.ratio_to(res, ref, "min")
+    assert overall["pages"] == 3 and overall["total"] == pytest.approx(19 / 6)
+    assert br.ratio_by_set(res, None, "min") == {}
 
 
 def test_missing_tool_is_skipped_with_a_note(br, tiny_data, tmp_path, monkeypatch, capsys):

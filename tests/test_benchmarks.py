@@ -17,13 +17,18 @@ import pytest
 RUN_PY = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
 
 
-@pytest.fixture(scope="module")
-def br():
-    spec = importlib.util.spec_from_file_location("bench_run", RUN_PY)
+def _load_script(name: str, path: Path):
+    """A script of benchmarks/ imported as module ``name`` (the folder is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, path)
     mod = importlib.util.module_from_spec(spec)
-    sys.modules["bench_run"] = mod
+    sys.modules[name] = mod
     spec.loader.exec_module(mod)
     return mod
+
+
+@pytest.fixture(scope="module")
+def br():
+    return _load_script("bench_run", RUN_PY)
 
 
 # ------------------------------------------------------------------ metrics
@@ -374,11 +379,7 @@ SCALING_PY = RUN_PY.parent / "scaling.py"
 
 @pytest.fixture(scope="module")
 def sc():
-    spec = importlib.util.spec_from_file_location("bench_scaling", SCALING_PY)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["bench_scaling"] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return _load_script("bench_scaling", SCALING_PY)
 
 
 def test_scaling_shapes_grow_with_n_and_scrub_to_their_units(sc):
@@ -418,12 +419,7 @@ def test_scaling_cli_refuses_unknown_shapes(sc, capsys):
 
 @pytest.fixture(scope="module")
 def ud():
-    spec = importlib.util.spec_from_file_location("bench_undeclared",
-                                                  RUN_PY.parent / "undeclared.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["bench_undeclared"] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return _load_script("bench_undeclared", RUN_PY.parent / "undeclared.py")
 
 
 def test_undeclared_pages_drop_the_declaration_and_read_back(ud, tmp_path):

@@ -2838,6 +2838,47 @@ cdef extern from "Python.h":
     Py_ssize_t PyUnicode_Tailmatch(object, object, Py_ssize_t, Py_ssize_t, int) except -1
 
 
+cdef inline Py_ssize_t _literal_next(int kind, const void* data, Py_ssize_t j, Py_ssize_t n,
+                                     const unsigned char* table,
+                                     const unsigned char* pairs) noexcept nogil:
+    """The first position from ``j`` on (``n``: none) where ``literal_lines`` looks
+    for a literal: a character past the BMP, or one ``table`` marks (2), or
+    marks 1 with its pair (its next character) set in ``pairs``. A loop per
+    string width, so that each character is read without a test of the kind."""
+    cdef const Py_UCS1* s1
+    cdef const Py_UCS2* s2
+    cdef const unsigned int* s4  # (Py_UCS4: 32 bits)
+    cdef unsigned int c
+    cdef unsigned char t
+    if kind == PyUnicode_1BYTE_KIND:
+        s1 = <const Py_UCS1*>data
+        while j < n:
+            c = s1[j]
+            t = table[c]
+            if t and (t != 1 or (j + 1 < n and pairs[c << 8 | s1[j + 1]])):
+                return j
+            j += 1
+    elif kind == PyUnicode_2BYTE_KIND:
+        s2 = <const Py_UCS2*>data
+        while j < n:
+            c = s2[j]
+            t = table[c]
+            if t and (t != 1 or (j + 1 < n and pairs[(c & 0xFF) << 8 | (s2[j + 1] & 0xFF)])):
+                return j
+            j += 1
+    else:
+        s4 = <const unsigned int*>data
+        while j < n:
+            c = s4[j]
+            if c >= 0x10000:
+                return j
+            t = table[c]
+            if t and (t != 1 or (j + 1 < n and pairs[(c & 0xFF) << 8 | (s4[j + 1] & 0xFF)])):
+                return j
+            j += 1
+    return n
+
+
 def literal_lines(list keys, const unsigned char[::1] table, const unsigned char[::1] pairs,
                   dict by_first, object longest=None, Py_ssize_t shortest=0,
                   bytes last=None):
@@ -2875,6 +2916,10 @@ def literal_lines(list keys, const unsigned char[::1] table, const unsigned char
     cdef unsigned char t
     cdef bint found
     cdef str key
+    if table.shape[0] < 0x10000 or pairs.shape[0] < 0x10000:
+        raise ValueError("table and pairs: 65,536 flags each")
+    cdef const unsigned char* tab = &table[0]
+    cdef const unsigned char* pair = &pairs[0]
     for i in range(len(keys)):
         key = <str>keys[i]
         n = PyUnicode_GET_LENGTH(key)
@@ -2890,16 +2935,12 @@ def literal_lines(list keys, const unsigned char[::1] table, const unsigned char
                 continue
         tail = PyUnicode_READ(kind, data, n - 1) if n else 0x10000
         found = False
-        for j in range(n):
+        j = -1
+        while True:
+            j = _literal_next(kind, data, j + 1, n, tab, pair)
+            if j >= n:
+                break
             c = PyUnicode_READ(kind, data, j)
-            if c < 0x10000:
-                t = table[c]
-                if not t:
-                    continue
-                if t == 1 and (j + 1 == n or not pairs[
-                        (<unsigned int>c & 0xFF) << 8
-                        | (<unsigned int>PyUnicode_READ(kind, data, j + 1) & 0xFF)]):
-                    continue
             cands = by_first.get(<long>c)
             if cands is None:
                 continue

@@ -744,6 +744,12 @@ def test_compiled_scan_of_made_up_copies() -> None:
         assert fast == _scan_reference(scan, keys), keys
         found += len(fast)
     assert found > 300  # (fewer than without last characters: about half)
+    # the scan reads its tables through plain pointers: short ones are refused
+    table, pairs, by_first = rules._literal_scan(copies)
+    with pytest.raises(ValueError):
+        rules._LITERAL_LINES(["ab"], table[:0x100], pairs, by_first)
+    with pytest.raises(ValueError):
+        rules._LITERAL_LINES(["ab"], table, pairs[:0xFFFF], by_first)
 
 
 def test_screen_without_the_compiled_scan_lets_through_the_same_rule_matches(

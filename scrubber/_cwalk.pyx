@@ -2913,7 +2913,6 @@ def literal_lines(list keys, const unsigned char[::1] table, const unsigned char
     cdef int kind
     cdef void* data
     cdef Py_UCS4 c
-    cdef unsigned char t
     cdef bint found
     cdef str key
     if table.shape[0] < 0x10000 or pairs.shape[0] < 0x10000:

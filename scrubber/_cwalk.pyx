@@ -1648,6 +1648,7 @@ cdef enum:
     _K_ODD = 8     # white space a key's runs collapse (keys._LINE_SPACES), but the space
     _K_COMMON = 16  # full-width punctuation replaced by its ASCII (keys._COMMON_COMPAT)
     _K_SPACE = 32  # the space
+    _K_T2S = 64    # replaced by what t2s makes of it alone (keys._T2S_ALONE)
 
 
 cdef bint _plain_spaces(str text) noexcept:
@@ -1669,10 +1670,11 @@ cdef bint _plain_spaces(str text) noexcept:
 
 cdef Py_ssize_t _fold_pass(str text, const unsigned char[::1] table,
                            const unsigned char[::1] which, Py_ssize_t* lengths,
-                           Py_UCS4* reps, Py_ssize_t nby, unsigned int* top,
-                           int okind, void* odata) except -1:
+                           Py_UCS4* reps, Py_ssize_t nby, const unsigned short* t2s,
+                           unsigned int* top, int okind, void* odata) except -1:
     """One pass of :func:`fold_keys` over ``text``: the key's length, with its
-    widest character in ``top``; given ``odata``, the key written there too."""
+    widest character in ``top``; given ``odata``, the key written there too.
+    ``t2s``: the replacements of the ``_K_T2S`` characters."""
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
     cdef Py_ssize_t i, i2, size = 0, n = PyUnicode_GET_LENGTH(text)
@@ -1704,6 +1706,8 @@ cdef Py_ssize_t _fold_pass(str text, const unsigned char[::1] table,
             continue
         if f & _K_UPPER:
             c += 32
+        elif f & _K_T2S:
+            c = t2s[c]
         if odata is not NULL:
             PyUnicode_WRITE(okind, odata, size, c)
         elif c > top[0]:
@@ -1713,15 +1717,22 @@ cdef Py_ssize_t _fold_pass(str text, const unsigned char[::1] table,
 
 
 def fold_keys(list texts, const unsigned char[::1] table, const unsigned char[::1] which,
-              tuple by):
+              tuple by, const unsigned short[::1] t2s=None):
     """``keys.match_keys`` for the texts whose key needs no more than A-Z
     lowered, the common full-width punctuation replaced (``which``/``by`` as
-    :func:`replace_chars` takes them, the replacements ASCII) and white space
+    :func:`replace_chars` takes them, the replacements ASCII), Traditional
+    characters replaced one by one (``t2s``: a BMP code point for each BMP
+    character, read for those ``table`` marks ``_K_T2S``) and white space
     collapsed and stripped: the keys in a list, with ``None`` for the other
     texts, and those texts' indices. ``table`` gives each BMP character the
     bits above (``keys._key_table``); a character past the BMP is hard."""
     if table.shape[0] != 0x10000 or which.shape[0] != 0x10000:
         raise ValueError("tables of one byte for each BMP character")
+    cdef const unsigned short* t2s_at = NULL
+    if t2s is not None:
+        if t2s.shape[0] != 0x10000:
+            raise ValueError("a t2s table of one code point for each BMP character")
+        t2s_at = &t2s[0]
     cdef Py_ssize_t lengths[256]
     cdef Py_UCS4 reps[256 * 4]
     cdef Py_ssize_t i, j, size, m = len(texts), nby = len(by)
@@ -1746,7 +1757,9 @@ def fold_keys(list texts, const unsigned char[::1] table, const unsigned char[::
         if flags & _K_HARD:
             slow.append(j)
             continue
-        if not flags & (_K_ODD | _K_COMMON):
+        if flags & _K_T2S and t2s_at is NULL:
+            raise ValueError("the table marks characters t2s replaces, and no t2s table")
+        if not flags & (_K_ODD | _K_COMMON | _K_T2S):
             if flags & _K_SPACE and not _plain_spaces(text):
                 pass  # (below)
             elif flags & _K_UPPER:
@@ -1757,9 +1770,9 @@ def fold_keys(list texts, const unsigned char[::1] table, const unsigned char[::
                 continue
         # the key's length and widest character, then the key
         top = 0
-        size = _fold_pass(text, table, which, lengths, reps, nby, &top, 0, NULL)
+        size = _fold_pass(text, table, which, lengths, reps, nby, t2s_at, &top, 0, NULL)
         out = PyUnicode_New(size, <Py_UCS4>top)
-        _fold_pass(text, table, which, lengths, reps, nby, &top,
+        _fold_pass(text, table, which, lengths, reps, nby, t2s_at, &top,
                    PyUnicode_KIND(out), PyUnicode_DATA(out))
         keys[j] = out
     return keys, slow

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import compress
@@ -38,10 +39,23 @@ def _t2s():  # the converter is immutable; loading it once is not state that cha
 # t2s changes alone.
 _PHRASE_ONLY = "哩坏沈甦瞭藉衹覆"
 
+# Characters some phrase of t2s's dictionary converts otherwise than each of its
+# characters alone would be: 乾 -> 干 alone but not in 乾隆 or 乾坤, 於 -> 于 but
+# not in 於菟, 畫 -> 画 but 計畫 -> 计划, 覆 and 沈 unchanged alone but not in
+# 回覆 or 深沈. A line holding none of them converts character by character:
+# every other phrase of the dictionary converts as its characters do alone.
+# The tests check both on the installed OpenCC's dictionaries (decision 67).
+_IN_PHRASES = "么乾俱剋劄吒哩噁坏彷徵扞於昇氾沈濛甦畫瞭祕脩蒐薹藉衹袷覆計谿逕釐鉅鍊鍾陞麼麽"
+
 
 #: a bitmap of ``_t2s_changing()`` once it is known (``[None]`` until then):
 #: ``fold_keys`` reads it to keep Chinese texts t2s leaves alone on its path
 _HAN_BITS: list[bytes | None] = [None]
+#: what t2s makes of each BMP character alone, when that is another BMP character
+#: and not one of ``_IN_PHRASES`` (0 for the others): an ``array("H")`` of one
+#: code point per BMP character, set with ``_HAN_BITS`` (``[None]`` until then).
+#: ``fold_keys`` converts by it the lines holding none of ``_IN_PHRASES``.
+_T2S_ALONE: list[array | None] = [None]
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +68,11 @@ def _t2s_changing() -> frozenset[str] | None:
     if len(converted) != len(chars):  # pragma: no cover - OpenCC never touches newlines
         return None
     changing = frozenset({c for c, new in zip(chars, converted) if new != c} | set(_PHRASE_ONLY))
+    alone = array("H", bytes(0x20000))
+    for c, new in zip(chars, converted):
+        if new != c and len(new) == 1 and ord(new) < 0x10000 and c not in _IN_PHRASES:
+            alone[ord(c)] = ord(new)
+    _T2S_ALONE[0] = alone
     bits = bytearray(0x2000)
     for c in changing:
         bits[ord(c) >> 3] |= 1 << (ord(c) & 7)
@@ -172,6 +191,7 @@ _K_UPPER = 4  # A-Z
 _K_ODD = 8  # white space collapsed in keys (``_LINE_SPACES``) but the space
 _K_COMMON = 16  # one of ``_COMMON_COMPAT`` (replaced by its ASCII)
 _K_SPACE = 32  # the space
+_K_T2S = 64  # t2s makes it another character, alone and in every phrase (``_T2S_ALONE``)
 
 
 def _recomposes_alone(c: str, seconds: set[int]) -> bool:
@@ -196,7 +216,9 @@ def _recomposes_alone(c: str, seconds: set[int]) -> bool:
 def _key_table(han_bits: bytes | None) -> bytes:
     """The bits above for each BMP character, from ``_char_table()``; with
     ``han_bits`` (a bitmap of the characters t2s changes, ``_HAN_BITS``), a
-    character from U+2E80 on is hard only when t2s may change it."""
+    character from U+2E80 on is hard only when t2s may change it, and not
+    even then when it is one t2s makes another BMP character alone and in
+    every phrase (``_K_T2S``, by ``_T2S_ALONE``); ``_IN_PHRASES`` are hard."""
     hard = bytes(_K_HARD if b & (_NFKC | _FOLD) else (_K_UPPER if b & _UPPER else 0)
                  for b in range(256))
     table = bytearray(_char_table().translate(hard))
@@ -210,9 +232,15 @@ def _key_table(han_bits: bytes | None) -> bytes:
     if han_bits is None:
         table[_FIRST_HAN:] = table[_FIRST_HAN:].translate(bytes(b | _K_HARD for b in range(256)))
     else:
+        alone = _T2S_ALONE[0]
         for c in range(_FIRST_HAN, 0x10000):
             if han_bits[c >> 3] >> (c & 7) & 1:
-                table[c] |= _K_HARD
+                if alone is not None and alone[c] and not table[c]:
+                    table[c] = _K_T2S
+                else:
+                    table[c] |= _K_HARD
+        for c in _IN_PHRASES:  # (some convert alone as others do not: 么 俱 彷)
+            table[ord(c)] |= _K_HARD
     return bytes(table)
 
 
@@ -342,10 +370,13 @@ def match_keys(texts: Sequence[str]) -> list[str]:
     space collapsed and stripped is folded in one pass of its own
     (``_cwalk.fold_keys``); the others are folded together below. Texts
     holding a character from U+2E80 on are among them until the characters
-    t2s changes are known (after the first text that needs t2s).
+    t2s changes are known (after the first text that needs t2s); from then
+    on, Traditional characters are converted in that pass too, each to what
+    t2s makes of it alone, unless the text holds one of ``_IN_PHRASES``.
     """
     if _FOLD_KEYS is not None and type(texts) is list and texts:
-        keys, slow = _FOLD_KEYS(texts, _key_table(_HAN_BITS[0]), _COMMON_WHICH, _COMMON_BY)
+        keys, slow = _FOLD_KEYS(texts, _key_table(_HAN_BITS[0]), _COMMON_WHICH, _COMMON_BY,
+                                _T2S_ALONE[0])
         if slow:
             for i, key in zip(slow, _match_keys_joined([texts[i] for i in slow])):
                 keys[i] = key

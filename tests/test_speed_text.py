@@ -695,6 +695,30 @@ def test_every_entry_t2s_changes_holds_a_finder_character(tmp_path):
     assert convert("\n".join(others)) == "\n".join(others)
 
 
+def test_in_phrases_are_the_characters_phrases_convert_otherwise(tmp_path):
+    """What lets ``fold_keys`` convert a line character by character: every entry of
+    t2s's dictionaries converts as its characters do alone, but at the
+    characters of ``_IN_PHRASES``; and each of those is one some entry needs."""
+    from scrubber.keys import _IN_PHRASES, _t2s
+
+    convert = _t2s().convert
+    keys = []
+    for path in _t2s_dictionaries(tmp_path):
+        keys += [line.split("\t")[0] for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(keys) > 5000
+    otherwise = set()
+    for key in keys:
+        whole, alone = convert(key), [convert(c) for c in key]
+        if whole == "".join(alone):
+            continue
+        if len(whole) != len(key) or any(len(a) != 1 for a in alone):
+            otherwise |= set(key)  # (not one for one: the whole entry)
+        else:
+            otherwise |= {c for c, a, w in zip(key, alone, whole) if a != w}
+    assert otherwise == set(_IN_PHRASES)
+    assert len(_IN_PHRASES) == len(set(_IN_PHRASES))
+
+
 # -- language guess -------------------------------------------------------------------
 
 LANG_ALPHABET = (ALPHABET + "們這個來說為與會對時國還經發過當後從進問開關門實點體動裡嗎麼學長頭"
@@ -894,22 +918,29 @@ def test_fold_keys_are_match_key(han, monkeypatch):
         keys._t2s_finder()
         assert keys._HAN_BITS[0] is not None
     rng = random.Random(23)
-    pool = [*"aZQ z 中文後來乾，：（）…～－。．é\u0301ßİ", "\u3000", "\t", "\xa0", "\u200b",
+    pool = [*"aZQ z 中文後來乾，：（）…～－。．é\u0301ßİ計畫回覆深沈於這國", "\u3000", "\t", "\xa0", "\u200b",
             "\ufeff", "\x1c", "\x85", "😀", "𠀀", "\ud800", "ﬁ", "①", "Ａ", "  ", "\u2028"]
     texts = ["".join(rng.choices(pool, k=rng.randint(0, 9))) for _ in range(3000)]
     texts += ["Hello World", "今天，天气很好。", "  lead", "trail  ", "", " ", "\u3000中\u3000"]
     texts += ["Hello World", "今天，天气很好。", "  lead", "trail  ", "", " ", "\u3000中\u3000",
-              "a\nB", "A\rb", "a  b", "ABC", "abc", "中文", "後來", "a，b：c…"]
+              "a\nB", "A\rb", "a  b", "ABC", "abc", "中文", "後來", "a，b：c…",
+              "計畫", "回覆", "乾隆", "深沈", "國際新聞，這個", " 這個　國際 "]
     want = [keys.match_key(t) for t in texts]
     assert keys.match_keys(texts) == want
     fast, slow = keys._FOLD_KEYS(texts, keys._key_table(keys._HAN_BITS[0]), keys._COMMON_WHICH,
-                                 keys._COMMON_BY)
+                                 keys._COMMON_BY, keys._T2S_ALONE[0])
     assert len(fast) == len(texts) and 300 < len(slow) < len(texts) - 300
     slow_set = set(slow)
     assert all((k is None) == (i in slow_set) for i, k in enumerate(fast))
     assert {i for i, t in enumerate(texts) if "\n" in t or "\r" in t} <= slow_set
     assert (texts.index("中文") in slow_set) is (han == "unknown")
-    assert texts.index("後來") in slow_set  # (t2s changes it)
+    # Traditional characters are converted in the pass once t2s's are known,
+    # but for those some phrase converts otherwise (decision 67)
+    for text in ("後來", "國際新聞，這個", " 這個　國際 "):
+        assert (texts.index(text) in slow_set) is (han == "unknown"), text
+    assert fast[texts.index("國際新聞，這個")] in (None, "国际新闻,这个")
+    for text in ("計畫", "回覆", "乾隆", "深沈"):
+        assert texts.index(text) in slow_set, text
     assert fast[texts.index("abc")] is texts[texts.index("abc")]  # a key that is its text
 
 

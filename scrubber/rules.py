@@ -45,9 +45,20 @@ from .keys import match_key
 from .model import META_FIELDS, Verdict
 
 if sys.version_info >= (3, 11):
+    from re import _constants as _SRE_CONSTANTS
+    from re import _parser as _SRE_PARSER
+
     import tomllib
-else:  # pragma: no cover
+else:  # pragma: no cover - Python 3.10: the same parser under its old names
+    import sre_constants
+    import sre_parse as _SRE_PARSER
+    from types import SimpleNamespace
+
     import tomli as tomllib
+
+    # (3.10 parses neither atomic groups nor possessive repeats: opcodes no node has)
+    _SRE_CONSTANTS = SimpleNamespace(**vars(sre_constants), ATOMIC_GROUP=object(),
+                                     POSSESSIVE_REPEAT=object())
 
 __all__ = ["LineScreen", "Rule", "RuleIndex", "RuleMatch", "RuleSet", "default_rules",
            "load_rules"]
@@ -238,7 +249,7 @@ class _Any(Exception):
 
 
 def _set_chars(items) -> set[str]:
-    from re import _constants as C
+    C = _SRE_CONSTANTS
 
     chars: set[str] = set()
     for op, av in items:
@@ -272,7 +283,7 @@ def _last(seq) -> tuple[set[str], bool]:
 
 def _edge(seq, from_end: bool) -> tuple[set[str], bool]:
     """:func:`_first` (or, ``from_end``, :func:`_last`) of a parsed pattern."""
-    from re import _constants as C
+    C = _SRE_CONSTANTS
 
     out: set[str] = set()
     for op, av in (reversed(seq) if from_end else seq):
@@ -308,7 +319,7 @@ def _edge(seq, from_end: bool) -> tuple[set[str], bool]:
 
 def _literals(seq) -> frozenset[str] | None:
     """Strings one of which every match of ``seq`` contains, or ``None``."""
-    from re import _constants as C
+    C = _SRE_CONSTANTS
 
     best: frozenset[str] | None = None
 
@@ -358,8 +369,8 @@ def _parsed(pattern: str) -> tuple | None:
     """The stdlib syntax tree of ``pattern`` (top-level sequence), or ``None``
     when it is not safe to analyse (see :func:`_prepare`). Shared between
     callers: the analysis only reads it."""
-    from re import _constants as C
-    from re import _parser
+    C = _SRE_CONSTANTS
+    _parser = _SRE_PARSER
 
     prepared = _prepare(pattern)
     if prepared is None:
@@ -377,7 +388,7 @@ def _parsed(pattern: str) -> tuple | None:
 
 def screen_of(pattern: str) -> tuple[str, frozenset[str]] | None:
     """The screen of one pattern (see above), or ``None`` when it is always tried."""
-    from re import _constants as C
+    C = _SRE_CONSTANTS
 
     seq = _parsed(pattern)
     if seq is None:
@@ -402,7 +413,7 @@ def last_chars_of(pattern: str) -> frozenset[str] | None:
     ends in a newline. ``None``: no condition (not end-anchored, can match
     empty, or syntax not analysed).
     """
-    from re import _constants as C
+    C = _SRE_CONSTANTS
 
     seq = _parsed(pattern)
     if not seq or seq[-1] != (C.AT, C.AT_END):
@@ -861,7 +872,7 @@ def _relaxed_class(items) -> str:
     """A character class of the parsed pattern, relaxed (see above). ``\\S`` and
     ``\\D`` stay exact (``[^...]`` of the characters ``regex`` takes for ``\\s``,
     ``\\d``): a copy where ``\\S+`` became "anything" could backtrack without end."""
-    from re import _constants as C
+    C = _SRE_CONSTANTS
 
     negate = False
     chars: set[str] = set()
@@ -895,7 +906,7 @@ def _relaxed_class(items) -> str:
 def _relaxed(seq) -> str:
     """Stdlib regex source of a parsed pattern, relaxed (see above); raises
     :class:`_Any` for syntax it does not know (backreferences, flags)."""
-    from re import _constants as C
+    C = _SRE_CONSTANTS
 
     out: list[str] = []
     for op, av in seq:
@@ -937,7 +948,7 @@ def _relaxed(seq) -> str:
 def _leads(seq: list) -> list[list]:
     """``seq`` as alternatives that each start with a literal character and
     between them match wherever ``seq`` does (see above)."""
-    from re import _constants as C
+    C = _SRE_CONSTANTS
 
     if not seq:
         raise _Any  # nothing left to start with: could match anywhere
@@ -967,7 +978,7 @@ def _anchored_firsts(seq) -> frozenset[str] | None:
     """For a pattern anchored with ``^``, the characters its match starts with,
     if they are few enough to screen the line by; ``None`` otherwise (the
     pattern is then screened like an unanchored one, by what it contains)."""
-    from re import _constants as C
+    C = _SRE_CONSTANTS
 
     if not seq or seq[0] not in ((C.AT, C.AT_BEGINNING), (C.AT, C.AT_BEGINNING_STRING)):
         return None
@@ -987,7 +998,7 @@ def _heads(seq: list, depth: int = 0) -> list[tuple[str, list]]:
     """Every way ``seq`` can match its first character: that character and what
     must match after it. Raises :class:`_Any` where that cannot be said (a
     class too wide, a repeat of something that can be empty, ``seq`` empty)."""
-    from re import _constants as C
+    C = _SRE_CONSTANTS
 
     if not seq or depth > 60:
         raise _Any
@@ -1185,7 +1196,7 @@ def _commonness(char: str) -> int:
 
 def _leading_literal(lead: list) -> tuple[str, list]:
     """``lead`` (see :func:`_leads`) as its leading literal and the rest of the sequence."""
-    from re import _constants as C
+    C = _SRE_CONSTANTS
 
     n = 0
     while n < len(lead) and lead[n][0] is C.LITERAL and lead[n][1] not in (0xE000, 10):
@@ -1625,8 +1636,8 @@ def _starts(source: str) -> bytes | None:
     pattern, as wide as the syntax allows: a class or ``.`` counts every
     character it takes. Characters past the BMP are not in the bitmap (the scan
     tries the regex after them)."""
-    from re import _constants as C
-    from re import _parser
+    C = _SRE_CONSTANTS
+    _parser = _SRE_PARSER
 
     try:
         parsed = _parser.parse(source, re.M)
@@ -1717,7 +1728,7 @@ def _mark(into: bytearray, other: bytes | bytearray) -> None:
 def _stdlib_category(category: Any) -> bytes:
     """Per BMP character, 1 if the stdlib class ``category`` (``\\s``, ``\\d``,
     ``\\w`` or their negations, as ``re`` reads them in a str pattern) takes it."""
-    from re import _constants as C
+    C = _SRE_CONSTANTS
 
     escape = {C.CATEGORY_SPACE: r"\s", C.CATEGORY_NOT_SPACE: r"\S",
               C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D",

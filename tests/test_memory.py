@@ -36,11 +36,13 @@ def _traced_growth(data: bytes, warm: int, calls: int) -> int:
 
 @pytest.mark.parametrize("name", ["zh_portal", "en_news"])
 def test_cleaning_a_page_again_and_again_holds_no_more_memory(name):
-    # Measured: ~8 KB over 300 calls after 300 warm ones, flattening out (bounded
-    # caches and allocator slack). Keeping anything per call would show: one
-    # Article of these pages is tens of KB, so 300 of them are megabytes.
+    # Measured: ~8-20 KB over 300 calls after 300 warm ones on Python 3.11, and
+    # 30-72 KB on 3.10 (its stdlib's own caches fill more slowly: 20 KB over 300
+    # calls after 1,200 warm ones), flattening out (bounded caches and allocator
+    # slack). Keeping anything per call would show: one Article of these pages
+    # is tens of KB, so 300 of them are megabytes.
     growth = _traced_growth(_page(name), warm=300, calls=300)
-    assert growth < 64 * 1024, f"{growth} bytes more after 300 calls"
+    assert growth < 128 * 1024, f"{growth} bytes more after 300 calls"
 
 
 @pytest.mark.parametrize("name", ["zh_portal", "en_news", "zh_gbk", "en_forum"])
@@ -67,9 +69,13 @@ def test_the_patterns_syntax_trees_are_let_go_once_the_screen_is_built():
     # The screen and the rule index read the stdlib syntax tree of every pattern
     # while they are built; kept in the parse cache they were 0.9 MB and 11k
     # objects the garbage collector walked on each full collection.
-    from scrubber.rules import _parsed, parse_rules
+    from scrubber.rules import LineScreen, _line_screen, _parsed, parse_rules
 
     scrubber.scrub("正文第一段，内容。\n（责任编辑：汇率）")
+    # The screen built again (here, whatever earlier tests left in the cache: a
+    # rule index built after the default screen parses its patterns too)
+    _line_screen.cache_clear()
+    assert LineScreen.of(scrubber.default_pipeline().rules) is not None
     assert _parsed.cache_info().currsize == 0
     # A rule set loaded afterwards parses its patterns again and still screens right.
     extra = parse_rules('[[rule]]\nid = "promo_x"\nreason = "a promo line"\n'

@@ -440,3 +440,63 @@ def test_undeclared_pages_drop_the_declaration_and_read_back(ud, tmp_path):
         "gb18030": (1, 1), "gbk": (1, 1)}
     table = ud.markdown(rows).splitlines()
     assert table[0].startswith("| encoding | pages | read right |") and len(table) == 4
+
+
+# ------------------------------------------------------------------ ab.py
+
+
+@pytest.fixture(scope="module")
+def ab():
+    return _load_script("bench_ab", RUN_PY.parent / "ab.py")
+
+
+def _side(html_s: float, text_s: float, compiled: bool = True) -> dict:
+    return {"compiled": compiled, "html_s": html_s, "html_n": 2, "text_s": text_s, "text_n": 1}
+
+
+def test_ab_summary_is_the_median_of_the_rounds_ratios(ab):
+    rounds = [{"first": "base", "base": _side(1.0, 2.0), "new": _side(0.9, 1.0)},
+              {"first": "new", "base": _side(1.0, 2.0), "new": _side(1.2, 1.2)},
+              {"first": "base", "base": _side(2.0, 1.0), "new": _side(1.0, 0.9)}]
+    s = ab.summarize(rounds)
+    assert s["html"]["ratios"] == pytest.approx([0.9, 1.2, 0.5])
+    assert (s["html"]["median"], s["html"]["low"], s["html"]["high"]) == pytest.approx(
+        (0.9, 0.5, 1.2))
+    assert s["text"]["median"] == pytest.approx(0.6)
+    table = ab.markdown(rounds, s, "HEAD~1")
+    assert "| 2 | new | 1000.0 | 1200.0 | 1.200 | 2000.0 | 1200.0 | 0.600 |" in table
+    assert "html: new / base, median of the rounds 0.900 (lowest 0.500, highest 1.200)" in table
+    assert "warning" not in table
+    mixed = [{**rounds[0], "new": _side(0.9, 1.0, compiled=False)}]
+    assert "warning: one side runs its compiled module" in ab.markdown(
+        mixed, ab.summarize(mixed), "x")
+    # a group neither side timed is left out
+    only_html = [{"first": "base", "base": {"compiled": True, "html_s": 1.0},
+                  "new": {"compiled": True, "html_s": 0.5}}]
+    assert set(ab.summarize(only_html)) == {"html"}
+
+
+def test_ab_worker_times_its_own_checkout_and_refuses_another(ab, tiny_data, tmp_path,
+                                                               monkeypatch):
+    monkeypatch.setattr(sys, "path", list(sys.path))  # (the worker puts its root first)
+    root = RUN_PY.parent.parent
+    got = ab.worker(root, tiny_data, ["mini", "zh-text"], None, 1)
+    assert got["html_n"] == 3 and got["text_n"] == 1
+    assert got["html_s"] > 0 and got["text_s"] > 0
+    with pytest.raises(RuntimeError, match="not from"):
+        ab.worker(tmp_path, tiny_data, ["mini"], None, 1)  # (scrubber is the checkout's)
+
+
+def test_ab_end_to_end_against_the_checkout_itself(ab, tiny_data, tmp_path, capsys):
+    out = tmp_path / "ab.json"
+    root = RUN_PY.parent.parent
+    assert ab.main(["--data", str(tiny_data), "--base", str(root), "--sets", "mini,zh-text",
+                    "--rounds", "2", "--repeat", "1", "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "| 1 | base |" in printed and "| 2 | new |" in printed
+    saved = json.loads(out.read_text())
+    assert [r["first"] for r in saved["rounds"]] == ["base", "new"]
+    assert set(saved["summary"]) == {"html", "text"}
+    assert all(r > 0 for s in saved["summary"].values() for r in s["ratios"])
+    with pytest.raises(SystemExit):
+        ab.main(["--data", str(tiny_data)])  # no --base

@@ -170,7 +170,11 @@ def main(argv: list[str] | None = None) -> int:
         base = Path(args.base)
         worktree = None
         if not (base / "scrubber" / "__init__.py").is_file():
-            worktree = checkout(args.base, Path(tmp) / "base")
+            try:
+                worktree = checkout(args.base, Path(tmp) / "base")
+            except subprocess.CalledProcessError:
+                ap.error(f"--base {args.base}: neither a folder holding a scrubber "
+                         "checkout nor a git revision of this repository")
             base = worktree
         try:
             rounds = []

@@ -500,3 +500,7 @@ def test_ab_end_to_end_against_the_checkout_itself(ab, tiny_data, tmp_path, caps
     assert all(r > 0 for s in saved["summary"].values() for r in s["ratios"])
     with pytest.raises(SystemExit):
         ab.main(["--data", str(tiny_data)])  # no --base
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        ab.main(["--data", str(tiny_data), "--base", "no-such-revision-x"])
+    assert "neither a folder holding a scrubber checkout" in capsys.readouterr().err

@@ -1649,6 +1649,7 @@ cdef enum:
     _K_COMMON = 16  # full-width punctuation replaced by its ASCII (keys._COMMON_COMPAT)
     _K_SPACE = 32  # the space
     _K_T2S = 64    # replaced by what t2s makes of it alone (keys._T2S_ALONE)
+    _K_PHRASE = 128  # one of keys._IN_PHRASES: its run is left for t2s itself (fold_keys)
 
 
 cdef bint _plain_spaces(str text) noexcept:
@@ -1671,15 +1672,21 @@ cdef bint _plain_spaces(str text) noexcept:
 cdef Py_ssize_t _fold_pass(str text, const unsigned char[::1] table,
                            const unsigned char[::1] which, Py_ssize_t* lengths,
                            Py_UCS4* reps, Py_ssize_t nby, const unsigned short* t2s,
-                           unsigned int* top, int okind, void* odata) except -1:
+                           unsigned int* top, int okind, void* odata,
+                           list runs=None, Py_ssize_t line=0) except -1:
     """One pass of :func:`fold_keys` over ``text``: the key's length, with its
     widest character in ``top``; given ``odata``, the key written there too.
-    ``t2s``: the replacements of the ``_K_T2S`` characters."""
+    ``t2s``: the replacements of the ``_K_T2S`` characters. Given ``runs`` (for
+    a text holding ``_K_PHRASE`` characters), each run of characters that stay
+    non-ASCII in the key (from U+0080, neither white space nor common
+    punctuation) and hold one of those is written as it is, not converted;
+    the writing pass appends ``line``, the run's start and its end in the key
+    to ``runs``."""
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
-    cdef Py_ssize_t i, i2, size = 0, n = PyUnicode_GET_LENGTH(text)
-    cdef unsigned int c, f, k
-    cdef bint pending = False
+    cdef Py_ssize_t i, i2, r, size = 0, n = PyUnicode_GET_LENGTH(text), run_end = 0
+    cdef unsigned int c, f, k, c2, f2
+    cdef bint pending = False, as_is = False
     for i in range(n):
         c = PyUnicode_READ(kind, data, i)
         f = table[c]
@@ -1704,9 +1711,24 @@ cdef Py_ssize_t _fold_pass(str text, const unsigned char[::1] table,
                     top[0] = reps[4 * (k - 1) + i2]
                 size += 1
             continue
+        if runs is not None and i >= run_end and c >= 0x80:
+            # a run starts: where it ends, and whether a phrase character is in it
+            as_is = False
+            r = i
+            while r < n:
+                c2 = PyUnicode_READ(kind, data, r)
+                f2 = table[c2] if c2 < 0x10000 else _K_HARD
+                if c2 < 0x80 or f2 & (_K_ODD | _K_SPACE | _K_COMMON | _K_HARD):
+                    break
+                if f2 & _K_PHRASE:
+                    as_is = True
+                r += 1
+            run_end = r
+            if as_is and odata is not NULL:
+                runs += (line, size, size + r - i)  # (one key character per character)
         if f & _K_UPPER:
             c += 32
-        elif f & _K_T2S:
+        elif f & _K_T2S and not (as_is and i < run_end):
             c = t2s[c]
         if odata is not NULL:
             PyUnicode_WRITE(okind, odata, size, c)
@@ -1725,7 +1747,11 @@ def fold_keys(list texts, const unsigned char[::1] table, const unsigned char[::
     character, read for those ``table`` marks ``_K_T2S``) and white space
     collapsed and stripped: the keys in a list, with ``None`` for the other
     texts, and those texts' indices. ``table`` gives each BMP character the
-    bits above (``keys._key_table``); a character past the BMP is hard."""
+    bits above (``keys._key_table``); a character past the BMP is hard.
+    In a text holding ``_K_PHRASE`` characters, each run of characters that
+    stay non-ASCII in the key and hold one of those is left as it is (see
+    :func:`_fold_pass`), for t2s itself to convert: the third list gives, per
+    such run, the text's index, the run's start and its end in the key."""
     if table.shape[0] != 0x10000 or which.shape[0] != 0x10000:
         raise ValueError("tables of one byte for each BMP character")
     cdef const unsigned short* t2s_at = NULL
@@ -1748,7 +1774,8 @@ def fold_keys(list texts, const unsigned char[::1] table, const unsigned char[::
             reps[4 * j + i] = PyUnicode_READ(PyUnicode_KIND(rep), PyUnicode_DATA(rep), i)
             if reps[4 * j + i] >= 0x80:
                 raise ValueError("replacements of ASCII characters")
-    cdef list keys = [None] * m, slow = []
+    cdef list keys = [None] * m, slow = [], runs = []
+    cdef list phrased
     cdef str text
     cdef unsigned int top, flags
     for j in range(m):
@@ -1757,9 +1784,9 @@ def fold_keys(list texts, const unsigned char[::1] table, const unsigned char[::
         if flags & _K_HARD:
             slow.append(j)
             continue
-        if flags & _K_T2S and t2s_at is NULL:
+        if flags & (_K_T2S | _K_PHRASE) and t2s_at is NULL:
             raise ValueError("the table marks characters t2s replaces, and no t2s table")
-        if not flags & (_K_ODD | _K_COMMON | _K_T2S):
+        if not flags & (_K_ODD | _K_COMMON | _K_T2S | _K_PHRASE):
             if flags & _K_SPACE and not _plain_spaces(text):
                 pass  # (below)
             elif flags & _K_UPPER:
@@ -1770,12 +1797,41 @@ def fold_keys(list texts, const unsigned char[::1] table, const unsigned char[::
                 continue
         # the key's length and widest character, then the key
         top = 0
-        size = _fold_pass(text, table, which, lengths, reps, nby, t2s_at, &top, 0, NULL)
+        phrased = runs if flags & _K_PHRASE else None
+        size = _fold_pass(text, table, which, lengths, reps, nby, t2s_at, &top, 0, NULL,
+                          phrased, j)
         out = PyUnicode_New(size, <Py_UCS4>top)
         _fold_pass(text, table, which, lengths, reps, nby, t2s_at, &top,
-                   PyUnicode_KIND(out), PyUnicode_DATA(out))
+                   PyUnicode_KIND(out), PyUnicode_DATA(out), phrased, j)
         keys[j] = out
-    return keys, slow
+    return keys, slow, runs
+
+
+def put_runs(list keys, list runs, list converted):
+    """``keys._put_runs_py(keys, runs, converted)``: in each key ``runs`` names
+    (per run, the key's index, the run's start and its end; a key's runs in
+    order, apart), the runs replaced by ``converted``, one string per run."""
+    cdef Py_ssize_t k = 0, n = len(runs) // 3, j, a, b, done, size
+    if len(runs) != 3 * n or len(converted) != n:
+        raise ValueError("three numbers and one string per run")
+    cdef list pieces
+    cdef str key
+    while k < n:
+        j = runs[3 * k]
+        key = <str?>keys[j]
+        size = PyUnicode_GET_LENGTH(key)
+        pieces = []
+        done = 0
+        while k < n and runs[3 * k] == j:
+            a, b = runs[3 * k + 1], runs[3 * k + 2]
+            if not 0 <= done <= a <= b <= size:
+                raise ValueError("a run out of its key, or out of order")
+            pieces.append(PyUnicode_Substring(key, done, a))
+            pieces.append(<str?>converted[k])
+            done = b
+            k += 1
+        pieces.append(PyUnicode_Substring(key, done, size))
+        keys[j] = "".join(pieces)
 
 
 def layout_features(list features, list links, tuple contexts, list roles, object heading):

@@ -192,6 +192,7 @@ _K_ODD = 8  # white space collapsed in keys (``_LINE_SPACES``) but the space
 _K_COMMON = 16  # one of ``_COMMON_COMPAT`` (replaced by its ASCII)
 _K_SPACE = 32  # the space
 _K_T2S = 64  # t2s makes it another character, alone and in every phrase (``_T2S_ALONE``)
+_K_PHRASE = 128  # one of ``_IN_PHRASES``: its run of non-ASCII characters goes to t2s itself
 
 
 def _recomposes_alone(c: str, seconds: set[int]) -> bool:
@@ -218,7 +219,8 @@ def _key_table(han_bits: bytes | None) -> bytes:
     ``han_bits`` (a bitmap of the characters t2s changes, ``_HAN_BITS``), a
     character from U+2E80 on is hard only when t2s may change it, and not
     even then when it is one t2s makes another BMP character alone and in
-    every phrase (``_K_T2S``, by ``_T2S_ALONE``); ``_IN_PHRASES`` are hard."""
+    every phrase (``_K_T2S``, by ``_T2S_ALONE``); ``_IN_PHRASES`` are
+    ``_K_PHRASE`` (their runs are converted by t2s itself, decision 69)."""
     hard = bytes(_K_HARD if b & (_NFKC | _FOLD) else (_K_UPPER if b & _UPPER else 0)
                  for b in range(256))
     table = bytearray(_char_table().translate(hard))
@@ -239,8 +241,9 @@ def _key_table(han_bits: bytes | None) -> bytes:
                     table[c] = _K_T2S
                 else:
                     table[c] |= _K_HARD
+        chars = _char_table()
         for c in _IN_PHRASES:  # (some convert alone as others do not: 么 俱 彷)
-            table[ord(c)] |= _K_HARD
+            table[ord(c)] = _K_HARD if chars[ord(c)] & (_NFKC | _FOLD) else _K_PHRASE
     return bytes(table)
 
 
@@ -372,16 +375,54 @@ def match_keys(texts: Sequence[str]) -> list[str]:
     holding a character from U+2E80 on are among them until the characters
     t2s changes are known (after the first text that needs t2s); from then
     on, Traditional characters are converted in that pass too, each to what
-    t2s makes of it alone, unless the text holds one of ``_IN_PHRASES``.
+    t2s makes of it alone, but in the runs of non-ASCII characters that hold
+    one of ``_IN_PHRASES``: the pass leaves those as they are, and t2s itself
+    converts them, all in one call (:func:`_t2s_runs`).
     """
     if _FOLD_KEYS is not None and type(texts) is list and texts:
-        keys, slow = _FOLD_KEYS(texts, _key_table(_HAN_BITS[0]), _COMMON_WHICH, _COMMON_BY,
-                                _T2S_ALONE[0])
+        keys, slow, runs = _FOLD_KEYS(texts, _key_table(_HAN_BITS[0]), _COMMON_WHICH,
+                                      _COMMON_BY, _T2S_ALONE[0])
+        if runs:
+            slow = _t2s_runs(keys, runs, slow)
         if slow:
             for i, key in zip(slow, _match_keys_joined([texts[i] for i in slow])):
                 keys[i] = key
         return keys
     return _match_keys_joined(texts)
+
+
+def _t2s_runs(keys: list[str | None], runs: list[int], slow: list[int]) -> list[int]:
+    """The runs ``fold_keys`` left in ``keys`` (``runs``: per run, the key's
+    index, the run's start and its end) converted by t2s, in one call, and put
+    back in place; gives ``slow``. A run is t2s's unit of conversion: t2s
+    converts a line as its runs of non-ASCII characters one by one (no entry of
+    its dictionaries holds an ASCII character, and every white space and
+    common punctuation mark is ASCII in a key), and a run without one of
+    ``_IN_PHRASES`` as its characters one by one (decision 69)."""
+    lines = runs[0::3]
+    pieces = list(map(str.__getitem__, map(keys.__getitem__, lines),  # type: ignore[arg-type]
+                      map(slice, runs[1::3], runs[2::3])))
+    converted = _t2s().convert("\n".join(pieces)).split("\n")
+    if len(converted) != len(pieces):  # pragma: no cover - OpenCC never touches newlines
+        return sorted(set(slow) | set(lines))  # (their keys are made again, the slow way)
+    (_PUT_RUNS or _put_runs_py)(keys, runs, converted)
+    return slow
+
+
+def _put_runs_py(keys: list[str | None], runs: list[int], converted: list[str]) -> None:
+    """In each key ``runs`` names (per run, the key's index, the run's start
+    and its end; a key's runs in order), the runs replaced by ``converted``."""
+    lines, starts, ends = runs[0::3], runs[1::3], runs[2::3]
+    k = 0
+    while k < len(lines):  # each key's runs
+        j, first = lines[k], k
+        while k < len(lines) and lines[k] == j:
+            k += 1
+        keys[j] = _splice(keys[j], starts[first:k], ends[first:k],  # type: ignore[arg-type]
+                          converted[first:k])
+
+
+_PUT_RUNS = getattr(COMPILED, "put_runs", None)  # (_put_runs_py, compiled)
 
 
 def _match_keys_joined(texts: Sequence[str]) -> list[str]:

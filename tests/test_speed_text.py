@@ -695,6 +695,21 @@ def test_every_entry_t2s_changes_holds_a_finder_character(tmp_path):
     assert convert("\n".join(others)) == "\n".join(others)
 
 
+def test_t2s_dictionaries_hold_no_ascii(tmp_path):
+    """What lets ``fold_keys`` leave only some runs of a line to t2s (decision 69):
+    no entry of t2s's dictionaries, and no conversion it gives, holds an ASCII
+    character (the keys' white space and common punctuation are ASCII), so t2s
+    converts a key's runs of non-ASCII characters each on its own."""
+    entries = []
+    for path in _t2s_dictionaries(tmp_path):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            key, values = line.split("\t")
+            entries.append((key, values.split(" ")))
+    assert len(entries) > 5000
+    assert not [k for k, vs in entries if any(c.isascii() or c.isspace() for c in k)]
+    assert not [vs for k, vs in entries if any(c.isascii() or c.isspace() for v in vs for c in v)]
+
+
 def test_in_phrases_are_the_characters_phrases_convert_otherwise(tmp_path):
     """What lets ``fold_keys`` convert a line character by character: every entry of
     t2s's dictionaries converts as its characters do alone, but at the
@@ -924,11 +939,13 @@ def test_fold_keys_are_match_key(han, monkeypatch):
     texts += ["Hello World", "今天，天气很好。", "  lead", "trail  ", "", " ", "\u3000中\u3000"]
     texts += ["Hello World", "今天，天气很好。", "  lead", "trail  ", "", " ", "\u3000中\u3000",
               "a\nB", "A\rb", "a  b", "ABC", "abc", "中文", "後來", "a，b：c…",
-              "計畫", "回覆", "乾隆", "深沈", "國際新聞，這個", " 這個　國際 "]
+              "計畫", "回覆", "乾隆", "深沈", "國際新聞，這個", " 這個　國際 ",
+              "乾隆,計畫 回覆", "什么？這個乾坤", "於菟 ABC 深沈", "A計畫B", "回覆：「乾隆」",
+              "計畫　回覆", "這個計畫的回覆很深沈。乾坤", "後來乾隆"]
     want = [keys.match_key(t) for t in texts]
     assert keys.match_keys(texts) == want
-    fast, slow = keys._FOLD_KEYS(texts, keys._key_table(keys._HAN_BITS[0]), keys._COMMON_WHICH,
-                                 keys._COMMON_BY, keys._T2S_ALONE[0])
+    fast, slow, runs = keys._FOLD_KEYS(texts, keys._key_table(keys._HAN_BITS[0]),
+                                       keys._COMMON_WHICH, keys._COMMON_BY, keys._T2S_ALONE[0])
     assert len(fast) == len(texts) and 300 < len(slow) < len(texts) - 300
     slow_set = set(slow)
     assert all((k is None) == (i in slow_set) for i, k in enumerate(fast))
@@ -939,9 +956,53 @@ def test_fold_keys_are_match_key(han, monkeypatch):
     for text in ("後來", "國際新聞，這個", " 這個　國際 "):
         assert (texts.index(text) in slow_set) is (han == "unknown"), text
     assert fast[texts.index("國際新聞，這個")] in (None, "国际新闻,这个")
+    # whose runs are left in the key as they are, for t2s itself (decision 69)
+    assert len(runs) % 3 == 0 and (runs == []) is (han == "unknown")
+    spans = {}
+    for j, a, b in zip(runs[0::3], runs[1::3], runs[2::3]):
+        spans.setdefault(j, []).append((a, b))
+    for j, cut in spans.items():
+        assert j not in slow_set and fast[j] is not None
+        assert all(0 <= a < b <= len(fast[j]) for a, b in cut) and cut == sorted(cut)
+        for a, b in cut:  # a whole run of non-ASCII characters, holding a phrase character
+            assert not any(c.isascii() for c in fast[j][a:b])
+            assert a == 0 or fast[j][a - 1].isascii()
+            assert b == len(fast[j]) or fast[j][b].isascii()
+            assert any(c in keys._IN_PHRASES for c in fast[j][a:b])
     for text in ("計畫", "回覆", "乾隆", "深沈"):
-        assert texts.index(text) in slow_set, text
+        i = texts.index(text)
+        assert (i in slow_set) is (han == "unknown"), text
+        if han == "known":
+            assert fast[i] == text and spans[i] == [(0, len(text))], text
+    mixed = texts.index("a，b：c…")
+    assert mixed not in spans
     assert fast[texts.index("abc")] is texts[texts.index("abc")]  # a key that is its text
+
+
+def test_put_runs_is_the_reference():
+    """``_cwalk.put_runs``, the compiled loop of ``keys._put_runs_py``."""
+    import scrubber.keys as keys
+
+    if keys._PUT_RUNS is None:
+        pytest.skip("the compiled module is not built")
+    rng = random.Random(24)
+    for _ in range(500):
+        texts = ["".join(rng.choices("ab中文乾 ,😀", k=rng.randint(0, 8))) for _ in range(5)]
+        runs, converted = [], []
+        for j in sorted(rng.sample(range(5), rng.randint(0, 5))):
+            cuts = sorted(rng.sample(range(len(texts[j]) + 1), 2 * rng.randint(0, 2))
+                          if len(texts[j]) >= 3 else [])
+            for a, b in zip(cuts[0::2], cuts[1::2]):
+                runs += (j, a, b)
+                converted.append("".join(rng.choices("干隆x😀", k=rng.randint(0, 3))))
+        want, got = list(texts), list(texts)
+        keys._put_runs_py(want, runs, converted)
+        keys._PUT_RUNS(got, runs, converted)
+        assert got == want, (texts, runs, converted)
+    with pytest.raises(ValueError):
+        keys._PUT_RUNS(["abc"], [0, 2, 1], ["x"])  # a run backwards
+    with pytest.raises(ValueError):
+        keys._PUT_RUNS(["abc"], [0, 0, 1], [])  # no string for the run
 
 
 def test_key_table_spaces_are_the_line_spaces():
@@ -978,7 +1039,7 @@ def test_simplified_text_makes_the_t2s_characters_known(monkeypatch):
         assert keys.match_keys(texts) == [keys.match_key(t) for t in texts]
         assert keys._HAN_BITS[0] is not None
         if keys._FOLD_KEYS is not None:
-            _, slow = keys._FOLD_KEYS(texts, keys._key_table(keys._HAN_BITS[0]),
+            _, slow, _ = keys._FOLD_KEYS(texts, keys._key_table(keys._HAN_BITS[0]),
                                       keys._COMMON_WHICH, keys._COMMON_BY)
             assert slow == []
     finally:

@@ -1669,6 +1669,56 @@ cdef bint _plain_spaces(str text) noexcept:
     return True
 
 
+cdef extern from *:
+    """
+    /* fold_keys' pass (_fold_pass without runs) over D[0:n] of one or two bytes
+       a character, written to OUT (room for 4 * n + 1 characters of the same
+       width): spaces and odd white space collapsed to one space between
+       characters, common characters replaced (WHICH names the replacement,
+       REPS/LENGTHS hold them, ASCII), A-Z lowered, t2s's characters replaced
+       (T2S; the table marks none in one-byte text). The key's length, or -1
+       when WHICH names no replacement. The bits are those of keys._key_table. */
+    #define SCRUBBER_FOLD(NAME, T)                                                \
+    static Py_ssize_t NAME(const T* d, Py_ssize_t n, const unsigned char* table,  \
+                           const unsigned char* which, const Py_ssize_t* lengths, \
+                           const Py_UCS4* reps, Py_ssize_t nby,                   \
+                           const unsigned short* t2s, T* out) {                   \
+        Py_ssize_t i, j, size = 0;                                                \
+        int pending = 0;                                                          \
+        for (i = 0; i < n; i++) {                                                 \
+            unsigned int c = d[i], f = table[c], k;                               \
+            if (f & (8 | 32)) { pending = size > 0; continue; }                   \
+            if (pending) { out[size++] = 0x20; pending = 0; }                     \
+            if (f & 16) {                                                         \
+                k = which[c];                                                     \
+                if (k == 0 || (Py_ssize_t)k > nby) return -1;                     \
+                for (j = 0; j < lengths[k - 1]; j++)                              \
+                    out[size++] = (T)reps[4 * (k - 1) + j];                       \
+                continue;                                                         \
+            }                                                                     \
+            if (f & 4) c += 32;                                                   \
+            else if ((f & 64) && t2s) c = t2s[c];                                 \
+            out[size++] = (T)c;                                                   \
+        }                                                                         \
+        return size;                                                              \
+    }
+    SCRUBBER_FOLD(scrubber_fold_ucs1, Py_UCS1)
+    SCRUBBER_FOLD(scrubber_fold_ucs2, Py_UCS2)
+    """
+    Py_ssize_t scrubber_fold_ucs1(const Py_UCS1* d, Py_ssize_t n, const unsigned char* table,
+                                  const unsigned char* which, const Py_ssize_t* lengths,
+                                  const Py_UCS4* reps, Py_ssize_t nby,
+                                  const unsigned short* t2s, Py_UCS1* out) noexcept nogil
+    Py_ssize_t scrubber_fold_ucs2(const Py_UCS2* d, Py_ssize_t n, const unsigned char* table,
+                                  const unsigned char* which, const Py_ssize_t* lengths,
+                                  const Py_UCS4* reps, Py_ssize_t nby,
+                                  const unsigned short* t2s, Py_UCS2* out) noexcept nogil
+    object scrubber_from_kind "PyUnicode_FromKindAndData" (int, const void*, Py_ssize_t)
+
+# (the bits those loops read, as numbers: they must be the enum's)
+assert (_K_UPPER, _K_ODD, _K_COMMON, _K_SPACE, _K_T2S) == (4, 8, 16, 32, 64)
+
+
 cdef Py_ssize_t _fold_pass(str text, const unsigned char[::1] table,
                            const unsigned char[::1] which, Py_ssize_t* lengths,
                            Py_UCS4* reps, Py_ssize_t nby, const unsigned short* t2s,
@@ -1778,32 +1828,60 @@ def fold_keys(list texts, const unsigned char[::1] table, const unsigned char[::
     cdef list phrased
     cdef str text
     cdef unsigned int top, flags
-    for j in range(m):
-        text = <str?>texts[j]
-        flags = _table_flags(text, table, _K_HARD)
-        if flags & _K_HARD:
-            slow.append(j)
-            continue
-        if flags & (_K_T2S | _K_PHRASE) and t2s_at is NULL:
-            raise ValueError("the table marks characters t2s replaces, and no t2s table")
-        if not flags & (_K_ODD | _K_COMMON | _K_T2S | _K_PHRASE):
-            if flags & _K_SPACE and not _plain_spaces(text):
-                pass  # (below)
-            elif flags & _K_UPPER:
-                keys[j] = _lowered_copy(text)
+    cdef int kind
+    cdef Py_ssize_t n, room = 0
+    cdef void* buf = NULL  # (the one-pass fold's output, grown as the texts need)
+    try:
+        for j in range(m):
+            text = <str?>texts[j]
+            flags = _table_flags(text, table, _K_HARD)
+            if flags & _K_HARD:
+                slow.append(j)
                 continue
-            else:
-                keys[j] = text
+            if flags & (_K_T2S | _K_PHRASE) and t2s_at is NULL:
+                raise ValueError("the table marks characters t2s replaces, and no t2s table")
+            if not flags & (_K_ODD | _K_COMMON | _K_T2S | _K_PHRASE):
+                if flags & _K_SPACE and not _plain_spaces(text):
+                    pass  # (below)
+                elif flags & _K_UPPER:
+                    keys[j] = _lowered_copy(text)
+                    continue
+                else:
+                    keys[j] = text
+                    continue
+            kind = PyUnicode_KIND(text)
+            if not flags & _K_PHRASE and kind != PyUnicode_4BYTE_KIND:
+                # one pass into a buffer, and the key made of it (str's own narrowing)
+                n = PyUnicode_GET_LENGTH(text)
+                if (4 * n + 1) * kind > room:
+                    PyMem_Free(buf)
+                    room = (4 * n + 1) * kind
+                    buf = PyMem_Malloc(room)
+                    if buf is NULL:
+                        raise MemoryError()
+                if kind == PyUnicode_1BYTE_KIND:
+                    size = scrubber_fold_ucs1(<const Py_UCS1*>PyUnicode_DATA(text), n, &table[0],
+                                              &which[0], lengths, reps, nby, t2s_at,
+                                              <Py_UCS1*>buf)
+                else:
+                    size = scrubber_fold_ucs2(<const Py_UCS2*>PyUnicode_DATA(text), n, &table[0],
+                                              &which[0], lengths, reps, nby, t2s_at,
+                                              <Py_UCS2*>buf)
+                if size < 0:
+                    raise ValueError("which names no replacement of a common character")
+                keys[j] = scrubber_from_kind(kind, buf, size)
                 continue
-        # the key's length and widest character, then the key
-        top = 0
-        phrased = runs if flags & _K_PHRASE else None
-        size = _fold_pass(text, table, which, lengths, reps, nby, t2s_at, &top, 0, NULL,
-                          phrased, j)
-        out = PyUnicode_New(size, <Py_UCS4>top)
-        _fold_pass(text, table, which, lengths, reps, nby, t2s_at, &top,
-                   PyUnicode_KIND(out), PyUnicode_DATA(out), phrased, j)
-        keys[j] = out
+            # the key's length and widest character, then the key
+            top = 0
+            phrased = runs if flags & _K_PHRASE else None
+            size = _fold_pass(text, table, which, lengths, reps, nby, t2s_at, &top, 0, NULL,
+                              phrased, j)
+            out = PyUnicode_New(size, <Py_UCS4>top)
+            _fold_pass(text, table, which, lengths, reps, nby, t2s_at, &top,
+                       PyUnicode_KIND(out), PyUnicode_DATA(out), phrased, j)
+            keys[j] = out
+    finally:
+        PyMem_Free(buf)
     return keys, slow, runs
 
 

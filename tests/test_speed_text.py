@@ -979,6 +979,27 @@ def test_fold_keys_are_match_key(han, monkeypatch):
     assert fast[texts.index("abc")] is texts[texts.index("abc")]  # a key that is its text
 
 
+def test_fold_keys_refuses_a_common_character_without_replacement():
+    """A table marking a common character that ``which`` gives no replacement
+    is refused, on both paths of the pass (a line with a phrase character and
+    one without; no common character has one byte)."""
+    import scrubber.keys as keys
+
+    if keys._FOLD_KEYS is None:
+        pytest.skip("the compiled module is not built")
+    keys.match_keys(["乾隆"])  # (the t2s characters known)
+    table = keys._key_table(keys._HAN_BITS[0])
+    which = bytearray(keys._COMMON_WHICH)
+    for text, common in (("中…文", "…"), ("中，文", "，"), ("乾隆，好", "，")):
+        assert table[ord(common)] & keys._K_COMMON, repr(common)
+        got = keys._FOLD_KEYS([text], table, bytes(which), keys._COMMON_BY, keys._T2S_ALONE[0])
+        assert got[0][0] == keys.match_key(text) or got[2], text  # (fine as it is)
+        broken = bytearray(which)
+        broken[ord(common)] = 0
+        with pytest.raises(ValueError):
+            keys._FOLD_KEYS([text], table, bytes(broken), keys._COMMON_BY, keys._T2S_ALONE[0])
+
+
 def test_put_runs_is_the_reference():
     """``_cwalk.put_runs``, the compiled loop of ``keys._put_runs_py``."""
     import scrubber.keys as keys

@@ -1552,23 +1552,31 @@ cdef inline bint _is_bar(Py_UCS4 c, const _Bars* b) noexcept:
     return False
 
 
-cdef Py_ssize_t _sep_seeds(str text, const _Bars* b, Py_ssize_t want) noexcept:
-    """How many positions of ``text`` a seed starts at, counted up to ``want``."""
+cdef Py_ssize_t _sep_seeds(str text, const _Bars* b, Py_ssize_t want,
+                           Py_ssize_t longest=-1) noexcept:
+    """How many positions of ``text`` a seed starts at, counted up to ``want``;
+    given ``longest`` (from 0), 0 when more than ``longest`` characters that
+    are neither white space nor bars follow each other."""
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, found = 0
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, found = 0, run = 0
     cdef Py_UCS4 c, d
     for i in range(n):
         c = PyUnicode_READ(kind, data, i)
-        if c >= 0x80 and not b.maybe[(<unsigned int>c) & 0xFF]:
-            continue  # neither a bar nor white space
+        if (c >= 0x80 and not b.maybe[(<unsigned int>c) & 0xFF]) or not (
+                _is_bar(c, b) or scrubber_isspace(c)):
+            run += 1  # neither a bar nor white space
+            if 0 <= longest < run:
+                return 0
+            continue
+        run = 0
         if _is_bar(c, b):
             found += 1
-        elif i + 1 < n and scrubber_isspace(c):
+        elif i + 1 < n:
             d = PyUnicode_READ(kind, data, i + 1)
             if d == 0x2F or scrubber_isspace(d):
                 found += 1
-        if found >= want:
+        if found >= want and longest < 0:
             break
     return found
 
@@ -1586,11 +1594,13 @@ def sep_seed(str text, str bars):
     return _sep_seed(text, &b)
 
 
-def sep_seed_blocks(blocks, list todo, str bars, Py_ssize_t seeds=1):
+def sep_seed_blocks(blocks, list todo, str bars, Py_ssize_t seeds=1, Py_ssize_t longest=-1):
     """The indices ``i`` in ``todo`` whose block has no true ``full_stop``
     feature and whose text holds at least ``seeds`` positions where
     :func:`sep_seed` finds a separator starting, in order (the candidates of
-    ``structure._strips_all``)."""
+    ``structure._strips_all``); given ``longest`` (from 0), only those whose
+    text holds no run of more than ``longest`` characters that are neither
+    white space (``str.isspace``) nor one of ``bars``."""
     if _BLOCK is None:
         _block_slots()
     cdef _Bars bs
@@ -1602,7 +1612,7 @@ def sep_seed_blocks(blocks, list todo, str bars, Py_ssize_t seeds=1):
         b = blocks[i]
         if _fget(_b_features(b), "full_stop", None):
             continue
-        if _sep_seeds(<str?>_b_text(b), &bs, seeds) >= seeds:
+        if _sep_seeds(<str?>_b_text(b), &bs, seeds, longest) >= seeds:
             out.append(i)
     return out
 

@@ -968,6 +968,41 @@ def test_link_strips_need_two_separator_seeds() -> None:
             structure._SEP_SEED.match(b.text, j) is not None for j in range(len(b.text))) >= 2]
 
 
+def test_separator_seeds_with_a_longest_run() -> None:
+    """Given ``longest``, ``sep_seed_blocks`` also passes over a text holding a
+    run of more than ``longest`` characters that are neither white space nor
+    bars; ``link_strip`` drops no such text when ``longest`` is the longest
+    item (every separator holds white space or a bar, so the run is in one
+    item), and ``_strips_all`` gives what ``link_strip`` gives block by block."""
+    import random
+    import re
+
+    from scrubber.blocks import blocks_from_text
+    from scrubber.filters import structure
+    from scrubber.pipeline import Document
+
+    rng = random.Random(12)
+    alphabet = [*"ab中 /|·｜丨•。", "  ", " / ", "\u3000", "\xa0", "首页", "新闻", "abcdefghij",
+                "国际新闻频道"]
+    lines = ["".join(rng.choices(alphabet, k=rng.randint(1, 16))) for _ in range(4000)]
+    blocks = list(blocks_from_text("\n".join(lines)))
+    todo = list(range(len(blocks)))
+    other = f"[^{re.escape(structure._BARS)}]"
+    for longest in (0, 3, structure._LONGEST_ITEM):
+        run = re.compile(f"(?:(?!\\s){other}){{{longest + 1}}}")  # (str.isspace is re's \\s)
+        want = [i for i in _cwalk.sep_seed_blocks(blocks, todo, structure._BARS, 2)
+                if not run.search(blocks[i].text)]
+        assert _cwalk.sep_seed_blocks(blocks, todo, structure._BARS, 2, longest) == want
+        if longest == structure._LONGEST_ITEM:
+            long_ones = [b for b in blocks if run.search(b.text)]
+            assert len(long_ones) > 300
+            assert all(structure.link_strip(b, None) is None for b in long_ones)
+            assert 100 < len(want) < len(todo)
+    doc = Document(blocks=tuple(blocks), kind="text")
+    assert structure._strips_all(doc, todo) == {
+        i: v for i in todo if (v := structure.link_strip(blocks[i], doc)) is not None}
+
+
 def test_element_paths_are_the_f_strings() -> None:
     """The walk writes an element's path (``parent/tag[n]``) into one new string
     when parent and tag are ASCII, and formats it otherwise: the same string

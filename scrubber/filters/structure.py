@@ -25,6 +25,10 @@ _MAYBE_SEP = re.compile(rf"[{_IN_BARS}\s]")
 # after a space, or two spaces. Most lines of prose have none. (Spelled as one
 # class first, so that the engine skips to its characters.)
 _SEP_SEED = re.compile(rf"[{_IN_BARS}\s](?:(?<=[{_IN_BARS}])|[\s/])")
+# A strip's items are at most this long. Every separator holds white space or
+# a bar, so a text with a longer run of other characters holds a longer item:
+# the compiled scan passes it over (``_strips_all``).
+_LONGEST_ITEM = 12
 _COMPILED_SEED = getattr(COMPILED, "sep_seed", None)
 _COMPILED_SEEDS = getattr(COMPILED, "sep_seed_blocks", None)
 _COMPILED_FEATURE_IS = getattr(COMPILED, "feature_is", None)
@@ -63,7 +67,8 @@ def link_strip(block: Block, doc) -> Verdict | None:
     parts = [p for p in _STRIP_SEP.split(block.text) if p]
     if len(parts) < 3:
         return None
-    if all(len(p) <= 12 for p in parts) and sum(len(p) <= 8 for p in parts) >= len(parts) * 0.75:
+    if (all(len(p) <= _LONGEST_ITEM for p in parts)
+            and sum(len(p) <= 8 for p in parts) >= len(parts) * 0.75):
         return Verdict.drop("nav", "a strip of short links separated by | or ·",
                             evidence=f"{len(parts)} items")
     return None
@@ -100,10 +105,11 @@ def _strips_all(doc, todo: Sequence[int]) -> dict[int, Verdict]:
     """Only lines holding a separator can be strips (most prose has single spaces
     only): the others are passed over without a split. A strip has three items
     or more, so two separators, which start at two places a seed does: the
-    compiled scan asks for two (a name's one dot, "迈克尔·乔丹", is not enough)."""
+    compiled scan asks for two (a name's one dot, "迈克尔·乔丹", is not enough),
+    and passes over a text holding a run longer than an item can be."""
     blocks = doc.blocks
     if _COMPILED_SEEDS is not None and type(todo) is list:  # the first two tests, compiled
-        seeded = _COMPILED_SEEDS(blocks, todo, _BARS, 2)
+        seeded = _COMPILED_SEEDS(blocks, todo, _BARS, 2, _LONGEST_ITEM)
     else:
         seed = _has_sep_seed
         seeded = [i for i in todo if not blocks[i].features.get("full_stop")

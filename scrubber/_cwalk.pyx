@@ -1561,16 +1561,21 @@ cdef Py_ssize_t _sep_seeds(str text, const _Bars* b, Py_ssize_t want,
     cdef void* data = PyUnicode_DATA(text)
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, found = 0, run = 0
     cdef Py_UCS4 c, d
+    cdef bint bar, space
     for i in range(n):
         c = PyUnicode_READ(kind, data, i)
-        if (c >= 0x80 and not b.maybe[(<unsigned int>c) & 0xFF]) or not (
-                _is_bar(c, b) or scrubber_isspace(c)):
+        if c >= 0x80 and not b.maybe[(<unsigned int>c) & 0xFF]:
+            bar = space = False
+        else:
+            bar = _is_bar(c, b)
+            space = not bar and scrubber_isspace(c)
+        if not (bar or space):
             run += 1  # neither a bar nor white space
             if 0 <= longest < run:
                 return 0
             continue
         run = 0
-        if _is_bar(c, b):
+        if bar:
             found += 1
         elif i + 1 < n:
             d = PyUnicode_READ(kind, data, i + 1)
@@ -1681,12 +1686,11 @@ cdef bint _plain_spaces(str text) noexcept:
 
 cdef extern from *:
     """
-    /* fold_keys' pass (_fold_pass without runs) over D[0:n] of one or two bytes
-       a character, written to OUT (room for 4 * n + 1 characters of the same
+    /* fold_keys' pass over D[0:n] of one or two bytes a character, written to OUT (room for 4 * n + 1 characters of the same
        width): spaces and odd white space collapsed to one space between
        characters, common characters replaced (WHICH names the replacement,
        REPS/LENGTHS hold them, ASCII), A-Z lowered, t2s's characters replaced
-       (T2S; the table marks none in one-byte text). The key's length, or -1
+       (T2S, unless NULL; the table marks none in one-byte text). The key's length, or -1
        when WHICH names no replacement. The bits are those of keys._key_table. */
     #define SCRUBBER_FOLD(NAME, T)                                                \
     static Py_ssize_t NAME(const T* d, Py_ssize_t n, const unsigned char* table,  \
@@ -1729,73 +1733,32 @@ cdef extern from *:
 assert (_K_UPPER, _K_ODD, _K_COMMON, _K_SPACE, _K_T2S) == (4, 8, 16, 32, 64)
 
 
-cdef Py_ssize_t _fold_pass(str text, const unsigned char[::1] table,
-                           const unsigned char[::1] which, Py_ssize_t* lengths,
-                           Py_UCS4* reps, Py_ssize_t nby, const unsigned short* t2s,
-                           unsigned int* top, int okind, void* odata,
-                           list runs=None, Py_ssize_t line=0) except -1:
-    """One pass of :func:`fold_keys` over ``text``: the key's length, with its
-    widest character in ``top``; given ``odata``, the key written there too.
-    ``t2s``: the replacements of the ``_K_T2S`` characters. Given ``runs`` (for
-    a text holding ``_K_PHRASE`` characters), each run of characters that stay
-    non-ASCII in the key (from U+0080, neither white space nor common
-    punctuation) and hold one of those is written as it is, not converted;
-    the writing pass appends ``line``, the run's start and its end in the key
-    to ``runs``."""
-    cdef int kind = PyUnicode_KIND(text)
-    cdef void* data = PyUnicode_DATA(text)
-    cdef Py_ssize_t i, i2, r, size = 0, n = PyUnicode_GET_LENGTH(text), run_end = 0
-    cdef unsigned int c, f, k, c2, f2
-    cdef bint pending = False, as_is = False
-    for i in range(n):
-        c = PyUnicode_READ(kind, data, i)
-        f = table[c]
-        if f & (_K_ODD | _K_SPACE):
-            pending = size > 0  # (a run is one space, and none at either end)
+cdef int _t2s_or_leave(Py_UCS2* key, Py_ssize_t size, const unsigned char[::1] table,
+                       const unsigned short* t2s, list runs, Py_ssize_t line) except -1:
+    """In a key folded without t2s (``key[:size]``, of a text holding
+    ``_K_PHRASE`` characters), each run of non-ASCII characters: converted in
+    place by ``t2s`` when none of them is ``_K_PHRASE``, else left as it is
+    and named in ``runs`` (``line``, its start and its end), for t2s itself."""
+    cdef Py_ssize_t i = 0, r, q
+    cdef bint phrase
+    while i < size:
+        if key[i] < 0x80:
+            i += 1
             continue
-        if pending:
-            if odata is not NULL:
-                PyUnicode_WRITE(okind, odata, size, 0x20)
-            elif top[0] < 0x20:
-                top[0] = 0x20
-            size += 1
-            pending = False
-        if f & _K_COMMON:
-            k = which[c]
-            if k == 0 or <Py_ssize_t>k > nby:
-                raise ValueError("which names no replacement of a common character")
-            for i2 in range(lengths[k - 1]):  # (replacement k - 1: four places from 4 * (k - 1))
-                if odata is not NULL:
-                    PyUnicode_WRITE(okind, odata, size, reps[4 * (k - 1) + i2])
-                elif reps[4 * (k - 1) + i2] > top[0]:
-                    top[0] = reps[4 * (k - 1) + i2]
-                size += 1
-            continue
-        if runs is not None and i >= run_end and c >= 0x80:
-            # a run starts: where it ends, and whether a phrase character is in it
-            as_is = False
-            r = i
-            while r < n:
-                c2 = PyUnicode_READ(kind, data, r)
-                f2 = table[c2] if c2 < 0x10000 else _K_HARD
-                if c2 < 0x80 or f2 & (_K_ODD | _K_SPACE | _K_COMMON | _K_HARD):
-                    break
-                if f2 & _K_PHRASE:
-                    as_is = True
-                r += 1
-            run_end = r
-            if as_is and odata is not NULL:
-                runs += (line, size, size + r - i)  # (one key character per character)
-        if f & _K_UPPER:
-            c += 32
-        elif f & _K_T2S and not (as_is and i < run_end):
-            c = t2s[c]
-        if odata is not NULL:
-            PyUnicode_WRITE(okind, odata, size, c)
-        elif c > top[0]:
-            top[0] = c
-        size += 1
-    return size
+        phrase = False
+        r = i
+        while r < size and key[r] >= 0x80:
+            if table[key[r]] & _K_PHRASE:
+                phrase = True
+            r += 1
+        if phrase:
+            runs += (line, i, r)
+        else:
+            for q in range(i, r):
+                if table[key[q]] & _K_T2S:
+                    key[q] = t2s[key[q]]
+        i = r
+    return 0
 
 
 def fold_keys(list texts, const unsigned char[::1] table, const unsigned char[::1] which,
@@ -1810,8 +1773,8 @@ def fold_keys(list texts, const unsigned char[::1] table, const unsigned char[::
     bits above (``keys._key_table``); a character past the BMP is hard.
     In a text holding ``_K_PHRASE`` characters, each run of characters that
     stay non-ASCII in the key and hold one of those is left as it is (see
-    :func:`_fold_pass`), for t2s itself to convert: the third list gives, per
-    such run, the text's index, the run's start and its end in the key."""
+    :func:`_t2s_or_leave`), for t2s itself to convert: the third list gives,
+    per such run, the text's index, the run's start and its end in the key."""
     if table.shape[0] != 0x10000 or which.shape[0] != 0x10000:
         raise ValueError("tables of one byte for each BMP character")
     cdef const unsigned short* t2s_at = NULL
@@ -1835,9 +1798,9 @@ def fold_keys(list texts, const unsigned char[::1] table, const unsigned char[::
             if reps[4 * j + i] >= 0x80:
                 raise ValueError("replacements of ASCII characters")
     cdef list keys = [None] * m, slow = [], runs = []
-    cdef list phrased
     cdef str text
-    cdef unsigned int top, flags
+    cdef unsigned int flags
+    cdef bint phrase
     cdef int kind
     cdef Py_ssize_t n, room = 0
     cdef void* buf = NULL  # (the one-pass fold's output, grown as the texts need)
@@ -1860,36 +1823,30 @@ def fold_keys(list texts, const unsigned char[::1] table, const unsigned char[::
                     keys[j] = text
                     continue
             kind = PyUnicode_KIND(text)
-            if not flags & _K_PHRASE and kind != PyUnicode_4BYTE_KIND:
-                # one pass into a buffer, and the key made of it (str's own narrowing)
-                n = PyUnicode_GET_LENGTH(text)
-                if (4 * n + 1) * kind > room:
-                    PyMem_Free(buf)
-                    room = (4 * n + 1) * kind
-                    buf = PyMem_Malloc(room)
-                    if buf is NULL:
-                        raise MemoryError()
-                if kind == PyUnicode_1BYTE_KIND:
-                    size = scrubber_fold_ucs1(<const Py_UCS1*>PyUnicode_DATA(text), n, &table[0],
-                                              &which[0], lengths, reps, nby, t2s_at,
-                                              <Py_UCS1*>buf)
-                else:
-                    size = scrubber_fold_ucs2(<const Py_UCS2*>PyUnicode_DATA(text), n, &table[0],
-                                              &which[0], lengths, reps, nby, t2s_at,
-                                              <Py_UCS2*>buf)
-                if size < 0:
-                    raise ValueError("which names no replacement of a common character")
-                keys[j] = scrubber_from_kind(kind, buf, size)
+            if kind == PyUnicode_4BYTE_KIND:  # (a character past the BMP is hard: never here)
+                slow.append(j)
                 continue
-            # the key's length and widest character, then the key
-            top = 0
-            phrased = runs if flags & _K_PHRASE else None
-            size = _fold_pass(text, table, which, lengths, reps, nby, t2s_at, &top, 0, NULL,
-                              phrased, j)
-            out = PyUnicode_New(size, <Py_UCS4>top)
-            _fold_pass(text, table, which, lengths, reps, nby, t2s_at, &top,
-                       PyUnicode_KIND(out), PyUnicode_DATA(out), phrased, j)
-            keys[j] = out
+            # one pass into a buffer, and the key made of it (str's own narrowing)
+            n = PyUnicode_GET_LENGTH(text)
+            if (4 * n + 1) * kind > room:
+                PyMem_Free(buf)
+                room = (4 * n + 1) * kind
+                buf = PyMem_Malloc(room)
+                if buf is NULL:
+                    raise MemoryError()
+            phrase = flags & _K_PHRASE
+            if kind == PyUnicode_1BYTE_KIND:  # (no Han, nothing for t2s)
+                size = scrubber_fold_ucs1(<const Py_UCS1*>PyUnicode_DATA(text), n, &table[0],
+                                          &which[0], lengths, reps, nby, t2s_at, <Py_UCS1*>buf)
+            else:
+                size = scrubber_fold_ucs2(<const Py_UCS2*>PyUnicode_DATA(text), n, &table[0],
+                                          &which[0], lengths, reps, nby,
+                                          NULL if phrase else t2s_at, <Py_UCS2*>buf)
+            if size < 0:
+                raise ValueError("which names no replacement of a common character")
+            if phrase and kind == PyUnicode_2BYTE_KIND:
+                _t2s_or_leave(<Py_UCS2*>buf, size, table, t2s_at, runs, j)
+            keys[j] = scrubber_from_kind(kind, buf, size)
     finally:
         PyMem_Free(buf)
     return keys, slow, runs

@@ -32,6 +32,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 
 from ._accel import COMPILED
@@ -144,7 +145,19 @@ def _key(name: str) -> str:
 
 def normalise_encoding_name(name: str) -> str | None:
     """Canonical, widened codec name for a label; None if unknown or not a text encoding."""
-    if not isinstance(name, str) or not 0 < len(key := _key(name)) <= 40:
+    if not isinstance(name, str):
+        return None
+    return _normalised(name)
+
+
+# A page names its encoding with one of a few dozen labels, and every page asks
+# (3-4 us a label, by three regex substitutions and a codec lookup). The answer
+# depends on the label alone, so the last labels' answers are kept; the cache is
+# bounded, and keeping an answer changes no result.
+@lru_cache(maxsize=256)
+def _normalised(name: str) -> str | None:
+    """:func:`normalise_encoding_name` of a str."""
+    if not 0 < len(key := _key(name)) <= 40:
         return None
     if key in _ALIASES:
         return _ALIASES[key]

@@ -517,6 +517,21 @@ def test_normalise_encoding_name(label, expected):
         codecs.lookup(expected)  # a name bytes.decode accepts
 
 
+def test_encoding_names_kept_are_bounded_and_answer_the_same():
+    """The labels' answers are kept (a page asks on every call): asked again,
+    a label gets what working it out gives, and the cache stays bounded."""
+    from scrubber.decode import _normalised
+
+    labels = ["utf-8", "UTF8", " gb2312 ", "Big5", "x-unknown", "latin1", "utf-16"]
+    first = [normalise_encoding_name(x) for x in labels]
+    assert first == [normalise_encoding_name(x) for x in labels]
+    assert first == [_normalised.__wrapped__(x) for x in labels]
+    for k in range(2 * _normalised.cache_info().maxsize):
+        assert normalise_encoding_name(f"label-{k}") is None
+    assert _normalised.cache_info().currsize <= _normalised.cache_info().maxsize
+    assert normalise_encoding_name(b"utf-8") is None  # not a str: no cache key needed
+
+
 def test_a_few_stray_bytes_do_not_switch_a_labelled_big5_page():
     """Four bad sequences in a long Big5 page are damage, not a wrong label.
 

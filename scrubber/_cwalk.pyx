@@ -1024,23 +1024,33 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
     # A value is None when the attribute is absent ("" when present and empty).
     v_class = v_id = v_role = v_itemprop = v_aria = v_style = None
     cdef bint has_hidden = False
+    cdef unsigned char first
     a = n.properties
     while a is not NULL:
         if a.ns is NULL:
-            if _is(a.name, "class"):
-                v_class = _attr_value(a, doc, n, b"class")
-            elif _is(a.name, "id"):
-                v_id = _attr_value(a, doc, n, b"id")
-            elif _is(a.name, "role"):
-                v_role = _attr_value(a, doc, n, b"role")
-            elif _is(a.name, "itemprop"):
-                v_itemprop = _attr_value(a, doc, n, b"itemprop")
-            elif _is(a.name, "hidden"):
-                has_hidden = True
-            elif _is(a.name, "aria-hidden"):
-                v_aria = _attr_value(a, doc, n, b"aria-hidden")
-            elif _is(a.name, "style"):
-                v_style = _attr_value(a, doc, n, b"style")
+            # (by the first letter, then the whole name: most attributes, href,
+            # src, target, data-*, name none of these and cost one test)
+            first = a.name[0]
+            if first == c'c':
+                if _is(a.name, "class"):
+                    v_class = _attr_value(a, doc, n, b"class")
+            elif first == c'i':
+                if _is(a.name, "id"):
+                    v_id = _attr_value(a, doc, n, b"id")
+                elif _is(a.name, "itemprop"):
+                    v_itemprop = _attr_value(a, doc, n, b"itemprop")
+            elif first == c'r':
+                if _is(a.name, "role"):
+                    v_role = _attr_value(a, doc, n, b"role")
+            elif first == c'h':
+                if _is(a.name, "hidden"):
+                    has_hidden = True
+            elif first == c'a':
+                if _is(a.name, "aria-hidden"):
+                    v_aria = _attr_value(a, doc, n, b"aria-hidden")
+            elif first == c's':
+                if _is(a.name, "style"):
+                    v_style = _attr_value(a, doc, n, b"style")
         a = a.next
     if has_attrs:
         hidden_here = not phidden and (

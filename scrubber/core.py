@@ -77,6 +77,8 @@ def looks_like_html(text: str) -> bool:
     head = text[:2000]
     if _HTML_START.match(head):
         return True
+    if text.find("<", 0, _HTML_SAMPLE) < 0:  # no tag to find (most scraped text)
+        return False
     sample = text[:_HTML_SAMPLE]
     tags = 0
     for _ in _TAG.finditer(sample):  # three are enough to go on

@@ -137,6 +137,7 @@ cdef inline xmlNode* _next_element(xmlNode* n) noexcept:
     return n
 
 
+@cython.freelist(64)  # (a frame per block element: memory of freed ones is reused)
 @cython.no_gc  # holds strings, a tuple of them, a list of them and a role: no cycle
 cdef class _Frame:
     """``html._Frame``: the block being filled."""
@@ -150,6 +151,7 @@ cdef class _Frame:
 
 
 
+@cython.freelist(64)  # (an entry per open element: likewise)
 @cython.no_gc  # nothing it holds can hold an entry: no cycle, so not tracked by the GC
 cdef class _Entry:
     """One open element: the reference walk's stack entry."""
@@ -392,9 +394,50 @@ cdef inline str _joined_tokens(str value, dict memo):
     page (the reference's memo of tokens)."""
     got = memo.get(value)
     if got is None:
-        toks = _ascii_tokens(value) if value.isascii() else _tokens_of(value)
-        got = memo[value] = " " + " ".join(toks) if toks else ""
+        if scrubber_is_ascii(value):
+            got = memo[value] = _ascii_joined(value)
+        else:
+            toks = _tokens_of(value)
+            got = memo[value] = " " + " ".join(toks) if toks else ""
     return <str>got
+
+
+cdef extern from "Python.h":
+    bint scrubber_is_ascii "PyUnicode_IS_ASCII" (object)
+
+
+cdef str _ascii_joined(str value):
+    """``" " + " ".join(_ascii_tokens(value))`` (``""`` for no token), written in
+    one pass: each token after a space, lower-cased. A token ends where the
+    run of [A-Za-z0-9] ends or a lower-case letter meets an upper-case one, so
+    the result is at most two characters for each of the value's."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(value), i, j = 0
+    cdef const unsigned char* d = <const unsigned char*>PyUnicode_DATA(value)
+    cdef unsigned char c, prev = 0
+    cdef bint inside = False  # in a run of [A-Za-z0-9]
+    cdef unsigned char small[256]
+    cdef unsigned char* out = small
+    if 2 * n > 256:
+        out = <unsigned char*>PyMem_Malloc(2 * n)
+        if out is NULL:
+            raise MemoryError()
+    try:
+        for i in range(n):
+            c = d[i]
+            if _ascii_alnum(c):
+                if not inside or (_upper_ascii(c) and _lower_ascii(prev)):
+                    out[j] = 32  # a new token
+                    j += 1
+                    inside = True
+                out[j] = c | 0x20 if _upper_ascii(c) else c
+                j += 1
+            else:
+                inside = False
+            prev = c
+        return <str>scrubber_from_kind(PyUnicode_1BYTE_KIND, out, j) if j else ""
+    finally:
+        if out is not small:
+            PyMem_Free(out)
 
 
 cdef bint _may_hide(str style) noexcept:
@@ -474,6 +517,98 @@ cdef list _ascii_tokens(str value):
     if start >= 0:
         out.append(_ascii_token(d, start, n, upper))
     return out
+
+
+cdef tuple _NAMING = (b"class", b"id", b"role", b"itemprop")  # (the order of their tokens)
+
+
+cdef inline const unsigned char* _plain_value(xmlAttr* a) noexcept:
+    """An attribute's value as libxml2 holds it, when that is what lxml's
+    ``get`` gives: no child (``""``) or one text node. ``NULL`` otherwise."""
+    cdef xmlNode* c = a.children
+    if c is NULL:
+        return <const unsigned char*>""
+    if c.next is NULL and c.type == tree.XML_TEXT_NODE:
+        return <const unsigned char*>c.content
+    return NULL
+
+
+cdef object _ascii_descriptor(str tag, xmlAttr** names, bint hidden):
+    """The element's descriptor (see ``_open``) from its ASCII tag and the
+    UTF-8 bytes of its naming attributes (``names``: class, id, role,
+    itemprop, ``NULL`` when absent), written in one buffer: each value's
+    tokens as :func:`_ascii_joined` writes them. ``None`` when the tag or a
+    value is not ASCII, or a value is not one text node: the caller then
+    reads the values as strs."""
+    if not scrubber_is_ascii(tag):
+        return None
+    cdef const unsigned char* values[4]
+    cdef Py_ssize_t lengths[4]
+    cdef Py_ssize_t k, i, j, size = PyUnicode_GET_LENGTH(tag) + 8  # (" @hidden")
+    cdef const unsigned char* v
+    for k in range(4):
+        values[k] = NULL
+        lengths[k] = 0
+        if names[k] is NULL:
+            continue
+        v = _plain_value(names[k])
+        if v is NULL:
+            return None
+        i = 0
+        while v[i] != 0:
+            if v[i] >= 0x80:
+                return None
+            i += 1
+        values[k] = v
+        lengths[k] = i
+        size += 2 * i
+    if size == PyUnicode_GET_LENGTH(tag) + 8 and not hidden:
+        return tag  # no value: the bare tag, as it is
+    cdef unsigned char small[512]
+    cdef unsigned char* out = small
+    if size > 512:
+        out = <unsigned char*>PyMem_Malloc(size)
+        if out is NULL:
+            raise MemoryError()
+    cdef unsigned char c, prev
+    cdef bint inside
+    try:
+        j = PyUnicode_GET_LENGTH(tag)
+        memcpy(out, PyUnicode_DATA(tag), j)
+        for k in range(4):
+            v = values[k]
+            if v is NULL:
+                continue
+            inside = False
+            prev = 0
+            for i in range(lengths[k]):
+                c = v[i]
+                if _ascii_alnum(c):
+                    if not inside or (_upper_ascii(c) and _lower_ascii(prev)):
+                        out[j] = 32
+                        j += 1
+                        inside = True
+                    out[j] = c | 0x20 if _upper_ascii(c) else c
+                    j += 1
+                else:
+                    inside = False
+                prev = c
+        if hidden:
+            memcpy(out + j, <const char*>" @hidden", 8)
+            j += 8
+        if j == PyUnicode_GET_LENGTH(tag):
+            return tag
+        return scrubber_from_kind(PyUnicode_1BYTE_KIND, out, j)
+    finally:
+        if out is not small:
+            PyMem_Free(out)
+
+
+def ascii_joined(str value):
+    """``_ascii_joined`` (for the tests); ASCII values only."""
+    if not value.isascii():
+        raise ValueError("ascii_joined takes ASCII values only")
+    return _ascii_joined(value)
 
 
 def ascii_tokens(str value):
@@ -1022,7 +1157,11 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
     # el.get() would give: namespaced attributes have other names).
     has_attrs = n.properties is not NULL
     # A value is None when the attribute is absent ("" when present and empty).
-    v_class = v_id = v_role = v_itemprop = v_aria = v_style = None
+    # The four that name the element are kept as attributes until the descriptor
+    # is made: most are ASCII, and their tokens are then read off libxml2's bytes.
+    v_aria = v_style = None
+    cdef xmlAttr* names[4]  # class, id, role, itemprop (NULL: absent)
+    names[0] = names[1] = names[2] = names[3] = NULL
     cdef bint has_hidden = False
     cdef unsigned char first
     a = n.properties
@@ -1033,15 +1172,15 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
             first = a.name[0]
             if first == c'c':
                 if _is(a.name, "class"):
-                    v_class = _attr_value(a, doc, n, b"class")
+                    names[0] = a
             elif first == c'i':
                 if _is(a.name, "id"):
-                    v_id = _attr_value(a, doc, n, b"id")
+                    names[1] = a
                 elif _is(a.name, "itemprop"):
-                    v_itemprop = _attr_value(a, doc, n, b"itemprop")
+                    names[3] = a
             elif first == c'r':
                 if _is(a.name, "role"):
-                    v_role = _attr_value(a, doc, n, b"role")
+                    names[2] = a
             elif first == c'h':
                 if _is(a.name, "hidden"):
                     has_hidden = True
@@ -1056,19 +1195,19 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
         hidden_here = not phidden and (
             has_hidden or v_aria == "true"
             or bool(v_style and _may_hide(v_style) and _hidden_style_search(v_style)))
-        # " ".join([tag, *tokens..., "@hidden"]), one value's tokens at a time
-        # (adding "" to a str gives the str itself: no copy for a bare tag)
-        desc = tag
-        if v_class:
-            desc = desc + _joined_tokens(v_class, memo)
-        if v_id:
-            desc = desc + _joined_tokens(v_id, memo)
-        if v_role:
-            desc = desc + _joined_tokens(v_role, memo)
-        if v_itemprop:
-            desc = desc + _joined_tokens(v_itemprop, memo)
-        if hidden_here:
-            desc = desc + " @hidden"
+        # " ".join([tag, *tokens..., "@hidden"]): in one pass when the tag and the
+        # values are ASCII, else one value's tokens at a time (adding "" to a str
+        # gives the str itself: no copy for a bare tag)
+        desc = _ascii_descriptor(tag, names, hidden_here)
+        if desc is None:
+            desc = tag
+            for k in range(4):
+                if names[k] is not NULL:
+                    value = _attr_value(names[k], doc, n, _NAMING[k])
+                    if value:
+                        desc = desc + _joined_tokens(value, memo)
+            if hidden_here:
+                desc = desc + " @hidden"
     else:
         hidden_here = False
         desc = tag

@@ -95,6 +95,19 @@ TRICKY = {
                   "<div aria-hidden='true'>ah</div><div style='color:red; DISPLAY : none'>"
                   "styled</div><div class='x&amp;y' id=''>amp</div><span class='a'><i>in"
                   "</i> span</span></div></body></html>",
+    # descriptors: ASCII values read off libxml2's bytes in one pass; a value
+    # not ASCII (in any of the four), a non-ASCII tag or an entity sends the
+    # element to the values as strs; values long enough to need a buffer of
+    # their own; hidden elements with and without naming values
+    "descriptors": "<html><body><div class='新闻 main' id='storyBody'><p>mixed</p></div>"
+                   "<div class='mainBody' id='正文' role='Main'><p>id not ASCII</p></div>"
+                   "<section class='a' itemprop='articleBody' role='x' id='y'><p>four</p>"
+                   "</section><文章 class='x'><p>tag</p></文章><div class='" + "wideBlock " * 70
+                   + "'><p>long</p></div><div id='" + "x" * 600 + "Y'><p>long id</p></div>"
+                   "<div hidden class='Box'><p>h</p></div><div hidden><p>bare</p></div>"
+                   "<div class='&#x4e2d;x' id='-_-'><p>ref</p></div><div class='&unknown;'>"
+                   "<p>u</p></div><DIV CLASS='Upper' ID='Cased'><p>caps</p></DIV>"
+                   "<div class=' \t '><p>blank</p></div></body></html>",
     "links": "<html><body><p><a href='/1'>Home</a><a href='/2'>News</a><a rel='author' "
              "href='/me'>Ann <b>Lee</b></a> wrote <a href='/3'><span>nested</span> link</a>"
              "<a href='/4'><b>Sports</b></a><a href='/5'>Weather</a></p>"
@@ -160,6 +173,29 @@ def test_children_counted_per_tag_as_the_reference_counts_them() -> None:
     assert found[1] == found[0]
     paths = [frame[1] for frame in found[0]]
     assert "/html/body/div[1]/p[5]" in paths and "/html/body/div[1]/div[2]" in paths
+
+
+def test_descriptors_of_a_built_tree() -> None:
+    # A tree built with lxml's API can hold what the parser never makes: a tag
+    # that is not ASCII, and attribute values of several text nodes are not
+    # made either way; the descriptor is then made from the values as strs.
+    from lxml import etree
+
+    root = etree.Element("html")
+    body = etree.SubElement(root, "body")
+    for tag, attrs in (("文章", {"class": "mainBody"}), ("div", {"class": "Ünïcode x"}),
+                       ("div", {"id": "a" * 300, "role": "Main"}), ("div", {"class": ""}),
+                       ("{urn:x}box", {"class": "nsBox"})):
+        el = etree.SubElement(body, tag, attrs)
+        etree.SubElement(el, "p").text = f"text of {tag}"
+    found = []
+    for walk in (html._walk, _cwalk.walk):
+        f = html._Found()
+        walk(root, f, None)
+        found.append(f.frames)
+    assert found[1] == found[0]
+    descs = [frame[2][-2] for frame in found[0]]
+    assert descs[:4] == ["文章 main body", "div ünïcode x", "div " + "a" * 300 + " main", "div"]
 
 
 def test_parse_page_uses_it_for_markup_only() -> None:
@@ -504,10 +540,17 @@ def test_compiled_ascii_tokens_are_tokens_of() -> None:
     rng = random.Random(5)
     pool = "aAbBzZqQ09 5-_ .:\t/" + "abcdefghijklmnopqrstuvwxyz" + "ABCXYZ" + "\x00\x7f"
     values |= {"".join(rng.choices(pool, k=rng.randint(0, 14))) for _ in range(5000)}
+    values |= {"".join(rng.choices(pool, k=rng.randint(120, 300))) for _ in range(300)}
     for v in sorted(values):
-        assert _cwalk.ascii_tokens(v) == html.tokens_of(v), v
+        toks = html.tokens_of(v)
+        assert _cwalk.ascii_tokens(v) == toks, v
+        # what a descriptor adds: each token after a space (the walk's one pass,
+        # into a buffer on the stack up to 128 characters and allocated past that)
+        assert _cwalk.ascii_joined(v) == ("".join(" " + t for t in toks)), v
     with pytest.raises(ValueError):
         _cwalk.ascii_tokens("文章")
+    with pytest.raises(ValueError):
+        _cwalk.ascii_joined("文章")
 
 
 # -- the compiled screen of unanchored copies (``rules._holding``) ---------------

@@ -22,6 +22,8 @@ cimport cython
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Realloc
 from cpython.object cimport PyObject
+from cpython.ref cimport Py_INCREF
+from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE, PyTuple_New, PyTuple_SET_ITEM
 from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DecodeUTF8
 from libc.math cimport INFINITY
 from libc.string cimport memcpy, memset, strcmp, strlen
@@ -519,6 +521,21 @@ cdef list _ascii_tokens(str value):
     return out
 
 
+cdef inline tuple _appended(tuple items, object last):
+    """``items + (last,)``, made as one new tuple (without the one-item tuple
+    and the generic addition)."""
+    cdef Py_ssize_t i, n = PyTuple_GET_SIZE(items)
+    cdef tuple out = PyTuple_New(n + 1)
+    cdef object item
+    for i in range(n):
+        item = <object>PyTuple_GET_ITEM(items, i)
+        Py_INCREF(item)
+        PyTuple_SET_ITEM(out, i, item)
+    Py_INCREF(last)
+    PyTuple_SET_ITEM(out, n, last)
+    return out
+
+
 cdef tuple _NAMING = (b"class", b"id", b"role", b"itemprop")  # (the order of their tokens)
 
 
@@ -659,11 +676,34 @@ cdef object _get(xmlNode* n, object doc, const char* name, bytes pyname):
 
 cdef inline void _author_link(object el, xmlNode* n, object doc, object found) except *:
     """The reference's author link: the text of the first ``<a rel="author">``.
-    The attribute is read off the node, so most links need no element object."""
+    The attribute is read off the node, so most links need no element object,
+    and only a link whose rel may be "author" asks whether one was found."""
+    if not _may_be_author(n):
+        return
+    if found.author_link:
+        return
     if _get(n, doc, "rel", b"rel") == "author":
         if el is None:
             el = cetree.elementFactory(doc, n)
         found.author_link = " ".join(H._text_content(el).split())
+
+
+cdef inline bint _may_be_author(xmlNode* n) noexcept:
+    """Could ``el.get("rel")`` be "author"? Not when the element has no rel
+    attribute, or its rel is one text node other than "author" (the value
+    of several nodes, an entity in it, is left to ``el.get``)."""
+    cdef xmlAttr* a = n.properties
+    cdef xmlNode* c
+    while a is not NULL:
+        if a.ns is NULL and _is(a.name, "rel"):
+            c = a.children
+            if c is NULL:
+                return False  # ("")
+            if c.next is NULL and c.type == tree.XML_TEXT_NODE:
+                return strcmp(<const char*>c.content, "author") == 0
+            return True
+        a = a.next
+    return False
 
 
 def walk(root, found, url):
@@ -1115,15 +1155,21 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
         elif tc == T_LINK:
             _link(n, doc, found)
         elif tc == T_SCRIPT:
-            if el is None:
-                el = cetree.elementFactory(doc, n)
-            typ = (el.get("type") or "").strip().lower()
-            if "ld+json" in typ:
-                found.jsonld.append(el.text or "")
-            elif typ in H._TEMPLATE_TYPES and parent.ctx and H._names_story(parent.ctx[-1]):
-                got = _template(el, n, parent, found, texts, links, frames)
-                if got is not None:
-                    return got
+            # (the type read off the node: most scripts have none, or
+            # text/javascript, and need no element object)
+            typ = _get(n, doc, "type", b"type")
+            if typ:  # (absent or empty: neither JSON-LD nor a template)
+                typ = typ.strip().lower()
+                if "ld+json" in typ:
+                    if el is None:
+                        el = cetree.elementFactory(doc, n)
+                    found.jsonld.append(el.text or "")
+                elif typ in H._TEMPLATE_TYPES and parent.ctx and H._names_story(parent.ctx[-1]):
+                    if el is None:
+                        el = cetree.elementFactory(doc, n)
+                    got = _template(el, n, parent, found, texts, links, frames)
+                    if got is not None:
+                        return got
         elif tc == T_TITLE and not found.doc_title:
             if el is None:
                 el = cetree.elementFactory(doc, n)
@@ -1139,8 +1185,7 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
     if kc == K_INLINE and leaf:
         in_link = parent.in_link
         if tc == T_A:
-            if not found.author_link:
-                _author_link(el, n, doc, found)
+            _author_link(el, n, doc, found)
             if frame.after_link:
                 frame.parts.append(" ")
         elif tc == T_TIME and not found.time:
@@ -1193,7 +1238,7 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
         a = a.next
     if has_attrs:
         hidden_here = not phidden and (
-            has_hidden or v_aria == "true"
+            has_hidden or (v_aria is not None and v_aria == "true")
             or bool(v_style and _may_hide(v_style) and _hidden_style_search(v_style)))
         # " ".join([tag, *tokens..., "@hidden"]): in one pass when the tag and the
         # values are ASCII, else one value's tokens at a time (adding "" to a str
@@ -1215,7 +1260,7 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
         path = _nth_path(parent.path, tag, nth)
     else:
         path = f"{parent.path}/{tag}"
-    ctx = parent.ctx + (desc,)  # (one new tuple: star-unpacking builds a list first)
+    ctx = _appended(parent.ctx, desc)
     fig = parent.fig
     if kc == K_IMG:
         _image(n, doc, found, url, path, fig)
@@ -1226,8 +1271,7 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
     own = False
     if kc == K_INLINE:
         if tc == T_A:
-            if not found.author_link:
-                _author_link(el, n, doc, found)
+            _author_link(el, n, doc, found)
             if frame.after_link:
                 frame.parts.append(" ")
             in_link = True

@@ -139,6 +139,14 @@ TRICKY = {
                 "<p>" + "A long story sentence that is read in place. " * 10 + "</p><p>more</p>"
                 "</script>after template</div><script type='text/template'><p>short</p>"
                 "</script></body></html>",
+    # scripts in the body: their type read off the node (absent, empty, in
+    # capitals with spaces, JSON-LD, a template beside a story and elsewhere)
+    "body_scripts": "<html><body><div class='article-body'><script>var a;</script><script "
+                    "type=''>x</script><script type=' Application/LD+JSON '>{\"author\": "
+                    "\"Q\"}</script><script type='TEXT/TEMPLATE'><p>" + "Read in place. " * 30
+                    + "</p></script><p>story</p></div><script type='text/html'><p>"
+                    + "Not beside a story. " * 30 + "</p></script><a rel='author' href='/q'>"
+                    "Q <b>R</b></a><a rel='author'>later</a></body></html>",
     "skip_tags": "<html><body><p>a<script>var x=1;</script>b<style>p{}</style>c<select>"
                  "<option>o</option></select>d<button>press</button>e</p><noscript>n"
                  "</noscript></body></html>",

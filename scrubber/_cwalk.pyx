@@ -2536,7 +2536,7 @@ def ancestry(list blocks, dict children, DomIndex ix=None):
             up = <int>cached
             last_parent, last_up = parent, up
             known = <tuple>lines_of[up]
-            line = known + (path,)
+            line = _appended(known, path)
             _new_element(path, parent, up, line, _descriptor_at(_b_context(b), len(known)),
                          elements, memo, lines_of, children, ix)
         else:  # more than one new element: walk up to a known one
@@ -2557,7 +2557,7 @@ def ancestry(list blocks, dict children, DomIndex ix=None):
             for j in range(len(missing) - 1, -1, -1):
                 p = <str>missing[j]
                 d = _descriptor_at(ctx, len(known))
-                known = known + (p,)
+                known = _appended(known, p)
                 if j == 0:  # (the block's own element: its parent for the next one)
                     last_parent, last_up = parent, up
                 up = <int>_new_element(p, parent, up, known, d, elements, memo, lines_of,

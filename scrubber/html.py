@@ -33,6 +33,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
@@ -945,22 +946,58 @@ def _beside_story(context: tuple[str, ...]) -> bool:
     return m is not None and m[1] in _DATELESS
 
 
+_YEAR = regex.compile(r"\d{4}")
+#: the lines :func:`_date_line` looks at: the first ones, and short ones
+_DATE_LINES, _DATE_LINE_MAX = 80, 80
+
+
 def _published(found: _Found, ld: dict[str, str]) -> str | None:
     if ld.get("published"):
         return ld["published"]
     for k in _DATE_META:
         v = found.meta.get(k)
-        if v and regex.search(r"\d{4}", v):
+        if v and _YEAR.search(v):
             return v
-    if found.time and regex.search(r"\d{4}", found.time):
+    if found.time and _YEAR.search(found.time):
         return found.time
-    for text, frame in zip(found.texts[:80], found.frames):
-        if len(text) <= 80 and (m := _DATE_LINE.search(text)) is not None:
-            # (the date first: few lines hold one, and the context test costs more)
-            if 1990 <= int(m.group(1)) <= 2100 and not _beside_story(frame[2]):
-                y, mo, d, t = m.groups()
-                out = f"{y}-{int(mo):02d}-{int(d):02d}"
-                return f"{out} {t}" if t else out
+    return _date_line(found.texts, found.frames)
+
+
+def _date_line(texts: list[str], frames: list) -> str | None:
+    """The date of the first short line among the first ones whose first date
+    (:data:`_DATE_LINE`) has a plausible year and is not beside the story.
+
+    Most pages get here (no date in their metadata), and most of those lines
+    hold none: the lines are searched as one text, joined by NUL, which no
+    match can hold or cross (it is neither a digit, white space nor a
+    separator), so each match lies in one line and a line's first match is
+    its search's. A line holding NUL itself (no text of libxml2 can) sends
+    them to the search line by line."""
+    picked = [i for i, t in enumerate(texts[:_DATE_LINES]) if len(t) <= _DATE_LINE_MAX]
+    if not picked:
+        return None
+    lines = [texts[i] for i in picked]
+    joined = "\x00".join(lines)
+    if joined.count("\x00") != len(lines) - 1:
+        found = ((i, _DATE_LINE.search(texts[i])) for i in picked)
+        matches = [(i, m) for i, m in found if m is not None]
+    else:
+        starts, at = [], 0
+        for t in lines:
+            starts.append(at)
+            at += len(t) + 1
+        matches, last = [], -1
+        for m in _DATE_LINE.finditer(joined):
+            k = bisect_right(starts, m.start()) - 1
+            if k != last:  # (a line's later dates are not looked at)
+                matches.append((picked[k], m))
+                last = k
+    for i, m in matches:
+        # (the date first: few lines hold one, and the context test costs more)
+        if 1990 <= int(m.group(1)) <= 2100 and not _beside_story(frames[i][2]):
+            y, mo, d, t = m.groups()
+            out = f"{y}-{int(mo):02d}-{int(d):02d}"
+            return f"{out} {t}" if t else out
     return None
 
 

@@ -430,6 +430,48 @@ def test_a_date_in_the_comments_is_not_the_published_date():
     assert scrubber.scrub(dated).published == "2024-12-01 09:12"
 
 
+def _date_line_one_by_one(texts, frames):
+    """``html._date_line`` as it read the lines, one search a line: the reference."""
+    from scrubber import html as h
+
+    for text, frame in zip(texts[:80], frames):
+        if len(text) <= 80 and (m := h._DATE_LINE.search(text)) is not None:
+            if 1990 <= int(m.group(1)) <= 2100 and not h._beside_story(frame[2]):
+                y, mo, d, t = m.groups()
+                out = f"{y}-{int(mo):02d}-{int(d):02d}"
+                return f"{out} {t}" if t else out
+    return None
+
+
+def test_date_lines_searched_as_one_text_are_searched_line_by_line():
+    """The short first lines are searched joined by NUL: the date found is the one
+    the line-by-line search finds, on made-up lines where a date could run across
+    two lines, a line's first date fails and its second would not, a year is out
+    of range, a date sits in a sidebar or a long line, digits are not ASCII, and a
+    line holds NUL; and on the fixture pages."""
+    import random
+
+    from scrubber import html as h
+
+    pieces = ["2024-", "05-06", "2023年5月6日", " 12:30", "1899-01-02", "x", "20", "24/5/6",
+              "２０２４．５．６", "-", "年", "\x00", "2024.12.01 08:00:01", "a 2022-1-2 b",
+              "related 2021-3-4", "0" * 90, "2099/12/31"]
+    story, side = ("html", "body", "article"), ("html", "body", "aside")
+    rng = random.Random(4)
+    for _ in range(3000):
+        n = rng.randint(0, 12)
+        texts = ["".join(rng.choices(pieces, k=rng.randint(1, 4))) for _ in range(n)]
+        frames = [("p", "/p", rng.choice([story, side]), None) for _ in range(n)]
+        assert h._date_line(texts, frames) == _date_line_one_by_one(texts, frames), texts
+    texts = [f"line {i}" for i in range(80)] + ["2024-01-02", "2024-03-04"]
+    frames = [("p", "/p", story, None)] * len(texts)
+    assert h._date_line(texts, frames) is None  # (the 81st line is not read)
+    for page in sorted(Path(__file__).resolve().parent.parent.glob("fixtures/pages/*/input.html")):
+        found = h._walked(h._root_of(page.read_bytes().decode("utf-8", "replace")), None, None)
+        assert h._date_line(found.texts, found.frames) == _date_line_one_by_one(
+            found.texts, found.frames), page.parent.name
+
+
 def test_a_story_of_short_phrases_beats_a_small_notice_with_sentences():
     """Ameblo style: one short phrase per line; a site notice has the only sentences on the page."""
     phrases = ["ご訪問ありがとうございます", "アラフォーのエミです", "今日のコーデ", "プチプラで高見え",

@@ -413,10 +413,7 @@ cdef str _ascii_joined(str value):
     one pass: each token after a space, lower-cased. A token ends where the
     run of [A-Za-z0-9] ends or a lower-case letter meets an upper-case one, so
     the result is at most two characters for each of the value's."""
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(value), i, j = 0
-    cdef const unsigned char* d = <const unsigned char*>PyUnicode_DATA(value)
-    cdef unsigned char c, prev = 0
-    cdef bint inside = False  # in a run of [A-Za-z0-9]
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(value), j
     cdef unsigned char small[256]
     cdef unsigned char* out = small
     if 2 * n > 256:
@@ -424,22 +421,33 @@ cdef str _ascii_joined(str value):
         if out is NULL:
             raise MemoryError()
     try:
-        for i in range(n):
-            c = d[i]
-            if _ascii_alnum(c):
-                if not inside or (_upper_ascii(c) and _lower_ascii(prev)):
-                    out[j] = 32  # a new token
-                    j += 1
-                    inside = True
-                out[j] = c | 0x20 if _upper_ascii(c) else c
-                j += 1
-            else:
-                inside = False
-            prev = c
+        j = _write_tokens(<const unsigned char*>PyUnicode_DATA(value), n, out, 0)
         return <str>scrubber_from_kind(PyUnicode_1BYTE_KIND, out, j) if j else ""
     finally:
         if out is not small:
             PyMem_Free(out)
+
+
+cdef inline Py_ssize_t _write_tokens(const unsigned char* v, Py_ssize_t n, unsigned char* out,
+                                     Py_ssize_t j) noexcept:
+    """Write the tokens of the ASCII bytes ``v[:n]`` at ``out[j:]``, each after a
+    space and lower-cased (at most ``2 * n`` bytes): the new end."""
+    cdef Py_ssize_t i
+    cdef unsigned char c, prev = 0
+    cdef bint inside = False  # in a run of [A-Za-z0-9]
+    for i in range(n):
+        c = v[i]
+        if _ascii_alnum(c):
+            if not inside or (_upper_ascii(c) and _lower_ascii(prev)):
+                out[j] = 32  # a new token
+                j += 1
+                inside = True
+            out[j] = c | 0x20 if _upper_ascii(c) else c
+            j += 1
+        else:
+            inside = False
+        prev = c
+    return j
 
 
 cdef bint _may_hide(str style) noexcept:
@@ -587,29 +595,12 @@ cdef object _ascii_descriptor(str tag, xmlAttr** names, bint hidden):
         out = <unsigned char*>PyMem_Malloc(size)
         if out is NULL:
             raise MemoryError()
-    cdef unsigned char c, prev
-    cdef bint inside
     try:
         j = PyUnicode_GET_LENGTH(tag)
         memcpy(out, PyUnicode_DATA(tag), j)
         for k in range(4):
-            v = values[k]
-            if v is NULL:
-                continue
-            inside = False
-            prev = 0
-            for i in range(lengths[k]):
-                c = v[i]
-                if _ascii_alnum(c):
-                    if not inside or (_upper_ascii(c) and _lower_ascii(prev)):
-                        out[j] = 32
-                        j += 1
-                        inside = True
-                    out[j] = c | 0x20 if _upper_ascii(c) else c
-                    j += 1
-                else:
-                    inside = False
-                prev = c
+            if values[k] is not NULL:
+                j = _write_tokens(values[k], lengths[k], out, j)
         if hidden:
             memcpy(out + j, <const char*>" @hidden", 8)
             j += 8

@@ -173,20 +173,26 @@ def test_children_counted_per_tag_as_the_reference_counts_them() -> None:
         child = etree.SubElement(box, name)
         child.text = f"text {i} of the box"
         etree.SubElement(child, "span").text = "inner"  # children: a path is made
-    found = []
-    for walk in (html._walk, _cwalk.walk):
-        f = html._Found()
-        walk(root, f, None)
-        found.append(f.frames)
+    found = _frames_both(root)
     assert found[1] == found[0]
     paths = [frame[1] for frame in found[0]]
     assert "/html/body/div[1]/p[5]" in paths and "/html/body/div[1]/div[2]" in paths
 
 
+def _frames_both(root) -> list:
+    """The frames the reference walk and the compiled one find in ``root``."""
+    found = []
+    for walk in (html._walk, _cwalk.walk):
+        f = html._Found()
+        walk(root, f, None)
+        found.append(f.frames)
+    return found
+
+
 def test_descriptors_of_a_built_tree() -> None:
-    # A tree built with lxml's API can hold what the parser never makes: a tag
-    # that is not ASCII, and attribute values of several text nodes are not
-    # made either way; the descriptor is then made from the values as strs.
+    # A tree built with lxml's API can hold a tag that is not ASCII, which the
+    # parser never makes: the descriptor is then made from the values as strs,
+    # as it is for values that are not ASCII.
     from lxml import etree
 
     root = etree.Element("html")
@@ -196,11 +202,7 @@ def test_descriptors_of_a_built_tree() -> None:
                        ("{urn:x}box", {"class": "nsBox"})):
         el = etree.SubElement(body, tag, attrs)
         etree.SubElement(el, "p").text = f"text of {tag}"
-    found = []
-    for walk in (html._walk, _cwalk.walk):
-        f = html._Found()
-        walk(root, f, None)
-        found.append(f.frames)
+    found = _frames_both(root)
     assert found[1] == found[0]
     descs = [frame[2][-2] for frame in found[0]]
     assert descs[:4] == ["文章 main body", "div ünïcode x", "div " + "a" * 300 + " main", "div"]

@@ -1001,21 +1001,27 @@ cdef void _image(xmlNode* n, object doc, object found, object url, str path,
     if len(images) >= H._MAX_IMAGES:
         return
     src = _get(n, doc, "src", b"src") or ""
-    if not src or src.startswith("data:"):
+    if not src or _data_uri(src):
         src = (_get(n, doc, "data-src", b"data-src")
                or _get(n, doc, "data-original", b"data-original")
                or _get(n, doc, "data-lazy-src", b"data-lazy-src") or "")
-    if not src or src.startswith("data:"):
+    if not src or _data_uri(src):
         return
     if url:
         try:
             src = H.join_url(url, src)
         except ValueError:
             pass
-    img = {"src": src, "alt": " ".join((_get(n, doc, "alt", b"alt") or "").split()), "path": path}
+    # (squash: " ".join(alt.split()) in one pass)
+    img = {"src": src, "alt": scrubber_squash(_get(n, doc, "alt", b"alt") or ""), "path": path}
     if fig:
         img["figure"] = fig
     images.append(img)
+
+
+cdef inline bint _data_uri(str src) except -1:
+    """``src.startswith("data:")``."""
+    return PyUnicode_Tailmatch(src, "data:", 0, PyUnicode_GET_LENGTH(src), -1) == 1
 
 
 def image(el, found, url, path, fig):

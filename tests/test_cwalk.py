@@ -121,6 +121,12 @@ TRICKY = {
     "br_and_images": "<html><body><div>line one<br>line two<br/>三行<img src='/i.png' "
                      "alt=' an  image '>tail<figure><img data-src='/f.jpg'><figcaption>cap"
                      "</figcaption></figure></div></body></html>",
+    # image sources: data: URIs passed over for the lazy-loading attributes (the
+    # test is case-sensitive, as str.startswith is), alt text of odd white space
+    "images": "<html><body><p>pics<img src='data:image/png;base64,xx' data-src='/real.jpg' "
+              "alt='\u3000two\xa0 words\n'><img src='DATA:x' alt=''><img src='data:' "
+              "data-original='data:y'><img><img src='' data-lazy-src='/lazy.png' alt='  '>"
+              "<img src='/plain.png' alt='a\tb'></p></body></html>",
     "cjk_breaks": "<html><body><p>中文\n  断行\n text</p><li>列表<ul><li>子项</li></ul>尾</li>"
                   "<blockquote>引用<p>段落</p></blockquote></body></html>",
     # text nodes of blanks only (the indentation between tags), which the walk

@@ -968,8 +968,7 @@ cdef bint _scan_head(xmlNode* head, object doc, object found) except -1:
                 _link(n, doc, found)
             elif _is(n.name, "title"):
                 if not found.doc_title:
-                    el = cetree.elementFactory(doc, n)
-                    found.doc_title = " ".join(H._text_content(el).split())
+                    found.doc_title = _squashed_text(n, doc)
             elif _is(n.name, "script") and "ld+json" in (_get(n, doc, "type", b"type") or ""):
                 found.jsonld.append(cetree.elementFactory(doc, n).text or "")
         n = _next_in(n, head)
@@ -977,14 +976,81 @@ cdef bint _scan_head(xmlNode* head, object doc, object found) except -1:
 
 
 cdef void _meta(xmlNode* n, object doc, object found) except *:
-    """``html._meta`` read off the node's attributes."""
-    key = (_get(n, doc, "property", b"property") or _get(n, doc, "name", b"name")
-           or _get(n, doc, "itemprop", b"itemprop") or "").strip().lower()
-    content = _get(n, doc, "content", b"content")
-    if key and content:
+    """``html._meta`` read off the node's attributes, in one pass over them (each
+    name's first, as ``el.get`` reads it); the content squashed in one pass."""
+    cdef xmlAttr* a = n.properties
+    cdef xmlAttr* named[3]  # property, name, itemprop: the key is the first not empty
+    cdef xmlAttr* content_at = NULL
+    cdef int k
+    named[0] = named[1] = named[2] = NULL
+    while a is not NULL:
+        if a.ns is NULL:
+            if named[0] is NULL and _is(a.name, "property"):
+                named[0] = a
+            elif named[1] is NULL and _is(a.name, "name"):
+                named[1] = a
+            elif named[2] is NULL and _is(a.name, "itemprop"):
+                named[2] = a
+            elif content_at is NULL and _is(a.name, "content"):
+                content_at = a
+        a = a.next
+    if content_at is NULL:
+        return
+    content = _attr_value(content_at, doc, n, b"content")
+    if not content:
+        return
+    key = None
+    for k in range(3):
+        if named[k] is not NULL:
+            key = _attr_value(named[k], doc, n, _META_NAMES[k])
+            if key:
+                break
+    if not key:
+        return
+    key = key.strip().lower()
+    if key:
         meta = found.meta
         if key not in meta:
-            meta[key] = " ".join(content.split())
+            meta[key] = scrubber_squash(content)
+
+
+cdef tuple _META_NAMES = (b"property", b"name", b"itemprop")
+
+
+cdef str _squashed_text(xmlNode* n, object doc):
+    """``" ".join(html._text_content(el).split())`` for the element ``n``: its
+    string value (the text and CDATA nodes below it, in document order), read
+    off the nodes, squashed. Below an element a title or a heading seldom
+    holds, an entity reference say, the XPath of the reference reads it."""
+    cdef xmlNode* c = n.children
+    cdef list parts = None
+    cdef str one = None
+    while c is not NULL:
+        if c.type == tree.XML_TEXT_NODE or c.type == tree.XML_CDATA_SECTION_NODE:
+            if c.content is not NULL and c.content[0] != 0:
+                if one is None and parts is None:
+                    one = _u(c.content)
+                else:
+                    if parts is None:
+                        parts = [one]
+                    parts.append(_u(c.content))
+        elif c.type != tree.XML_ELEMENT_NODE and c.type != tree.XML_COMMENT_NODE \
+                and c.type != tree.XML_PI_NODE:
+            # (str(): the XPath's result is a str subclass holding the element)
+            return scrubber_squash(str(H._text_content(cetree.elementFactory(doc, n))))
+        # depth first, in document order (the element's own subtree only)
+        if c.type == tree.XML_ELEMENT_NODE and c.children is not NULL:
+            c = c.children
+            continue
+        while c is not NULL and c.next is NULL:
+            c = c.parent
+            if c is n:
+                c = NULL
+        if c is not NULL:
+            c = c.next
+    if parts is not None:
+        return scrubber_squash("".join(parts))
+    return scrubber_squash(one) if one is not None else ""
 
 
 cdef void _link(xmlNode* n, object doc, object found) except *:
@@ -1168,9 +1234,7 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
                     if got is not None:
                         return got
         elif tc == T_TITLE and not found.doc_title:
-            if el is None:
-                el = cetree.elementFactory(doc, n)
-            found.doc_title = " ".join(H._text_content(el).split())
+            found.doc_title = _squashed_text(n, doc)
         _add(frame, _collect_text(n.next), parent.in_link)
         return None
     nth = _count(parent, tid)  # (a C integer: formatted without a Python int)
@@ -1282,9 +1346,7 @@ cdef _Entry _open(object el, xmlNode* n, _Entry parent, object doc, object found
     else:
         _emit(frame, texts, links, frames)
         if tc == T_H1:
-            if el is None:
-                el = cetree.elementFactory(doc, n)
-            found.h1.append(" ".join(H._text_content(el).split()))
+            found.h1.append(_squashed_text(n, doc))
         elif tc == T_FIGURE:
             fig = path
         prole = frame.role

@@ -127,6 +127,11 @@ TRICKY = {
               "alt='\u3000two\xa0 words\n'><img src='DATA:x' alt=''><img src='data:' "
               "data-original='data:y'><img><img src='' data-lazy-src='/lazy.png' alt='  '>"
               "<img src='/plain.png' alt='a\tb'></p></body></html>",
+    # the string values of titles and headings: nested elements, comments, PIs,
+    # white space of every kind, an empty heading, a second title and h1
+    "titles": "<html><head><title>\n  A  title\u3000&amp; more <!-- c --> </title></head>"
+              "<body><h1>Head<b>ing <i>deep</i></b><!-- x --><?pi p?> tail\xa0</h1><h1></h1>"
+              "<title>second</title><h1><span><em>only</em></span></h1></body></html>",
     "cjk_breaks": "<html><body><p>中文\n  断行\n text</p><li>列表<ul><li>子项</li></ul>尾</li>"
                   "<blockquote>引用<p>段落</p></blockquote></body></html>",
     # text nodes of blanks only (the indentation between tags), which the walk
@@ -212,6 +217,27 @@ def test_descriptors_of_a_built_tree() -> None:
     assert found[1] == found[0]
     descs = [frame[2][-2] for frame in found[0]]
     assert descs[:4] == ["文章 main body", "div ünïcode x", "div " + "a" * 300 + " main", "div"]
+
+
+def test_headings_with_entity_references_read_as_the_reference() -> None:
+    # A built tree can hold an entity reference (the parser decodes entities):
+    # the heading's text is then read by the reference's XPath.
+    from lxml import etree
+
+    root = etree.Element("html")
+    body = etree.SubElement(root, "body")
+    h1 = etree.SubElement(body, "h1")
+    h1.text = "Fish "
+    h1.append(etree.Entity("amp"))
+    h1[-1].tail = " chips"
+    etree.SubElement(body, "p").text = "text"
+    found = []
+    for walk in (html._walk, _cwalk.walk):
+        f = html._Found()
+        walk(root, f, None)
+        found.append(f.h1)
+    assert found[1] == found[0] and found[0][0].startswith("Fish")
+    assert type(found[1][0]) is str  # (not the XPath's result, which holds the tree)
 
 
 def test_parse_page_uses_it_for_markup_only() -> None:

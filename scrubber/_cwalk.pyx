@@ -409,10 +409,11 @@ cdef extern from "Python.h":
 
 
 cdef str _ascii_joined(str value):
-    """``" " + " ".join(_ascii_tokens(value))`` (``""`` for no token), written in
-    one pass: each token after a space, lower-cased. A token ends where the
-    run of [A-Za-z0-9] ends or a lower-case letter meets an upper-case one, so
-    the result is at most two characters for each of the value's."""
+    """``" " + " ".join(html.tokens_of(value))`` (``""`` for no token) for an
+    ASCII value, written in one pass without regexes: each token after a
+    space, lower-cased. A token ends where the run of [A-Za-z0-9] ends or a
+    lower-case letter meets an upper-case one, so the result is at most two
+    characters for each of the value's."""
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(value), j
     cdef unsigned char small[256]
     cdef unsigned char* out = small
@@ -484,49 +485,6 @@ cdef inline bint _upper_ascii(Py_UCS4 c) noexcept:
 
 cdef inline bint _ascii_alnum(unsigned char c) noexcept:
     return _lower_ascii(c) or _upper_ascii(c) or (c >= 48 and c <= 57)
-
-
-cdef str _ascii_token(const unsigned char* d, Py_ssize_t start, Py_ssize_t end, bint upper):
-    """``value[start:end]`` of the ASCII bytes ``d``, lower-cased when ``upper``."""
-    cdef Py_ssize_t i
-    cdef str out = <str>PyUnicode_New(end - start, 127)
-    cdef unsigned char* w = <unsigned char*>PyUnicode_DATA(out)
-    cdef unsigned char c
-    for i in range(start, end):
-        c = d[i]
-        w[i - start] = c | 0x20 if upper and _upper_ascii(c) else c
-    return out
-
-
-cdef list _ascii_tokens(str value):
-    """``html.tokens_of`` for an ASCII value, without regexes: the runs of
-    [A-Za-z0-9], split where a lower-case letter meets an upper-case one,
-    lower-cased (only the runs holding an upper-case letter need it). The
-    value's bytes are read in place (an ASCII str is one byte a character)."""
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(value), i, start = -1
-    cdef const unsigned char* d = <const unsigned char*>PyUnicode_DATA(value)
-    cdef unsigned char c, prev = 0
-    cdef bint upper = False  # the run so far holds an upper-case letter
-    cdef list out = []
-    for i in range(n):
-        c = d[i]
-        if _ascii_alnum(c):
-            if start < 0:
-                start = i
-                upper = False
-            elif _upper_ascii(c) and _lower_ascii(prev):
-                out.append(_ascii_token(d, start, i, upper))
-                start = i
-                upper = False
-            if _upper_ascii(c):
-                upper = True
-        elif start >= 0:
-            out.append(_ascii_token(d, start, i, upper))
-            start = -1
-        prev = c
-    if start >= 0:
-        out.append(_ascii_token(d, start, n, upper))
-    return out
 
 
 cdef inline tuple _appended(tuple items, object last):
@@ -617,14 +575,6 @@ def ascii_joined(str value):
     if not value.isascii():
         raise ValueError("ascii_joined takes ASCII values only")
     return _ascii_joined(value)
-
-
-def ascii_tokens(str value):
-    """``html.tokens_of(value)`` for an ASCII ``value`` (what the walk uses; the tests
-    compare the two)."""
-    if not value.isascii():
-        raise ValueError("ascii_tokens takes ASCII values only")
-    return _ascii_tokens(value)
 
 
 cdef inline _Frame _new_frame(str tag, str path, tuple context, object role):

@@ -34,6 +34,7 @@ import copy
 import json
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
@@ -976,29 +977,36 @@ def _date_line(texts: list[str], frames: list) -> str | None:
     picked = [i for i, t in enumerate(texts[:_DATE_LINES]) if len(t) <= _DATE_LINE_MAX]
     if not picked:
         return None
-    lines = [texts[i] for i in picked]
-    joined = "\x00".join(lines)
-    if joined.count("\x00") != len(lines) - 1:
-        found = ((i, _DATE_LINE.search(texts[i])) for i in picked)
-        matches = [(i, m) for i, m in found if m is not None]
-    else:
-        starts, at = [], 0
-        for t in lines:
-            starts.append(at)
-            at += len(t) + 1
-        matches, last = [], -1
-        for m in _DATE_LINE.finditer(joined):
-            k = bisect_right(starts, m.start()) - 1
-            if k != last:  # (a line's later dates are not looked at)
-                matches.append((picked[k], m))
-                last = k
-    for i, m in matches:
+    for i, m in _first_dates(texts, picked):
         # (the date first: few lines hold one, and the context test costs more)
         if 1990 <= int(m.group(1)) <= 2100 and not _beside_story(frames[i][2]):
             y, mo, d, t = m.groups()
             out = f"{y}-{int(mo):02d}-{int(d):02d}"
             return f"{out} {t}" if t else out
     return None
+
+
+def _first_dates(texts: list[str], picked: list[int]) -> Iterator[tuple[int, Any]]:
+    """Per line of ``picked`` (indices of ``texts``) holding a date, in order, the
+    line and the first :data:`_DATE_LINE` match in it, found as :func:`_date_line`
+    says, as they are asked for."""
+    lines = [texts[i] for i in picked]
+    joined = "\x00".join(lines)
+    if joined.count("\x00") != len(lines) - 1:  # a line holds NUL: one by one
+        for i in picked:
+            if (m := _DATE_LINE.search(texts[i])) is not None:
+                yield i, m
+        return
+    starts, at = [], 0
+    for t in lines:
+        starts.append(at)
+        at += len(t) + 1
+    last = -1
+    for m in _DATE_LINE.finditer(joined):
+        k = bisect_right(starts, m.start()) - 1
+        if k != last:  # (a line's later dates are not looked at)
+            yield picked[k], m
+            last = k
 
 
 def _author(found: _Found, ld: dict[str, str]) -> str | None:

@@ -3953,6 +3953,227 @@ def body_outside(list blocks, list verdicts, str main, double sentence, double e
     return False
 
 
+# -- the container's own totals and the thread tests (``filters.dom.DomMain``) ---
+
+cdef inline bint _under(object got, str path, Py_ssize_t n) except -1:
+    """``got == path or (got or "").startswith(path + "/")`` for a block's path
+    ``got`` (``n``: the length of ``path``)."""
+    cdef Py_ssize_t m
+    if got is None:
+        return False
+    if type(got) is not str:
+        return got == path or (got or "").startswith(path + "/")
+    m = PyUnicode_GET_LENGTH(<str>got)
+    if m == n:
+        return <str>got == path
+    return (m > n and PyUnicode_READ(PyUnicode_KIND(<str>got), PyUnicode_DATA(<str>got), n)
+            == 0x2F and PyUnicode_Tailmatch(<str>got, path, 0, n, -1))
+
+
+def agree_units(list blocks, list reading, str main, double sentence, double exclaim,
+                double long_units, object beside):
+    """``DomMain._agree_units_py``: the units of the blocks without a verdict in
+    ``reading`` that ``MainRegion.body_like`` with these settings calls body-like,
+    none of whose context descriptors is ``beside(descriptor)``; all of them,
+    and those in the element ``main`` (its path, or under it). Added in block
+    order, as the reference adds them."""
+    if _BLOCK is None:
+        _block_slots()
+    cdef Py_ssize_t i, n = len(blocks), lm = PyUnicode_GET_LENGTH(main)
+    cdef double units, share, found = 0.0, inside = 0.0
+    if len(reading) < n:
+        n = len(reading)  # (zip stops at the shorter)
+    for i in range(n):
+        if reading[i] is not None:
+            continue
+        b = blocks[i]
+        f = _b_features(b)
+        share = _feature(f, "link_density") * 1.5
+        units = _feature(f, "units") * (1.0 - (share if share < 1.0 else 1.0))
+        if not _reads_as_body(f, units, _flag(f, "full_stop"), _feature(f, "punct"),
+                              sentence, exclaim, long_units):
+            continue
+        for d in _b_context(b):
+            if beside(d):
+                break
+        else:
+            units = _feature(f, "units")
+            found += units
+            if _under(_b_path(b), main, lm):
+                inside += units
+    return found, inside
+
+
+def good_units(list blocks, list body, str path):
+    """``DomMain._good_of``: the units of the body-like blocks (``body``) in the
+    element ``path``, added in block order."""
+    if _BLOCK is None:
+        _block_slots()
+    cdef Py_ssize_t i, n = len(blocks), lp = PyUnicode_GET_LENGTH(path)
+    cdef double total = 0.0
+    if len(body) < n:
+        n = len(body)
+    for i in range(n):
+        if body[i]:
+            b = blocks[i]
+            if _under(_b_path(b), path, lp):
+                total += _feature(_b_features(b), "units")
+    return total
+
+
+def plain_lines(list blocks, list verdicts, list inside, double dense):
+    """``DomMain._plain_lines_py``: the blocks in the container (``inside``)
+    without a verdict and under ``dense`` link density, and their units,
+    added in block order."""
+    if _BLOCK is None:
+        _block_slots()
+    cdef Py_ssize_t i, n = len(blocks)
+    cdef double total = 0.0
+    cdef list out = []
+    if len(verdicts) < n:
+        n = len(verdicts)
+    if len(inside) < n:
+        n = len(inside)
+    for i in range(n):
+        if inside[i] and verdicts[i] is None:
+            f = _b_features(blocks[i])
+            if _feature(f, "link_density") < dense:
+                out.append(i)
+                total += _feature(f, "units")
+    return out, total
+
+
+def kept_units(list blocks, list lines, list reading):
+    """The units of the blocks at ``lines`` to which ``reading`` gives no
+    verdict, added in their order."""
+    if _BLOCK is None:
+        _block_slots()
+    cdef double total = 0.0
+    cdef Py_ssize_t i
+    for x in lines:
+        i = <Py_ssize_t>x
+        if reading[i] is None:
+            total += _feature(_b_features(blocks[i]), "units")
+    return total
+
+
+cdef extern from "Python.h":
+    PyObject* _dict_lookup "PyDict_GetItemWithError" (object, object) except? NULL
+
+
+cdef inline object _mark(object marks, object d):
+    """``marks[d]`` for a dict ``marks`` (a ``filters.dom._Marks``, whose
+    ``__missing__`` reads a descriptor met the first time)."""
+    cdef PyObject* p = _dict_lookup(marks, d)
+    if p is NULL:
+        return marks[d]  # (by the mapping protocol: __missing__)
+    return <object>p
+
+
+def story_units(list blocks, list inside, list lines, list body, Py_ssize_t depth,
+                object posts, object marks):
+    """``DomMain._story_units``: the units of the body-like blocks in the
+    container (``inside``), outside any of ``posts`` (a set, or ``None``),
+    whose innermost marked descriptor from ``depth`` on (by ``marks``, the
+    document's ``_Marks``) is not a comment region; added in block order."""
+    if _BLOCK is None:
+        _block_slots()
+    cdef Py_ssize_t i, k, n = len(blocks)
+    cdef double total = 0.0
+    cdef bint skip
+    cdef set ps = posts if posts else None
+    _dict_or_none(marks)  # (a dict, or a TypeError here)
+    if len(inside) < n:
+        n = len(inside)
+    if len(lines) < n:
+        n = len(lines)
+    if len(body) < n:
+        n = len(body)
+    for i in range(n):
+        if not (inside[i] and body[i]):
+            continue
+        if ps is not None and not ps.isdisjoint(lines[i]):
+            continue  # inside one of the posts
+        b = blocks[i]
+        ctx = _b_context(b)
+        skip = False
+        if type(ctx) is tuple:
+            for k in range(PyTuple_GET_SIZE(ctx) - 1, depth - 1, -1):
+                m = _mark(marks, <object>PyTuple_GET_ITEM(ctx, k))
+                if m:
+                    skip = m == "comment"
+                    break
+        else:
+            found = [_mark(marks, d) for d in list(ctx)[depth:]]
+            for m in reversed(found):
+                if m:
+                    skip = m == "comment"
+                    break
+        if not skip:
+            total += _feature(_b_features(b), "units")
+    return total
+
+
+def post_counts(list blocks, list lines, set repeated, double dense, double headline_units):
+    """The block loop of ``DomMain._posts``: per element of ``repeated``, how
+    many blocks are in it (in the order they are first met), and those holding
+    a headline (a block of at least ``dense`` link density and
+    ``headline_units`` units)."""
+    if _BLOCK is None:
+        _block_slots()
+    cdef dict counts = {}
+    cdef set teaser = set()
+    cdef Py_ssize_t i, n = len(blocks)
+    cdef bint headline
+    if len(lines) < n:
+        n = len(lines)
+    for i in range(n):
+        line = lines[i]
+        if repeated.isdisjoint(line):
+            continue
+        f = _b_features(blocks[i])
+        headline = (_fget(f, "link_density", 0.0) >= dense
+                    and _fget(f, "units", 0.0) >= headline_units)
+        for prefix in line:
+            if prefix in repeated:
+                counts[prefix] = counts.get(prefix, 0) + 1
+                if headline:
+                    teaser.add(prefix)
+    return counts, teaser
+
+
+def in_thread(list blocks, list lines, set posts, object names_thread, object marks):
+    """``DomMain._in_thread``: is one of ``posts`` below an element whose
+    descriptor names a thread, with no comment region (by ``marks``) above
+    that element?"""
+    if _BLOCK is None:
+        _block_slots()
+    cdef Py_ssize_t i, k, nc, n = len(blocks)
+    cdef bint named
+    _dict_or_none(marks)  # (a dict, or a TypeError here)
+    if len(lines) < n:
+        n = len(lines)
+    for i in range(n):
+        line = lines[i]
+        if posts.isdisjoint(line):
+            continue
+        ctx = _b_context(blocks[i])
+        nc = len(ctx)
+        named = False
+        k = 0
+        for prefix in line:
+            if named and prefix in posts:
+                return True
+            if k < nc:
+                d = ctx[k]
+                if names_thread(d):
+                    named = True
+                elif not named and _mark(marks, d) == "comment":
+                    break
+            k += 1
+    return False
+
+
 # -- each block's verdict once the container is chosen (``DomMain._block_verdicts``) --
 
 cdef inline bint _body_like(object f, double dense, double min_units) except -1:

@@ -949,3 +949,202 @@ def test_compiled_end_candidates_match_the_plain_ones(path):
         assert fast[1] == plain[1] and type(fast[1]) is float
         seen += len(fast[2])
     assert seen
+
+
+def _all_twins_off(twins: tuple[str, ...], call):
+    """``call()`` with the compiled twins ``filters.dom.<twin>`` and without any of them."""
+    import scrubber.filters.dom as dom_module
+
+    fast = call()
+    saved = [getattr(dom_module, t) for t in twins]
+    for t in twins:
+        setattr(dom_module, t, None)
+    try:
+        plain = call()
+    finally:
+        for t, v in zip(twins, saved):
+            setattr(dom_module, t, v)
+    return fast, plain
+
+
+_SUM_TWINS = ("_COMPILED_AGREE", "_COMPILED_GOOD", "_COMPILED_PLAIN_LINES", "_COMPILED_KEPT")
+_THREAD_TWINS = ("_COMPILED_STORY", "_COMPILED_POSTS", "_COMPILED_THREAD")
+
+
+def _needs_twins(*twins: str) -> None:
+    import scrubber.filters.dom as dom_module
+
+    if any(getattr(dom_module, t) is None for t in twins):
+        pytest.skip("the compiled walk is not built")
+
+
+def _container_sums(dom: DomMain, doc, verdicts, main: str) -> tuple:
+    """What dom_main adds up about a container: its body units in both readings'
+    layouts, the units the text reading finds (all, and inside), the plain
+    lines and the reading's share of them, and the sparse reading's verdicts."""
+    blocks = list(doc.blocks)
+    layout = dom._layout(blocks)
+    plain = replace(layout, body=[dom.plain_like(b) for b in blocks])
+    reading = ArticleEnd()(doc, dom.text_reading(doc, verdicts))
+    import scrubber.filters.dom as dom_module
+
+    if dom_module._COMPILED_AGREE is not None:
+        agree = dom_module._COMPILED_AGREE(
+            blocks, reading, main, dom.text_reading.sentence_units,
+            dom.text_reading.exclaim_units, dom.text_reading.long_units,
+            dom_module._beside_story)
+    else:
+        agree = dom._agree_units_py(blocks, reading, main)
+    inside = [b.path == main or (b.path or "").startswith(main + "/") for b in blocks]
+    return (dom._good_of(layout, main), dom._good_of(plain, main), agree,
+            dom._agrees(doc, verdicts, main), dom._sparse_reading(doc, list(verdicts), inside))
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_compiled_container_sums_match_the_plain_ones(path):
+    """Every fixture page, with every element as the container, with the filters'
+    verdicts and with none: the same floats (added in block order) and the same
+    answers from the compiled sums as from their references."""
+    _needs_twins(*_SUM_TWINS)
+    doc, verdicts = _doc(path)
+    dom = DomMain()
+    agree_ref = DomMain._agree_units_py
+    elements = sorted({p for b in doc.blocks for p in _plain_line(b.path)})
+    for main in ["", *elements]:
+        for vs in (verdicts, [None] * len(doc.blocks)):
+            fast, plain = _all_twins_off(
+                _SUM_TWINS, lambda: _container_sums(dom, doc, vs, main))  # noqa: B023
+            assert fast == plain, main
+            reading = ArticleEnd()(doc, dom.text_reading(doc, vs))
+            assert fast[2] == agree_ref(dom, doc.blocks, reading, main)
+
+
+def test_compiled_container_sums_on_odd_blocks():
+    """Blocks without a path or with an empty one, a path that only starts like the
+    container (``div[1]0``), contexts as lists, sidebars and dialogs, NaN link
+    density, integer and missing features, settings that move the thresholds,
+    and verdicts shorter than the blocks."""
+    _needs_twins(*_SUM_TWINS)
+    import scrubber.filters.dom as dom_module
+    from scrubber.filters.context import MainRegion
+
+    prose = {"units": 40.0, "link_density": 0.0, "punct": 3, "full_stop": 2}
+    specs = [
+        (None, ("div",), prose), ("", ("div",), prose), ("/a/div[1]0", ("div",), prose),
+        ("/a/div[1]/p", ["div", "p"], prose), ("/a/div[1]", ("aside",), prose),
+        ("/a/div[1]/p[2]", ("div cookie-consent", "p"), prose),
+        ("/a/div[1]/p[3]", ("div",), {**prose, "link_density": float("nan")}),
+        ("/a/div[1]/p[4]", ("div",), {"units": 12.0, "ends_sentence": True}),
+        ("/a/div[1]/p[5]", ("div",), {"units": 30, "punct": 2, "full_stop": 1}),
+        ("/a/div[1]/p[6]", ("div",), {}),
+        ("/a/div[1]/p[7]", ("div",), {"units": 7.5, "link_density": 0.15, "full_stop": 1}),
+        ("/b/p", ("div", "p"), {"units": 2e300, "punct": 5, "full_stop": 1}),
+        ("/b/p[2]", ("div", "p"), {"units": 0.1, "punct": 5, "full_stop": 1}),
+    ]
+    blocks = [Block(index=i, text="x.", key="x", path=p, context=c, features=f)
+              for i, (p, c, f) in enumerate(specs)]
+    doms = [DomMain(), DomMain(sparse_min_units=0.0, sparse_share=0.9,
+                               text_reading=MainRegion(sentence_units=50.0, exclaim_units=5.0,
+                                                       long_units=100.0)),
+            DomMain(link_list_density=0.1)]
+    seen = set()
+    for n in (len(blocks), 5, 1):
+        doc = Document(blocks=tuple(blocks[:n]), kind="html")
+        for dom in doms:
+            for main in ("", "/a", "/a/div[1]", "/b"):
+                for vs in ([None] * n, [None, Verdict.drop("nav", "x")] * n, [None]):
+                    vs = vs[:n]
+                    layout = dom._layout(list(doc.blocks))
+                    fast, plain = _all_twins_off(
+                        _SUM_TWINS, lambda: (dom._good_of(layout, main),  # noqa: B023
+                                             dom._agrees(doc, vs, main)))  # noqa: B023
+                    assert fast == plain, (n, main, vs)
+                    got = dom_module._COMPILED_AGREE(
+                        list(doc.blocks), vs, main, dom.text_reading.sentence_units,
+                        dom.text_reading.exclaim_units, dom.text_reading.long_units,
+                        dom_module._beside_story)
+                    assert got == dom._agree_units_py(doc.blocks, vs, main)
+                    seen.add(got[1] > 0)
+                    inside = [True] * n
+                    got = dom_module._COMPILED_PLAIN_LINES(list(doc.blocks), vs, inside,
+                                                           dom.link_list_density)
+                    assert got == dom._plain_lines_py(doc.blocks, vs, inside)
+                    fast, plain = _all_twins_off(
+                        _SUM_TWINS, lambda: dom._sparse_reading(doc, vs, inside))  # noqa: B023
+                    assert fast == plain
+    assert seen == {True, False}  # both some and no body text inside the container
+
+
+def _thread_answers(dom: DomMain, layout, inside, depth: int, posts) -> tuple:
+    return (dom._story_units(layout, inside, depth), dom._story_units(layout, inside, depth, posts),
+            dom._posts(layout, posts), dom._in_thread(layout, posts))
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_compiled_thread_loops_match_the_plain_ones(path):
+    """Every fixture page: ``_story_units``, ``_posts`` and ``_in_thread`` by the
+    compiled loops and by their references, for each set of same-shaped
+    siblings as the posts and each of their parents as the container."""
+    _needs_twins(*_THREAD_TWINS)
+    doc, _ = _doc(path)
+    dom = DomMain()
+    layout = dom._layout(list(doc.blocks))
+    for s in [*_thread_sets(doc, layout), set()]:
+        containers = {p.rpartition("/")[0] for p in s} | {""}
+        for main in sorted(containers):
+            depth = main.count("/")
+            ins = [b.path == main or (b.path or "").startswith(main + "/") for b in doc.blocks]
+            fast, plain = _all_twins_off(
+                _THREAD_TWINS, lambda: _thread_answers(dom, layout, ins, depth, s))  # noqa: B023
+            assert fast == plain, main
+
+
+def test_compiled_thread_loops_on_odd_blocks():
+    """Contexts shorter than the path and as lists, a container deeper than a
+    block's context, comment regions above and below a thread, posts as a
+    frozenset (left to the reference), marks as a plain dict, headlines at
+    their thresholds, NaN and integer features."""
+    _needs_twins(*_THREAD_TWINS)
+    import scrubber.filters.dom as dom_module
+
+    base = ("html", "body", "div topic")
+    blocks = [
+        _block(0, "/html/body/div[1]/div[1]/p[1]", (*base, "div post p1", "p")),
+        _block(1, "/html/body/div[1]/div[2]/p[1]", [*base, "div post p2", "p"], ld=0.5),
+        _block(2, "/html/body/div[1]/div[3]/p[1]", (*base,), units=15.0, ld=0.5),
+        _block(3, "/html/body/div[1]/div[3]/p[2]", (*base, "div post p3"), ld=float("nan")),
+        _block(4, "/html/body/div[2]/div[1]/p[1]", ("html", "body", "div comments",
+                                                     "div topic", "div post", "p")),
+        _block(5, "/html/body/div[2]/div[2]/p[1]", ("html", "body", "div forum",
+                                                     "div comment", "p")),
+        _block(6, "line 7", ()),
+        _block(7, "/html/body/div[1]/div[4]/p[1]", (*base, "div post p4", "p"), units=3),
+    ]
+    blocks[6].features["units"] = 4  # an integer
+    dom = DomMain()
+    layout = dom._layout(blocks)
+    sets = [{"/html/body/div[1]/div[1]", "/html/body/div[1]/div[2]", "/html/body/div[1]/div[3]"},
+            {"/html/body/div[2]/div[1]"}, {"/html/body/div[2]/div[2]"},
+            {"/html/body/div[1]/div[4]", "/html/body/div[2]/div[1]"}, set()]
+    for s in sets:
+        for main in ("", "/html/body", "/html/body/div[1]", "/html/body/div[1]/div[3]/p[2]/x"):
+            depth = main.count("/")
+            ins = [b.path == main or b.path.startswith(main + "/") for b in blocks]
+            for posts in (s, frozenset(s)):
+                fast, plain = _all_twins_off(
+                    _THREAD_TWINS,
+                    lambda: _thread_answers(dom, layout, ins, depth, posts))  # noqa: B023
+                assert fast == plain, (s, main)
+            bare = replace(layout, marks={d: _markers_of(d) for b in blocks for d in b.context})
+            fast, plain = _all_twins_off(
+                _THREAD_TWINS, lambda: _thread_answers(dom, bare, ins, depth, s))  # noqa: B023
+            assert fast == plain, (s, main)
+    got = dom_module._COMPILED_POSTS(blocks, layout.lines, sets[0], 0.5, 15.0)
+    assert got[0] == {"/html/body/div[1]/div[1]": 1, "/html/body/div[1]/div[2]": 1,
+                      "/html/body/div[1]/div[3]": 2}
+    # half links from 15 units on: headlines (30 units in p2, 15 in p3), whatever their context
+    assert got[1] == {"/html/body/div[1]/div[2]", "/html/body/div[1]/div[3]"}
+    assert dom._in_thread(layout, sets[0])
+    assert not dom._in_thread(layout, sets[1])  # a topic inside a comment section
+    with pytest.raises(TypeError):
+        dom_module._COMPILED_THREAD(blocks, layout.lines, sets[0], _names_thread, [])

@@ -48,6 +48,17 @@ _COMPILED_WITHIN = getattr(COMPILED, "within", None)
 _COMPILED_VERDICTS = getattr(COMPILED, "container_verdicts", None)
 #: the compiled twin of the loop of :func:`_hidden_all`
 _COMPILED_HIDDEN = getattr(COMPILED, "hidden_blocks", None)
+#: the compiled twins of the block loops of :meth:`DomMain._agree_units_py`,
+#: :meth:`DomMain._good_of`, :meth:`DomMain._plain_lines_py` (with the units
+#: the reading keeps of them), :meth:`DomMain._story_units`,
+#: :meth:`DomMain._posts` and :meth:`DomMain._in_thread` (``None`` when not built)
+_COMPILED_AGREE = getattr(COMPILED, "agree_units", None)
+_COMPILED_GOOD = getattr(COMPILED, "good_units", None)
+_COMPILED_PLAIN_LINES = getattr(COMPILED, "plain_lines", None)
+_COMPILED_KEPT = getattr(COMPILED, "kept_units", None)
+_COMPILED_STORY = getattr(COMPILED, "story_units", None)
+_COMPILED_POSTS = getattr(COMPILED, "post_counts", None)
+_COMPILED_THREAD = getattr(COMPILED, "in_thread", None)
 
 __all__ = ["ContainerScores", "DomMain", "boilerplate_marker", "hidden_block"]
 
@@ -549,10 +560,17 @@ class DomMain:
 
     @staticmethod
     def _good_of(layout: _Layout, path: str) -> float:
-        """Units of body-like (per ``layout.body``) text inside ``path``."""
+        """Units of body-like (per ``layout.body``) text inside ``path``, added in
+        block order (by the compiled twin ``_cwalk.good_units`` when built)."""
+        if (_COMPILED_GOOD is not None and type(layout.blocks) is list
+                and type(layout.body) is list):
+            return _COMPILED_GOOD(layout.blocks, layout.body, path)
         under = path + "/"
-        return sum(b.features.get("units", 0.0) for b, body in zip(layout.blocks, layout.body)
-                   if body and (b.path == path or (b.path or "").startswith(under)))
+        total = 0.0
+        for b, body in zip(layout.blocks, layout.body):
+            if body and (b.path == path or (b.path or "").startswith(under)):
+                total += b.features.get("units", 0.0)
+        return total
 
     def plain_like(self, block: Block) -> bool:
         """A line of plain text: long enough, and hardly any of it linked."""
@@ -966,14 +984,23 @@ class DomMain:
         one line of it. When the reading keeps under ``sparse_share`` of the
         container's plain text, the container is trusted instead.
         """
-        lines = [i for i, (b, v, ins) in enumerate(zip(doc.blocks, out, inside))
-                 if ins and v is None
-                 and b.features.get("link_density", 0.0) < self.link_list_density]
-        plain = sum(doc.blocks[i].features.get("units", 0.0) for i in lines)
+        blocks = doc.blocks if type(doc.blocks) is list else list(doc.blocks)
+        compiled = (_COMPILED_PLAIN_LINES is not None and _COMPILED_KEPT is not None
+                    and type(out) is list and type(inside) is list)
+        if compiled:
+            lines, plain = _COMPILED_PLAIN_LINES(blocks, out, inside, self.link_list_density)
+        else:
+            lines, plain = self._plain_lines_py(blocks, out, inside)
         if plain < self.sparse_min_units:
             return out
         reading = self.text_reading(doc, out)
-        kept = sum(doc.blocks[i].features.get("units", 0.0) for i in lines if reading[i] is None)
+        if compiled and type(reading) is list:
+            kept = _COMPILED_KEPT(blocks, lines, reading)
+        else:
+            kept = 0.0
+            for i in lines:
+                if reading[i] is None:
+                    kept += blocks[i].features.get("units", 0.0)
         if kept >= self.sparse_share * plain:
             return out
         keep = Verdict.body("body", "plain text of the article container",
@@ -982,6 +1009,19 @@ class DomMain:
         for i in lines:
             out[i] = keep
         return out
+
+    def _plain_lines_py(self, blocks: Sequence[Block], out: Sequence[Verdict | None],
+                        inside: Sequence[bool]) -> tuple[list[int], float]:
+        """The blocks in the container without a verdict and under
+        ``link_list_density`` of links, and their units added in block order:
+        the reference of ``_cwalk.plain_lines``."""
+        lines: list[int] = []
+        plain = 0.0
+        for i, (b, v, ins) in enumerate(zip(blocks, out, inside)):
+            if ins and v is None and b.features.get("link_density", 0.0) < self.link_list_density:
+                lines.append(i)
+                plain += b.features.get("units", 0.0)
+        return lines, plain
 
     @staticmethod
     def _region_tag(b: Block) -> str | None:
@@ -1000,8 +1040,25 @@ class DomMain:
             # here, without running the reading.
             return True
         reading = ArticleEnd()(doc, self.text_reading(doc, verdicts))
+        text = self.text_reading
+        if (_COMPILED_AGREE is not None and type(reading) is list
+                and type(text).body_like is MainRegion.body_like):  # the loop of the reference
+            found, inside = _COMPILED_AGREE(
+                doc.blocks if type(doc.blocks) is list else list(doc.blocks), reading, main,
+                text.sentence_units, text.exclaim_units, text.long_units, _beside_story)
+        else:
+            found, inside = self._agree_units_py(doc.blocks, reading, main)
+        if found < self.veto_units:
+            return True  # too little sentence text for the text reading to overrule the DOM
+        return inside >= self.agree_share * found
+
+    def _agree_units_py(self, blocks: Iterable[Block], reading: Sequence[Verdict | None],
+                        main: str) -> tuple[float, float]:
+        """The units of the body-like text the reading keeps, outside sidebars and
+        dialogs: all of it, and what is inside ``main``, added in block order
+        (the reference of ``_cwalk.agree_units``)."""
         found = inside = 0.0
-        for b, v in zip(doc.blocks, reading):
+        for b, v in zip(blocks, reading):
             if v is None and self.text_reading.body_like(b):
                 if any(map(_beside_story, b.context)):
                     continue  # a feed in a sidebar, a cookie dialog: not a second story
@@ -1009,9 +1066,7 @@ class DomMain:
                 found += units
                 if b.path == main or (b.path or "").startswith(main + "/"):
                     inside += units
-        if found < self.veto_units:
-            return True  # too little sentence text for the text reading to overrule the DOM
-        return inside >= self.agree_share * found
+        return found, inside
 
     def _body_outside(self, doc, verdicts: list[Verdict | None], main: str) -> bool:
         """Is there unjudged text outside the container that the text reading calls
@@ -1064,7 +1119,14 @@ class DomMain:
     def _story_units(self, layout: _Layout, inside: list[bool], depth: int,
                      posts: set[str] | None = None) -> float:
         """Body-like units inside the container and outside any comment region in it
-        (and outside the repeated ``posts``, if given)."""
+        (and outside the repeated ``posts``, if given), added in block order (by the
+        compiled twin ``_cwalk.story_units`` when built)."""
+        if (_COMPILED_STORY is not None and type(layout.blocks) is list
+                and type(inside) is list and type(layout.lines) is list
+                and type(layout.body) is list and isinstance(layout.marks, dict)
+                and (not posts or type(posts) is set)):
+            return _COMPILED_STORY(layout.blocks, inside, layout.lines, layout.body, depth,
+                                   posts, layout.marks)
         total = 0.0
         for b, ins, line, body in zip(layout.blocks, inside, layout.lines, layout.body):
             if ins and body:
@@ -1085,19 +1147,25 @@ class DomMain:
         """
         if not repeated:
             return set()  # nothing repeats: no posts (most pages)
-        n: dict[str, int] = {}
-        teaser: set[str] = set()
-        for b, line in zip(layout.blocks, layout.lines):
-            if repeated.isdisjoint(line):
-                continue
-            f = b.features
-            headline = (f.get("link_density", 0.0) >= self.link_list_density
-                        and f.get("units", 0.0) >= self.headline_link_units)
-            for prefix in line:
-                if prefix in repeated:
-                    n[prefix] = n.get(prefix, 0) + 1
-                    if headline:
-                        teaser.add(prefix)
+        n: dict[str, int]
+        teaser: set[str]
+        if (_COMPILED_POSTS is not None and type(layout.blocks) is list
+                and type(layout.lines) is list and type(repeated) is set):  # the loop below
+            n, teaser = _COMPILED_POSTS(layout.blocks, layout.lines, repeated,
+                                        self.link_list_density, self.headline_link_units)
+        else:
+            n, teaser = {}, set()
+            for b, line in zip(layout.blocks, layout.lines):
+                if repeated.isdisjoint(line):
+                    continue
+                f = b.features
+                headline = (f.get("link_density", 0.0) >= self.link_list_density
+                            and f.get("units", 0.0) >= self.headline_link_units)
+                for prefix in line:
+                    if prefix in repeated:
+                        n[prefix] = n.get(prefix, 0) + 1
+                        if headline:
+                            teaser.add(prefix)
         per_parent: dict[str, int] = {}
         for p in repeated:
             parent = p.rpartition("/")[0]
@@ -1113,6 +1181,10 @@ class DomMain:
         if not posts:
             return False
         marks = layout.marks
+        if (_COMPILED_THREAD is not None and type(layout.blocks) is list
+                and type(layout.lines) is list and type(posts) is set
+                and isinstance(marks, dict)):  # the loop below
+            return _COMPILED_THREAD(layout.blocks, layout.lines, posts, _names_thread, marks)
         for b, line in zip(layout.blocks, layout.lines):
             if posts.isdisjoint(line):
                 continue  # the scan below only returns at one of the posts

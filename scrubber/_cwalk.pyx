@@ -3562,6 +3562,33 @@ def opening(blocks, Py_ssize_t limit, type cls, Py_ssize_t offset):
     return "\n".join(parts)
 
 
+# -- the walk's frames as columns (``html._frame_columns_py``) -------------------
+
+def frame_columns(list frames):
+    """``html._frame_columns_py(frames)``: the tags, the paths (``"/"`` for an
+    empty or missing one), the contexts and the roles of the walk's frames,
+    each ``(tag, path, context, role)``, as two tuples and two lists; ``None``
+    when a frame is not a tuple of four (left to the reference)."""
+    cdef Py_ssize_t i, n = len(frames)
+    cdef tuple tags = PyTuple_New(n), contexts = PyTuple_New(n)
+    cdef list paths = [None] * n, roles = [None] * n
+    cdef object f, x
+    for i in range(n):
+        f = frames[i]
+        if type(f) is not tuple or PyTuple_GET_SIZE(f) != 4:
+            return None
+        x = <object>PyTuple_GET_ITEM(f, 0)
+        Py_INCREF(x)
+        PyTuple_SET_ITEM(tags, i, x)
+        x = <object>PyTuple_GET_ITEM(f, 1)
+        paths[i] = x or "/"
+        x = <object>PyTuple_GET_ITEM(f, 2)
+        Py_INCREF(x)
+        PyTuple_SET_ITEM(contexts, i, x)
+        roles[i] = <object>PyTuple_GET_ITEM(f, 3)
+    return tags, paths, contexts, roles
+
+
 # -- runs of high bytes (``decode._high_runs_py``) -------------------------------
 
 def high_runs(const unsigned char[::1] data):

@@ -724,6 +724,16 @@ _has_control = _COMPILED.has_control if _COMPILED is not None else _has_control_
 
 #: the compiled loop of ``_parse_page`` over the blocks' features (``None``: not built)
 _LAYOUT_FEATURES = getattr(_COMPILED, "layout_features", None)
+#: the compiled twin of :func:`_frame_columns_py` (``None`` when not built)
+_FRAME_COLUMNS = getattr(_COMPILED, "frame_columns", None)
+
+
+def _frame_columns_py(frames: list) -> tuple[tuple, list, tuple, list]:
+    """The walk's frames, each ``(tag, path, context, role)``, as columns: the
+    tags, the paths (``"/"`` for an empty or missing one), the contexts and the
+    roles (a list, which the title's heading is written into)."""
+    tags, paths, contexts, roles = zip(*frames) if frames else ((), (), (), ())
+    return tags, [p or "/" for p in paths], contexts, list(roles)
 
 
 def _walk_of(source: Any):
@@ -1084,8 +1094,9 @@ def _parse_page(source: Any, *, url: str | None = None, encoded: bytes | None = 
     title = _pick_title(found, site, ld)
     features = measure_lines(found.texts)
     frames = found.frames
-    tags, paths, contexts, roles = zip(*frames) if frames else ((), (), (), ())
-    roles = list(roles)
+    columns = _FRAME_COLUMNS(frames) if _FRAME_COLUMNS is not None and type(frames) is list \
+        else None
+    tags, paths, contexts, roles = columns if columns is not None else _frame_columns_py(frames)
     if (_LAYOUT_FEATURES is not None and type(features) is list and type(found.links) is list
             and type(contexts) is tuple
             and len(features) == len(found.links) == len(contexts) == len(roles)):
@@ -1109,8 +1120,7 @@ def _parse_page(source: Any, *, url: str | None = None, encoded: bytes | None = 
             roles[i], title_done = Role.TITLE, True
     n = len(frames)
     blocks = blocks_from_columns(n, (
-        range(n), found.texts, keys, roles, [p or "/" for p in paths], repeat(None),
-        features, tags, contexts))
+        range(n), found.texts, keys, roles, paths, repeat(None), features, tags, contexts))
     images = found.images
     for i, fig in found.figure_of.items():
         for img in images:

@@ -1575,6 +1575,30 @@ def test_layout_features_is_the_parse_page_loop() -> None:
         _cwalk.layout_features(features, links[:2], contexts, roles, Role.HEADING)
 
 
+def test_frame_columns_are_the_reference_columns() -> None:
+    """``_cwalk.frame_columns`` gives what ``html._frame_columns_py`` gives (the
+    same types too): the walk's frames of every fixture page, none, and paths
+    empty or missing; a frame that is not a tuple of four is left to the
+    reference (``None``)."""
+    from scrubber.model import Role
+
+    cases = [[], [("p", "", ("div",), Role.PARAGRAPH)],
+             [("p", None, (), Role.HEADING), ("h1", "/html/body/h1", ("h1",), Role.TITLE)]]
+    for page in sorted(PAGES.glob("*/input.html")):
+        root = html._root_of(page.read_text(encoding="utf-8", errors="replace"))
+        f = html._Found()
+        _cwalk.walk(root, f, None)
+        cases.append(f.frames)
+    assert sum(len(c) for c in cases) > 500
+    for frames in cases:
+        got = _cwalk.frame_columns(frames)
+        want = html._frame_columns_py(frames)
+        assert got == want
+        assert [type(x) for x in got] == [type(x) for x in want] == [tuple, list, tuple, list]
+    for odd in ([("p", "/a", ())], [["p", "/a", (), Role.LINE]], ["p"]):
+        assert _cwalk.frame_columns(odd) is None
+
+
 def test_within_is_the_path_test() -> None:
     import random
 

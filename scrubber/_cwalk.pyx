@@ -2759,13 +2759,43 @@ cdef inline bint _is_article(object d) except -1:
         n == 7 or PyUnicode_READ(kind, data, 7) == 0x20)
 
 
+cdef long _score_kind(str d, object markers_of, frozenset positive) except -1:
+    """``filters.dom._score_kind(d)``: 2 when ``markers_of(d)`` is "hidden", 1 for
+    an ``article`` or ``main`` tag or a token of ``positive``, else 0."""
+    if markers_of(d) == "hidden":
+        return 2
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(d), start, end
+    end = PyUnicode_FindChar(d, 0x20, 0, n, 1)
+    if end < 0:
+        end = n
+    tag = PyUnicode_Substring(d, 0, end)
+    if tag == "article" or tag == "main":
+        return 1
+    start = end + 1
+    while start < n:  # the tokens of ``rest.split(" ")``, empty ones passed over
+        end = PyUnicode_FindChar(d, 0x20, start, n, 1)
+        if end < 0:
+            end = n
+        if end > start and PyUnicode_Substring(d, start, end) in positive:
+            return 1
+        start = end + 1
+    return 0
+
+
+def score_kind(str d, object markers_of, frozenset positive):
+    """``_score_kind`` (for the tests)."""
+    return _score_kind(d, markers_of, positive)
+
+
 def best_container(dict good, dict bad, dict desc, set banned, double min_good,
                    double bad_weight, double positive_boost, double only_article_boost,
-                   object kind_of):
+                   object kind_of, object markers_of=None, frozenset positive=None):
     """The loop of ``DomMain.choose`` with ``DomMain.container_score`` inlined: the
     path of the highest score above 0 (the first of equal ones), or ``None``.
-    ``kind_of(descriptor)`` is ``filters.dom._score_kind``. ``False`` when a
-    descriptor is not a str: that page is left to the reference."""
+    ``kind_of(descriptor)`` is ``filters.dom._score_kind``; given ``markers_of``
+    (``filters.dom._markers_of``) and ``positive`` (``POSITIVE``), it is
+    worked out here instead (``_score_kind``). ``False`` when a descriptor is
+    not a str: that page is left to the reference."""
     cdef Py_ssize_t articles = 0
     cdef double best = 0.0, s, base, g
     cdef long kind
@@ -2788,7 +2818,8 @@ def best_container(dict good, dict bad, dict desc, set banned, double min_good,
         if p in banned:
             s = -INFINITY
         else:
-            kind = kind_of(desc[p])
+            kind = (_score_kind(<str>desc[p], markers_of, positive) if positive is not None
+                    else kind_of(desc[p]))
             if kind == 2:  # hidden
                 s = -INFINITY
             elif kind == 1:  # <article>, <main> or an article-ish token

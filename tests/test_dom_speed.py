@@ -575,8 +575,32 @@ def _compiled_best(dom: DomMain, sc: ContainerScores):
     compiled = dom_module._COMPILED_BEST
     if compiled is None:
         pytest.skip("the compiled module is not built")
-    return compiled(sc.good, sc.bad, sc.descriptor, sc.banned, dom.min_good, dom.bad_weight,
-                    dom.positive_boost, dom.only_article_boost, dom_module._score_kind)
+    args = (sc.good, sc.bad, sc.descriptor, sc.banned, dom.min_good, dom.bad_weight,
+            dom.positive_boost, dom.only_article_boost, dom_module._score_kind)
+    by_callback = compiled(*args)
+    by_c = compiled(*args, dom_module._markers_of, dom_module.POSITIVE)  # (the kinds in C)
+    assert by_c == by_callback
+    return by_c
+
+
+def test_compiled_score_kind_is_the_reference():
+    """``_cwalk.score_kind`` (what ``best_container`` works out per candidate) is
+    ``_score_kind`` on every descriptor of the fixture pages and made-up ones
+    (marker, story and positive words, ``@hidden``, empty tokens, tags alone)."""
+    from scrubber.filters import dom as dom_module
+
+    compiled = getattr(dom_module.COMPILED, "score_kind", None)
+    if compiled is None:
+        pytest.skip("the compiled module is not built")
+    positive = sorted(dom_module.POSITIVE)
+    ds = _varied_descriptors() + [f"div {w}" for w in positive] + [
+        "article", "main", "main x", "article@hidden", "div  content", "div content ",
+        "div  ", "", " ", "div x-content", "section post @hidden", "mainx", "div articles"]
+    kinds = {compiled(d, dom_module._markers_of, dom_module.POSITIVE) for d in ds}
+    for d in ds:
+        assert compiled(d, dom_module._markers_of, dom_module.POSITIVE) == \
+            dom_module._score_kind.__wrapped__(d), d
+    assert kinds == {0, 1, 2}
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)

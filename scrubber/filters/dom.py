@@ -773,7 +773,7 @@ class DomMain:
         if _COMPILED_BEST is not None and type(self).container_score is DomMain.container_score:
             got = _COMPILED_BEST(sc.good, sc.bad, sc.descriptor, sc.banned, self.min_good,
                                  self.bad_weight, self.positive_boost, self.only_article_boost,
-                                 _score_kind)
+                                 _score_kind, _markers_of, POSITIVE)
             if got is not False:  # (False: a descriptor that is not a str)
                 return self._thread(got, sc, layout) if got else None
         best_path = self._best(sc)

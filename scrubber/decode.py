@@ -189,8 +189,28 @@ def charset_from_headers(
 def sniff_meta_charset(head: bytes) -> str | None:
     """The raw, lower-cased label of an XML declaration or <meta> charset in the first 4 KB."""
     head = bytes(head[:_META_WINDOW])
-    m = _XML.match(head) or _META.search(_COMMENT.sub(b"", head))
+    m = _XML.match(head) or _META.search(_without_comments(head))
     return m.group(1).decode("ascii").lower() if m else None
+
+
+def _without_comments(head: bytes) -> bytes:
+    """``_COMMENT.sub(b"", head)``: each ``<!--``, up to the first ``-->`` after
+    it (or the end), cut out, found by ``bytes.find`` (a regex tries each ``<``)."""
+    start = head.find(b"<!--")
+    if start < 0:
+        return head
+    parts = []
+    pos = 0
+    while start >= 0:
+        parts.append(head[pos:start])
+        end = head.find(b"-->", start + 4)
+        if end < 0:
+            pos = len(head)
+            break
+        pos = end + 3
+        start = head.find(b"<!--", pos)
+    parts.append(head[pos:])
+    return b"".join(parts)
 
 
 def _strict(data: bytes, enc: str) -> str | None:

@@ -652,3 +652,22 @@ def test_undeclared_japanese_and_korean_are_not_taken_for_chinese(codec, expecte
     assert _gb_prose(data) is None
     result = decode(data)
     assert result.encoding == expected and result.text == page
+
+
+def test_comments_cut_by_find_as_by_the_regex():
+    """``decode._without_comments`` (``bytes.find``) cuts what ``_COMMENT.sub``
+    cuts: on made-up heads of comment openers and closers, their pieces, and
+    markup, unclosed comments and ``<!-->`` included, and on the fixture pages."""
+    import random
+
+    from scrubber.decode import _COMMENT, _without_comments
+
+    rng = random.Random(70)
+    pieces = [b"<!--", b"-->", b"<!-", b"--", b"-", b"<", b">", b"!", b"a", b" ",
+              b'<meta charset="gbk">', b"<!-->", b"<!--->", b"\xe4\xb8\xad"]
+    heads = [b"".join(rng.choices(pieces, k=rng.randint(0, 12))) for _ in range(20000)]
+    pages = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
+    heads += [p.read_bytes()[:4096] for p in sorted(pages.glob("*/input.html"))]
+    for head in heads:
+        assert _without_comments(head) == _COMMENT.sub(b"", head), head
+    assert sum(b"<!--" in h for h in heads) > 5000

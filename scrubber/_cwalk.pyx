@@ -3373,20 +3373,20 @@ def slot_offsets(type cls, tuple names):
 # -- a Block's fields read from its slots (the compiled loops over blocks) -------
 
 cdef type _BLOCK = None  # scrubber.model.Block, once its slots are read (``_block_slots``)
-cdef Py_ssize_t _B_TEXT, _B_PATH, _B_CONTEXT, _B_FEATURES, _B_ROLE
+cdef Py_ssize_t _B_TEXT, _B_PATH, _B_CONTEXT, _B_FEATURES, _B_ROLE, _B_KEY
 
 
 cdef int _block_slots() except -1:
-    """Read where a Block keeps ``text``, ``path``, ``context``, ``features`` and
-    ``role`` (once per process). A block of another type, or a Block whose slots
-    are not plain object slots, is read by attribute as before."""
-    global _BLOCK, _B_TEXT, _B_PATH, _B_CONTEXT, _B_FEATURES, _B_ROLE
+    """Read where a Block keeps ``text``, ``path``, ``context``, ``features``,
+    ``role`` and ``key`` (once per process). A block of another type, or a Block
+    whose slots are not plain object slots, is read by attribute as before."""
+    global _BLOCK, _B_TEXT, _B_PATH, _B_CONTEXT, _B_FEATURES, _B_ROLE, _B_KEY
     from scrubber.model import Block
-    offsets = slot_offsets(Block, ("text", "path", "context", "features", "role"))
+    offsets = slot_offsets(Block, ("text", "path", "context", "features", "role", "key"))
     if offsets is None:
         _BLOCK = type(None)  # no block is of this type: every read is by attribute
         return 0
-    _B_TEXT, _B_PATH, _B_CONTEXT, _B_FEATURES, _B_ROLE = offsets
+    _B_TEXT, _B_PATH, _B_CONTEXT, _B_FEATURES, _B_ROLE, _B_KEY = offsets
     _BLOCK = Block
     return 0
 
@@ -3419,6 +3419,36 @@ cdef inline object _b_text(object b):
 
 cdef inline object _b_role(object b):
     return _slot_or(b, _B_ROLE, "role")
+
+
+cdef inline object _b_key(object b):
+    return _slot_or(b, _B_KEY, "key")
+
+
+def texts_and_keys(blocks, list todo):
+    """``([blocks[i].text for i in todo], [blocks[i].key for i in todo])``, the
+    fields read from a Block's slots (``blocks``: a list or a tuple)."""
+    if _BLOCK is None:
+        _block_slots()
+    cdef Py_ssize_t k, n = len(todo)
+    cdef list texts = [None] * n, keys = [None] * n
+    for k in range(n):
+        b = blocks[todo[k]]
+        texts[k] = _b_text(b)
+        keys[k] = _b_key(b)
+    return texts, keys
+
+
+def settle(list verdicts, list todo, dict found):
+    """``pipeline._settle_py``: each verdict of ``found`` (index -> verdict)
+    written into ``verdicts``, then the indices of ``todo`` still without one."""
+    for i, v in found.items():
+        verdicts[i] = v
+    cdef list out = []
+    for i in todo:
+        if verdicts[i] is None:
+            out.append(i)
+    return out
 
 
 cdef inline bint _bit(const unsigned char[::1] bits, unsigned int c) noexcept:

@@ -20,12 +20,13 @@ passes are body.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from ._accel import COMPILED
 from .errors import ScrubberError
 from .model import Block, Verdict
 from .rules import RuleSet, load_rules
@@ -234,12 +235,24 @@ class Pipeline:
                 break
             found = batch(doc, todo)
             if found:
-                for i, v in found.items():
-                    verdicts[i] = v
-                todo = [i for i in todo if verdicts[i] is None]
+                todo = (_SETTLE(verdicts, todo, found) if _SETTLE is not None
+                        and type(found) is dict else _settle_py(verdicts, todo, found))
         if plain and todo:
             _block_by_block(plain, doc, todo, verdicts)
         return verdicts
+
+
+def _settle_py(verdicts: list[Verdict | None], todo: list[int],
+               found: Mapping[int, Verdict]) -> list[int]:
+    """Each verdict of ``found`` (a whole-document filter's) written into
+    ``verdicts``; the indices of ``todo`` still without one (by the compiled
+    twin ``_cwalk.settle`` when built)."""
+    for i, v in found.items():
+        verdicts[i] = v
+    return [i for i in todo if verdicts[i] is None]
+
+
+_SETTLE = getattr(COMPILED, "settle", None)
 
 
 def _block_by_block(filters: list[Filter], doc: Document, todo: list[int],

@@ -1612,3 +1612,35 @@ def test_within_is_the_path_test() -> None:
         want = [b.path == main or (b.path or "").startswith(main + "/") for b in blocks]
         assert _cwalk.within(blocks, main) == want, main
         assert _cwalk.within(tuple(blocks), main) == want
+
+
+def test_texts_and_keys_and_settle_are_their_references() -> None:
+    """``_cwalk.texts_and_keys`` gives the two lists ``RuleFilter.judge_all``
+    built (blocks in a tuple or a list, Blocks or other objects with those
+    fields, any order of indices); ``_cwalk.settle`` is ``pipeline._settle_py``
+    (verdicts written, the indices still unjudged, in order)."""
+    import random
+    from types import SimpleNamespace
+
+    from scrubber.html import parse_page
+    from scrubber.pipeline import _settle_py
+
+    rng = random.Random(37)
+    for page in sorted(PAGES.glob("*/input.html"))[:12]:
+        blocks = parse_page(page.read_text(encoding="utf-8", errors="replace")).blocks
+        for todo in (list(range(len(blocks))), sorted(rng.sample(range(len(blocks)),
+                                                               len(blocks) // 2)), []):
+            want = ([blocks[i].text for i in todo], [blocks[i].key for i in todo])
+            assert _cwalk.texts_and_keys(blocks, todo) == want
+            assert _cwalk.texts_and_keys(list(blocks), todo[::-1]) == (want[0][::-1],
+                                                                         want[1][::-1])
+    odd = [SimpleNamespace(text="t", key="k"), SimpleNamespace(text="", key="")]
+    assert _cwalk.texts_and_keys(odd, [1, 0, 1]) == (["", "t", ""], ["", "k", ""])
+    for _ in range(500):
+        n = rng.randint(0, 40)
+        verdicts = [rng.choice([None, None, "v"]) for _ in range(n)]
+        todo = [i for i in range(n) if verdicts[i] is None]
+        found = {i: f"w{i}" for i in todo if rng.random() < 0.3}
+        a, b = list(verdicts), list(verdicts)
+        assert _cwalk.settle(a, todo, found) == _settle_py(b, todo, found)
+        assert a == b

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .._accel import COMPILED
 from ..model import Block, Verdict
 from ..rules import RuleIndex, RuleMatch, RuleSet, default_rules, first_match
 
 __all__ = ["RuleFilter"]
+
+#: the compiled gathering of the texts and keys of blocks (``None`` when not built)
+_TEXTS_AND_KEYS = getattr(COMPILED, "texts_and_keys", None)
 
 
 class RuleFilter:
@@ -45,8 +49,11 @@ class RuleFilter:
         if type(self).__call__ is not RuleFilter.__call__ or self._site_rules_apply(doc):
             # A subclass judging its own way, or site rules first: block by block.
             return {i: v for i in todo if (v := self(blocks[i], doc)) is not None}
-        texts = [blocks[i].text for i in todo]
-        keys = [blocks[i].key for i in todo]
+        if _TEXTS_AND_KEYS is not None and type(todo) is list:  # the two lists below
+            texts, keys = _TEXTS_AND_KEYS(blocks, todo)
+        else:
+            texts = [blocks[i].text for i in todo]
+            keys = [blocks[i].key for i in todo]
         return {i: v for i, v in zip(todo, self._index.verdict_lines(texts, keys))
                 if v is not None}
 

@@ -3425,6 +3425,84 @@ cdef inline object _b_key(object b):
     return _slot_or(b, _B_KEY, "key")
 
 
+# -- a Verdict's fields read from its slots (the compiled loops over verdicts) ---
+
+cdef type _VERDICT = None  # scrubber.model.Verdict, once its slots are read
+cdef Py_ssize_t _V_KEEP, _V_META
+
+
+cdef int _verdict_slots() except -1:
+    """Read where a Verdict keeps ``keep`` and ``meta`` (once per process); any
+    other object, or a Verdict without plain slots, is read by attribute."""
+    global _VERDICT, _V_KEEP, _V_META
+    from scrubber.model import Verdict
+    offsets = slot_offsets(Verdict, ("keep", "meta"))
+    if offsets is None:
+        _VERDICT = type(None)
+        return 0
+    _V_KEEP, _V_META = offsets
+    _VERDICT = Verdict
+    return 0
+
+
+cdef inline bint _v_keep(object v) except -1:
+    """``bool(v.keep)``."""
+    cdef PyObject* p
+    if type(v) is _VERDICT:
+        p = scrubber_get_slot(v, _V_KEEP)
+        if p is not NULL:
+            if <object>p is True:
+                return True
+            if <object>p is False:
+                return False
+            return bool(<object>p)
+    return bool(v.keep)
+
+
+def kept_indices(verdicts):
+    """``[i for i, v in enumerate(verdicts) if v.keep]``."""
+    if _VERDICT is None:
+        _verdict_slots()
+    cdef list out = []
+    cdef Py_ssize_t i = 0
+    for v in verdicts:
+        if _v_keep(v):
+            out.append(i)
+        i += 1
+    return out
+
+
+def kept_of(blocks, verdicts, bint texts=False):
+    """``[b for b, v in zip(blocks, verdicts) if v.keep]``, or their texts."""
+    if _VERDICT is None:
+        _verdict_slots()
+    if _BLOCK is None:
+        _block_slots()
+    cdef list out = []
+    for b, v in zip(blocks, verdicts):
+        if _v_keep(v):
+            out.append(_b_text(b) if texts else b)
+    return out
+
+
+def with_meta(verdicts):
+    """``[v for v in verdicts if v.meta]``: the verdicts lifting metadata."""
+    if _VERDICT is None:
+        _verdict_slots()
+    cdef PyObject* p
+    cdef list out = []
+    for v in verdicts:
+        if type(v) is _VERDICT:
+            p = scrubber_get_slot(v, _V_META)
+            if p is not NULL:
+                if <object>p:
+                    out.append(v)
+                continue
+        if v.meta:
+            out.append(v)
+    return out
+
+
 def texts_and_keys(blocks, list todo):
     """``([blocks[i].text for i in todo], [blocks[i].key for i in todo])``, the
     fields read from a Block's slots (``blocks``: a list or a tuple)."""

@@ -452,7 +452,8 @@ def lift_metadata(
     from .rules import first_match
 
     out: dict[str, str] = {}
-    kept = [b for b, v in zip(blocks, verdicts) if v.keep]
+    kept = (_KEPT_OF(blocks, verdicts) if _KEPT_OF is not None
+            else [b for b, v in zip(blocks, verdicts) if v.keep])
     step = next((s for s in p.steps if s.name == "rules"), None)
     lift_lines = getattr(step.fn, "lift_lines", None) if step is not None else None
     if lift_lines is not None:
@@ -474,7 +475,8 @@ def assign_roles(blocks: tuple[Block, ...], verdicts: Sequence[Verdict]) -> tupl
     """Give body lines of plain text a role: numbered or bulleted lines are list
     items, short unpunctuated lines before longer ones are headings (the first
     one is the title), the rest paragraphs."""
-    kept = [i for i, v in enumerate(verdicts) if v.keep]
+    kept = (_KEPT_INDICES(verdicts) if _KEPT_INDICES is not None
+            else [i for i, v in enumerate(verdicts) if v.keep])
     if _LINE_ROLES is not None and type(blocks) is tuple:  # _line_roles_py, compiled
         enum_bits, end_bits = _role_bitmaps()
         got = _LINE_ROLES(blocks, kept, Role.LINE, _ROLES, enum_bits, _ENUMERATED.match,
@@ -518,6 +520,9 @@ def _line_roles_py(blocks: Sequence[Block], kept: list[int],
 
 
 _LINE_ROLES = getattr(COMPILED, "line_roles", None)
+#: the compiled comprehensions of the kept blocks and their indices (``None`` when not built)
+_KEPT_OF = getattr(COMPILED, "kept_of", None)
+_KEPT_INDICES = getattr(COMPILED, "kept_indices", None)
 _ROLES = (Role.LIST_ITEM, Role.TITLE, Role.HEADING, Role.PARAGRAPH)  # (line_roles' order)
 
 

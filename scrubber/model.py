@@ -101,6 +101,11 @@ _GET_FIELD = tuple(attrgetter(name) for name in _FIELDS)
 _OFFSETS = COMPILED.slot_offsets(Block, _FIELDS) if COMPILED is not None else None
 _FILL = COMPILED.fill_objects if _OFFSETS is not None else None
 _COPY = getattr(COMPILED, "copy_objects", None) if _OFFSETS is not None else None
+#: compiled loops over verdicts: the kept blocks (or their texts) of
+#: :attr:`Article.paragraphs` and :attr:`Article.text`, and the verdicts
+#: :func:`first_meta` reads (``None`` when not built)
+_KEPT_OF = getattr(COMPILED, "kept_of", None)
+_WITH_META = getattr(COMPILED, "with_meta", None)
 _ROLE_AT = _FIELDS.index("role")
 
 
@@ -243,11 +248,15 @@ class Article:
     @property
     def paragraphs(self) -> list[Block]:
         """Body blocks in order (headings carry ``Role.HEADING`` / ``Role.TITLE``)."""
+        if _KEPT_OF is not None:  # the comprehension below, compiled
+            return _KEPT_OF(self.blocks, self.verdicts)
         return [b for b, v in zip(self.blocks, self.verdicts) if v.keep]
 
     @property
     def text(self) -> str:
         """The body, one block per line."""
+        if _KEPT_OF is not None:  # the texts of the paragraphs, compiled
+            return "\n".join(_KEPT_OF(self.blocks, self.verdicts, True))
         return "\n".join(b.text for b in self.paragraphs)
 
     @property
@@ -447,6 +456,8 @@ def _jsonable(value: Any) -> Any:
 def first_meta(verdicts: Iterable[Verdict]) -> dict[str, str]:
     """The first value of each metadata field lifted by any verdict."""
     out: dict[str, str] = {}
+    if _WITH_META is not None:  # the verdicts with metadata (most have none), compiled
+        verdicts = _WITH_META(verdicts)
     for v in verdicts:
         for k, val in v.meta:
             if val and k not in out:

@@ -1644,3 +1644,38 @@ def test_texts_and_keys_and_settle_are_their_references() -> None:
         a, b = list(verdicts), list(verdicts)
         assert _cwalk.settle(a, todo, found) == _settle_py(b, todo, found)
         assert a == b
+
+
+def test_verdict_loops_are_their_comprehensions() -> None:
+    """``_cwalk.kept_indices``, ``kept_of`` and ``with_meta`` (read by
+    ``Article.paragraphs`` and ``.text``, ``assign_roles``, ``lift_metadata``
+    and ``first_meta``) give what the comprehensions they stand for give: on
+    the articles of the fixture pages, and on other objects with a ``keep``
+    and a ``meta`` (truthy values other than booleans, lists and tuples,
+    verdicts longer or shorter than the blocks)."""
+    from types import SimpleNamespace
+
+    import scrubber
+    from scrubber.model import Verdict, first_meta
+
+    articles = [scrubber.scrub(p.read_bytes()) for p in sorted(PAGES.glob("*/input.html"))]
+    assert sum(len(a.verdicts) for a in articles) > 500
+    for a in articles:
+        blocks, verdicts = a.blocks, a.verdicts
+        assert _cwalk.kept_indices(verdicts) == [i for i, v in enumerate(verdicts) if v.keep]
+        assert _cwalk.kept_of(blocks, verdicts) == [b for b, v in zip(blocks, verdicts)
+                                                     if v.keep]
+        assert _cwalk.kept_of(list(blocks), list(verdicts), True) == [
+            b.text for b, v in zip(blocks, verdicts) if v.keep]
+        assert _cwalk.with_meta(verdicts) == [v for v in verdicts if v.meta]
+        assert a.text == "\n".join(b.text for b in a.paragraphs)
+    assert any(_cwalk.with_meta(a.verdicts) for a in articles)  # (editor credits and the like)
+    odd = [SimpleNamespace(keep=1, meta=[("editor", "x")]), SimpleNamespace(keep=0, meta=()),
+           Verdict.body("b", "r"), Verdict.drop("d", "r", editor="y"),
+           SimpleNamespace(keep="", meta=[]), SimpleNamespace(keep=[0], meta=())]
+    blocks = [SimpleNamespace(text=f"t{i}") for i in range(5)]
+    assert _cwalk.kept_indices(odd) == [0, 2, 5]
+    assert _cwalk.kept_of(blocks, odd) == [blocks[0], blocks[2]]  # (zip: five blocks)
+    assert _cwalk.kept_of(blocks, odd[:2], True) == ["t0"]
+    assert _cwalk.with_meta(odd) == [odd[0], odd[3]]
+    assert first_meta(odd) == {"editor": "x"}

@@ -2438,6 +2438,34 @@ cdef class DomIndex:
         PyMem_Free(self.depth)
         PyMem_Free(self.last)
 
+    def elements(self):
+        """``_Layout.elements`` of the numbered elements: path -> (parent path, ""
+        at the top; descriptor), in their order."""
+        if not self.ready:
+            raise ValueError("the index is not filled")
+        cdef dict out = {}
+        cdef Py_ssize_t i
+        cdef int up
+        cdef list paths = self.paths, descriptors = self.descriptors
+        for i in range(self.n):
+            up = self.parent[i]
+            out[paths[i]] = (paths[up] if up >= 0 else "", descriptors[i])
+        return out
+
+    def children(self):
+        """``_Layout.children`` of the numbered elements: parent path ("" at the
+        top) -> its children, in their order."""
+        if not self.ready:
+            raise ValueError("the index is not filled")
+        cdef dict out = {}
+        cdef Py_ssize_t i
+        cdef int up
+        cdef list paths = self.paths
+        for i in range(self.n):
+            up = self.parent[i]
+            _child(out, <str>paths[up] if up >= 0 else "", <str>paths[i])
+        return out
+
     def parent_of(self, Py_ssize_t i):
         """The number of element ``i``'s parent (-1 at the top), for the tests."""
         if not 0 <= i < self.n:
@@ -2476,29 +2504,36 @@ cdef inline Py_ssize_t _new_element(str path, str parent, int up, tuple line, ob
                                     dict elements, dict memo, list lines_of, dict children,
                                     DomIndex ix) except -1:
     """Number the element ``path`` (under ``parent``, number ``up``; its ``line``
-    and descriptor ``d``) for ``ancestry``: its number."""
+    and descriptor ``d``) for ``ancestry``: its number. ``elements`` and
+    ``children`` are ``None`` when the index alone keeps them (``lazy``)."""
     cdef Py_ssize_t e = len(lines_of)
-    elements[path] = (parent, d)
+    if elements is not None:
+        elements[path] = (parent, d)
+        _child(children, parent, path)
     memo[path] = e
     lines_of.append(line)
-    _child(children, parent, path)
     if ix is not None:
         ix._push(path, up, d)
     return e
 
 
-def ancestry(list blocks, dict children, DomIndex ix=None):
+def ancestry(list blocks, dict children, DomIndex ix=None, bint lazy=False):
     """``filters.dom._ancestry_py(blocks, children)``, the same steps in C; ``None``
     (and ``children`` untouched) when a block's path is neither a str nor ``None``.
     Given an empty :class:`DomIndex`, it numbers the elements there as it meets
     them (what ``dom_index`` gives for the result, without looking it all up again).
     Elements are numbered in the order of ``elements`` whether or not there is an
-    index: the memo maps a path to its number, and ``lines_of`` a number to its line."""
+    index: the memo maps a path to its number, and ``lines_of`` a number to its line.
+    Given ``lazy`` and an index, ``elements`` and ``children`` are not made (the
+    result's second item is ``None``): the index gives them when they are asked
+    for (:meth:`DomIndex.elements`, :meth:`DomIndex.children`)."""
     if _BLOCK is None:
         _block_slots()
     cdef dict memo = {}  # element path -> its number
     cdef list lines_of = []  # number -> the element's line
-    cdef dict elements = {}
+    cdef dict elements = None if lazy and ix is not None else {}
+    if elements is None:
+        children = None
     cdef list out = []
     cdef list missing
     cdef tuple line, known

@@ -427,8 +427,21 @@ def test_ancestry_numbers_the_elements_as_dom_index_does() -> None:
     assert len(pages) > 10
     for blocks in [*pages, made]:
         ix = _cwalk.DomIndex()
-        lines, elements = _cwalk.ancestry(blocks, {}, ix)
-        assert (lines, elements) == dom._ancestry_py(blocks)
+        children: dict = {}
+        lines, elements = _cwalk.ancestry(blocks, children, ix)
+        ref_children: dict = {}
+        assert (lines, elements) == dom._ancestry_py(blocks, ref_children)
+        assert children == ref_children
+        # the index gives the same elements and children, in the same order
+        assert list(ix.elements().items()) == list(elements.items())
+        assert list(ix.children().items()) == list(ref_children.items())
+        lazy = _cwalk.DomIndex()
+        assert _cwalk.ancestry(blocks, None, lazy, True) == (lines, None)
+        assert lazy.paths == ix.paths and lazy.descriptors == ix.descriptors
+        assert list(lazy.children().items()) == list(ref_children.items())
+        layout = dom.DomMain()._layout(blocks)  # (made with the index alone)
+        assert layout._elements is None and layout._children is None
+        assert layout.elements == elements and layout.children == ref_children
         ref = _cwalk.dom_index(lines, elements)
         assert ix.ready and ref.ready
         assert ix.paths == ref.paths == list(elements)
@@ -519,7 +532,7 @@ def test_compiled_scores_are_the_pure_ones(monkeypatch) -> None:
                         assert list(got.good) == list(ref.good)  # the same order of elements
                         assert list(got.descriptor) == list(ref.descriptor)
                         assert got == ref
-                        assert got.children == dm._kids(ref, lay)  # the same children too
+                        assert dm._kids(got, lay) == dm._kids(ref, lay)  # the same children too
                     compared += 1
                     started += roots is hidden and len(ref.good) < len(lay.elements)
     assert compared >= 6 * len(pages)

@@ -518,21 +518,29 @@ def test_layout_children_match_the_split_paths(path):
 
 
 def test_scores_keep_the_children_they_start():
-    """``ContainerScores.children`` is ``_children(good)`` on every fixture page:
-    the layout's own without hidden regions, filled by the compiled starts with them."""
+    """The children the scores give (``DomMain._kids``) are ``_children(good)`` on
+    every fixture page: the layout's own, made from the element index when first
+    asked for, without hidden regions (``layout_order``, ``children`` left
+    ``None``); filled by the compiled starts with them."""
     from scrubber.filters.dom import _COMPILED_STARTS, _children
 
     if _COMPILED_STARTS is None:
         pytest.skip("the compiled module is not built")
     dom = DomMain()
-    started = 0
+    started = in_order = 0
     for page in PAGES:
         doc, verdicts = _doc(page)
         layout = dom._layout(doc.blocks)
         sc = dom.scores(doc.blocks, verdicts, dom._marked_roots(doc.blocks, layout), layout)
-        assert sc.children == _children(sc.good), page.name  # same lists, same order
-        started += sc.children is not layout.children
+        kids = DomMain._kids(sc, layout)
+        assert kids == _children(sc.good), page.name  # same lists, same order
+        if sc.layout_order:
+            assert sc.children is None and kids is layout.children
+            in_order += 1
+        else:
+            started += sc.children is not None and sc.children is not layout.children
     assert started  # some fixture pages have hidden regions: the compiled starts ran
+    assert in_order  # and the others are the layout's order
 
 
 def test_body_flags_are_body_like_block_by_block():

@@ -424,17 +424,25 @@ class ContainerScores:
     #: parent path -> its children among ``good``, in that order (what
     #: ``_children(good)`` gives), when the scores kept it; else ``None``
     children: dict[str, list[str]] | None = field(default=None, compare=False, repr=False)
+    #: every element of the layout scored, started in its order: the children
+    #: are the layout's (``_Layout.children``), made when first asked for
+    layout_order: bool = field(default=False, compare=False, repr=False)
 
 
 @dataclass
 class _Layout:
-    """Per-block data the pass reads several times, computed once per document."""
+    """Per-block data the pass reads several times, computed once per document.
+
+    ``elements`` and ``children`` (see :func:`_ancestry`) are made from the
+    element index when first asked for, if the layout was made with the index
+    alone (``_elements`` and ``_children`` ``None``): most pages never ask for
+    the first, and ask the second of a few parents only."""
 
     blocks: list[Block]
     lines: list[tuple[str, ...]]  # ancestor paths, see _ancestry
-    elements: dict[str, tuple[str, str | None]]  # path -> (parent, descriptor), see _ancestry
+    _elements: dict[str, tuple[str, str | None]] | None  # see ``elements``
     body: list[bool]  # DomMain.body_like
-    children: dict[str, list[str]]  # parent path -> the elements under it, see _ancestry
+    _children: dict[str, list[str]] | None  # see ``children``
     #: the compiled ``_cwalk.DomIndex`` of ``lines`` and ``elements``: filled by the
     #: compiled ancestry in :meth:`DomMain._layout`, else built on first use (see
     #: :func:`_index_of`); ``False`` when they cannot have one
@@ -442,6 +450,28 @@ class _Layout:
     #: descriptor -> ``_markers_of(descriptor)``, filled as the passes read them
     #: (shared by ``replace(layout, body=...)``: markers read no body flags)
     marks: _Marks = field(default_factory=_Marks, compare=False, repr=False)
+
+    @property
+    def elements(self) -> dict[str, tuple[str, str | None]]:
+        """Path -> (parent path, descriptor), parents first (see :func:`_ancestry`)."""
+        if self._elements is None:
+            if self.index:  # (a filled DomIndex)
+                self._elements = self.index.elements()
+            else:  # (a copy made without its index: from the blocks, as _ancestry does)
+                self._elements = _ancestry_py(self.blocks)[1]
+        return self._elements
+
+    @property
+    def children(self) -> dict[str, list[str]]:
+        """Parent path -> the elements under it, in order (see :func:`_ancestry`)."""
+        if self._children is None:
+            if self.index:
+                self._children = self.index.children()
+            else:
+                children: dict[str, list[str]] = {}
+                _ancestry_py(self.blocks, children)
+                self._children = children
+        return self._children
 
 
 def _index_of(layout: _Layout) -> Any:
@@ -582,6 +612,11 @@ class DomMain:
         blocks = list(blocks)
         children: dict[str, list[str]] = {}
         index = COMPILED.DomIndex() if _COMPILED_INDEX is not None else None
+        if index is not None and _COMPILED_ANCESTRY is not None:
+            # the lines and the index alone: elements and children when asked for
+            got = _COMPILED_ANCESTRY(blocks, None, index, True)
+            if got is not None and index.ready:
+                return _Layout(blocks, got[0], None, self.body_flags(blocks), None, index)
         lines, elements = _ancestry(blocks, children, index)
         return _Layout(blocks, lines, elements, self.body_flags(blocks), children,
                        index if index is not None and index.ready else None)
@@ -631,8 +666,10 @@ class DomMain:
             good, bad, desc, banned, children = _COMPILED_INDEX_SCORES(
                 ix, blocks, verdicts, layout.body, roots, self.short_cost, self.marked_weight,
                 early)
-            return ContainerScores(good, bad, desc, banned,
-                                   layout.children if early else children)
+            if early:  # the layout's children, made when first asked for
+                return ContainerScores(good, bad, desc, banned, layout._children,
+                                       layout_order=True)
+            return ContainerScores(good, bad, desc, banned, children)
         for p, (parent, d) in layout.elements.items():  # parents come first
             m = roots.get(p)
             rule_of[p] = m if p in roots else rule_of[parent]
@@ -832,7 +869,7 @@ class DomMain:
         when the scores started every element in its order, else built."""
         if sc.children is not None:
             return sc.children
-        if layout is not None and list(sc.good) == list(layout.elements):
+        if layout is not None and (sc.layout_order or list(sc.good) == list(layout.elements)):
             return layout.children
         return _children(sc.good)
 

@@ -4080,6 +4080,26 @@ def end_candidates(blocks, list verdicts):
     return weights, total, candidates
 
 
+# -- the main run's verdicts (``filters.context.MainRegion._read``) -------------
+
+def run_verdicts(list verdicts, Py_ssize_t start, Py_ssize_t end, object before,
+                 object after):
+    """``[before if v is None else v for v in verdicts[:start]] +
+    verdicts[start:end] + [after if v is None else v for v in verdicts[end:]]``
+    (``0 <= start <= end``)."""
+    cdef Py_ssize_t i, n = len(verdicts)
+    cdef list out = list(verdicts)
+    if start < 0 or end < start:
+        raise ValueError("0 <= start <= end")
+    for i in range(start if start < n else n):
+        if out[i] is None:
+            out[i] = before
+    for i in range(end, n):
+        if out[i] is None:
+            out[i] = after
+    return out
+
+
 # -- the best run of block scores (``filters.context.best_run``) ----------------
 
 def best_run(list scores):

@@ -1693,3 +1693,48 @@ def test_verdict_loops_are_their_comprehensions() -> None:
     assert _cwalk.kept_of(blocks, odd[:2], True) == ["t0"]
     assert _cwalk.with_meta(odd) == [odd[0], odd[3]]
     assert first_meta(odd) == {"editor": "x"}
+
+
+def test_run_verdicts_are_the_three_slices() -> None:
+    """``_cwalk.run_verdicts`` (``MainRegion._read``'s result once the run is
+    known) against the slices it stands for: random verdicts, runs at the ends,
+    empty, past the end; ``start > end`` refused; and ``main_region`` on the
+    fixture pages the same with it and without it."""
+    import random
+
+    from scrubber.model import Verdict
+
+    rng = random.Random(71)
+    before, after = Verdict.drop("outside_main", "before"), Verdict.drop("outside_main", "after")
+    other = Verdict.drop("nav", "x")
+    for _ in range(3000):
+        n = rng.randint(0, 12)
+        vs = [rng.choice([None, None, other]) for _ in range(n)]
+        start = rng.randint(0, n + 2)
+        end = rng.randint(start, n + 3)
+        want = ([before if v is None else v for v in vs[:start]] + list(vs[start:end])
+                + [after if v is None else v for v in vs[end:]])
+        got = _cwalk.run_verdicts(vs, start, end, before, after)
+        assert got == want and got is not vs
+    with pytest.raises(ValueError):
+        _cwalk.run_verdicts([None], 2, 1, before, after)
+    import scrubber.filters.context as context
+    from scrubber.core import _default
+    from scrubber.html import parse_page
+    from scrubber.pipeline import Document
+
+    region = _default()["main_region"].fn
+    checked = 0
+    for page in sorted(PAGES.glob("*/input.html")):
+        blocks = parse_page(page.read_text(encoding="utf-8", errors="replace")).blocks
+        doc = Document(blocks=tuple(blocks), kind="html")
+        for vs in ([None] * len(blocks), [other if i % 3 == 0 else None for i in range(len(blocks))]):
+            fast = region._read(doc, vs)
+            saved, context._COMPILED_RUN = context._COMPILED_RUN, None
+            try:
+                plain = region._read(doc, vs)
+            finally:
+                context._COMPILED_RUN = saved
+            assert fast == plain
+            checked += fast != vs
+    assert checked > 10

@@ -22,6 +22,8 @@ _COMPILED_SCORES = getattr(COMPILED, "region_scores", None)
 _COMPILED_BEST_RUN = getattr(COMPILED, "best_run", None)
 #: the compiled twin of :meth:`ArticleEnd._candidates_py`
 _COMPILED_END = getattr(COMPILED, "end_candidates", None)
+#: the compiled twin of the verdicts :meth:`MainRegion._read` gives once the run is known
+_COMPILED_RUN = getattr(COMPILED, "run_verdicts", None)
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,8 @@ class MainRegion:
         before = Verdict.drop("outside_main", "before the main run of body text", evidence)
         after = Verdict.drop("outside_main", "after the main run of body text", evidence)
         start, end = max(start, 0), max(end + 1, start)  # (slices: as the loop saw them)
+        if _COMPILED_RUN is not None and type(verdicts) is list:  # the lists below, compiled
+            return _COMPILED_RUN(verdicts, start, end, before, after)
         return ([before if v is None else v for v in verdicts[:start]]
                 + list(verdicts[start:end])
                 + [after if v is None else v for v in verdicts[end:]])

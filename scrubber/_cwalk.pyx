@@ -4149,7 +4149,6 @@ def body_outside(list blocks, list verdicts, str main, double sentence, double e
     if _BLOCK is None:
         _block_slots()
     cdef Py_ssize_t i, n = len(blocks)
-    cdef double units, share
     cdef str under = main + "/"
     if len(verdicts) < n:
         n = len(verdicts)  # (zip stops at the shorter)
@@ -4160,18 +4159,26 @@ def body_outside(list blocks, list verdicts, str main, double sentence, double e
         path = _b_path(b)
         if path == main or (path or "").startswith(under):
             continue
-        f = _b_features(b)
-        share = _feature(f, "link_density") * 1.5
-        units = _feature(f, "units") * (1.0 - (share if share < 1.0 else 1.0))
-        if not _reads_as_body(f, units, _flag(f, "full_stop"), _feature(f, "punct"),
-                              sentence, exclaim, long_units):
-            continue
-        for d in _b_context(b):
-            if beside(d):
-                break
-        else:
+        if _story_text(b, _b_features(b), sentence, exclaim, long_units, beside):
             return True
     return False
+
+
+cdef inline bint _story_text(object b, object f, double sentence, double exclaim,
+                             double long_units, object beside) except -1:
+    """Does ``MainRegion.body_like`` with these settings call block ``b`` (its
+    features ``f``) body-like, and is none of its context descriptors
+    ``beside(descriptor)`` (a sidebar, a dialog)? The reference's tests, in its
+    order."""
+    cdef double share = _feature(f, "link_density") * 1.5
+    cdef double units = _feature(f, "units") * (1.0 - (share if share < 1.0 else 1.0))
+    if not _reads_as_body(f, units, _flag(f, "full_stop"), _feature(f, "punct"),
+                          sentence, exclaim, long_units):
+        return False
+    for d in _b_context(b):
+        if beside(d):
+            return False
+    return True
 
 
 # -- the container's own totals and the thread tests (``filters.dom.DomMain``) ---
@@ -4201,7 +4208,7 @@ def agree_units(list blocks, list reading, str main, double sentence, double exc
     if _BLOCK is None:
         _block_slots()
     cdef Py_ssize_t i, n = len(blocks), lm = PyUnicode_GET_LENGTH(main)
-    cdef double units, share, found = 0.0, inside = 0.0
+    cdef double units, found = 0.0, inside = 0.0
     if len(reading) < n:
         n = len(reading)  # (zip stops at the shorter)
     for i in range(n):
@@ -4209,15 +4216,7 @@ def agree_units(list blocks, list reading, str main, double sentence, double exc
             continue
         b = blocks[i]
         f = _b_features(b)
-        share = _feature(f, "link_density") * 1.5
-        units = _feature(f, "units") * (1.0 - (share if share < 1.0 else 1.0))
-        if not _reads_as_body(f, units, _flag(f, "full_stop"), _feature(f, "punct"),
-                              sentence, exclaim, long_units):
-            continue
-        for d in _b_context(b):
-            if beside(d):
-                break
-        else:
+        if _story_text(b, f, sentence, exclaim, long_units, beside):
             units = _feature(f, "units")
             found += units
             if _under(_b_path(b), main, lm):

@@ -4334,6 +4334,24 @@ def story_units(list blocks, list inside, list lines, list body, Py_ssize_t dept
     return total
 
 
+def thread_siblings(object kids, str node, str shape, dict desc, set banned, dict good,
+                    dict bad, object shape_of):
+    """``DomMain._siblings_py``: the elements of ``kids`` other than ``node``
+    whose descriptor has ``shape`` (by ``shape_of``) and which are not
+    ``banned``, in order, with their ``good`` and their ``bad`` added in that
+    order."""
+    cdef list sibs = []
+    cdef double g = 0.0, b = 0.0
+    for p in kids:
+        if p != node and shape_of(desc[p]) == shape and p not in banned:
+            sibs.append(p)
+    for p in sibs:
+        g += <double>float(good[p])
+    for p in sibs:
+        b += <double>float(bad[p])
+    return sibs, g, b
+
+
 def post_counts(list blocks, list lines, set repeated, double dense, double headline_units):
     """The block loop of ``DomMain._posts``: per element of ``repeated``, how
     many blocks are in it (in the order they are first met), and those holding

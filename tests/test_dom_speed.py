@@ -1180,3 +1180,34 @@ def test_compiled_thread_loops_on_odd_blocks():
     assert not dom._in_thread(layout, sets[1])  # a topic inside a comment section
     with pytest.raises(TypeError):
         dom_module._COMPILED_THREAD(blocks, layout.lines, sets[0], _names_thread, [])
+
+
+def test_compiled_thread_siblings_match_the_plain_ones():
+    """``_cwalk.thread_siblings`` against ``DomMain._siblings_py`` for every parent's
+    children on every fixture page, each child in turn as the node (the same
+    siblings, the same floats), and ``_thread`` the same with it and without it
+    for every element that could be the container."""
+    _needs_twins("_COMPILED_SIBLINGS")
+    import scrubber.filters.dom as dom_module
+
+    dom = DomMain()
+    compared = 0
+    for path in PAGES:
+        doc, verdicts = _doc(path)
+        layout = dom._layout(doc.blocks)
+        sc = dom.scores(layout.blocks, verdicts, dom._marked_roots(layout.blocks, layout),
+                        layout)
+        for children in DomMain._kids(sc, layout).values():
+            for node in children[:6]:
+                shape = _shape(sc.descriptor[node])
+                got = dom_module._COMPILED_SIBLINGS(children, node, shape, sc.descriptor,
+                                                    sc.banned, sc.good, sc.bad, _shape)
+                want = DomMain._siblings_py(children, node, shape, sc)
+                assert got[0] == want[0] and float.hex(got[1]) == float.hex(want[1])
+                assert float.hex(got[2]) == float.hex(want[2])
+                compared += bool(got[0])
+        for p in sc.good:
+            fast, plain = _fast_and_plain("_COMPILED_SIBLINGS",
+                                          lambda: dom._thread(p, sc, layout))  # noqa: B023
+            assert fast == plain, (path.name, p)
+    assert compared > 50  # (same-shaped siblings on many pages)

@@ -59,6 +59,8 @@ _COMPILED_KEPT = getattr(COMPILED, "kept_units", None)
 _COMPILED_STORY = getattr(COMPILED, "story_units", None)
 _COMPILED_POSTS = getattr(COMPILED, "post_counts", None)
 _COMPILED_THREAD = getattr(COMPILED, "in_thread", None)
+#: the compiled twin of :meth:`DomMain._siblings_py` (``None`` when not built)
+_COMPILED_SIBLINGS = getattr(COMPILED, "thread_siblings", None)
 
 __all__ = ["ContainerScores", "DomMain", "boilerplate_marker", "hidden_block"]
 
@@ -850,18 +852,38 @@ class DomMain:
                 continue
             if kids is None:
                 kids = self._kids(sc, layout)
-            sibs = [p for p in kids.get(parent, ()) if p != node
-                    and _shape(sc.descriptor[p]) == shape and p not in sc.banned]
-            good = sum(sc.good[p] for p in sibs)
-            if sibs and good >= self.min_good / 2 and good >= sum(sc.bad[p] for p in sibs) / 2:
+            got = kids.get(parent, ())
+            if (_COMPILED_SIBLINGS is not None and type(sc.descriptor) is dict
+                    and type(sc.banned) is set and type(sc.good) is dict
+                    and type(sc.bad) is dict):  # the reference's loops, compiled
+                sibs, good, bad = _COMPILED_SIBLINGS(got, node, shape, sc.descriptor, sc.banned,
+                                                     sc.good, sc.bad, _shape)
+            else:
+                sibs, good, bad = self._siblings_py(got, node, shape, sc)
+            if sibs and good >= self.min_good / 2 and good >= bad / 2:
                 return parent
             if layout is not None and len(sibs) + 1 >= self.thread_posts and _markers_of(
                     sc.descriptor[node]) in (None, "comment"):
                 # replies of one line ("元旦快乐") have no prose, but plain text
                 text = self._plain_units(layout, set(sibs))
-                if text >= self.min_good and text >= sum(sc.bad[p] for p in sibs) / 2:
+                if text >= self.min_good and text >= bad / 2:
                     return parent
         return path
+
+    @staticmethod
+    def _siblings_py(kids: Iterable[str], node: str, shape: str,
+                     sc: ContainerScores) -> tuple[list[str], float, float]:
+        """The elements of ``kids`` other than ``node`` of the same ``shape`` and not
+        banned, in order, with their good and bad units added in that order (the
+        reference of ``_cwalk.thread_siblings``)."""
+        sibs = [p for p in kids if p != node
+                and _shape(sc.descriptor[p]) == shape and p not in sc.banned]
+        good = bad = 0.0
+        for p in sibs:
+            good += sc.good[p]
+        for p in sibs:
+            bad += sc.bad[p]
+        return sibs, good, bad
 
     @staticmethod
     def _kids(sc: ContainerScores, layout: _Layout | None) -> dict[str, list[str]]:

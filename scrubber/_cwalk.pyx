@@ -2103,24 +2103,8 @@ def within(blocks, str path):
     """``[b.path == path or (b.path or "").startswith(path + "/") for b in blocks]``."""
     if _BLOCK is None:
         _block_slots()
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(path), m
-    cdef list out = []
-    cdef str p
-    for b in blocks:
-        got = _b_path(b)
-        if got is None:
-            out.append(False)
-            continue
-        p = <str?>got
-        m = PyUnicode_GET_LENGTH(p)
-        if m == n:
-            out.append(p == path)
-        elif m > n and PyUnicode_READ(PyUnicode_KIND(p), PyUnicode_DATA(p), n) == 0x2F \
-                and PyUnicode_Tailmatch(p, path, 0, n, -1):
-            out.append(True)
-        else:
-            out.append(False)
-    return out
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(path)
+    return [_under(_b_path(b), path, n) for b in blocks]
 
 
 def stripped_lines(list texts):
@@ -3008,6 +2992,15 @@ def dom_index(list lines, dict elements):
     return ix
 
 
+cdef inline object _marked(dict memo, object d, object markers_of):
+    """``markers_of(d)``, kept in ``memo`` (the document's markers of
+    descriptors, ``filters.dom._Layout.marks``) the first time it is read."""
+    m = memo.get(d, _UNREAD)
+    if m is _UNREAD:
+        m = memo[d] = markers_of(d)
+    return m
+
+
 cdef inline dict _dict_or_none(object marks):
     """``marks`` as a dict for the C-level calls (which read a subclass's entries
     without its ``__missing__``), ``None`` for ``None``."""
@@ -3047,9 +3040,7 @@ def marked_roots(DomIndex ix, list blocks, list body, object markers_of, double 
             if d is None:
                 m = None
             elif memo is not None and type(d) is str:
-                m = memo.get(d, _UNREAD)
-                if m is _UNREAD:
-                    m = memo[d] = markers_of(d)
+                m = _marked(memo, d, markers_of)
             else:
                 m = markers_of(d)
             up = near[ix.parent[i]] if ix.parent[i] >= 0 else -1
@@ -4139,7 +4130,7 @@ def body_flags(list blocks, double dense, double min_units):
 
 # -- body-like text outside the container (``filters.dom.DomMain._body_outside``) --
 
-def body_outside(list blocks, list verdicts, str main, double sentence, double exclaim,
+def body_outside(blocks, list verdicts, str main, double sentence, double exclaim,
                  double long_units, object beside):
     """Is there a block with no verdict, outside the element ``main`` (its path
     is not ``main`` nor under it), that ``MainRegion.body_like`` with these
@@ -4198,7 +4189,7 @@ cdef inline bint _under(object got, str path, Py_ssize_t n) except -1:
             == 0x2F and PyUnicode_Tailmatch(<str>got, path, 0, n, -1))
 
 
-def agree_units(list blocks, list reading, str main, double sentence, double exclaim,
+def agree_units(blocks, list reading, str main, double sentence, double exclaim,
                 double long_units, object beside):
     """``DomMain._agree_units_py``: the units of the blocks without a verdict in
     ``reading`` that ``MainRegion.body_like`` with these settings calls body-like,
@@ -4241,7 +4232,7 @@ def good_units(list blocks, list body, str path):
     return total
 
 
-def plain_lines(list blocks, list verdicts, list inside, double dense):
+def plain_lines(blocks, list verdicts, list inside, double dense):
     """``DomMain._plain_lines_py``: the blocks in the container (``inside``)
     without a verdict and under ``dense`` link density, and their units,
     added in block order."""
@@ -4263,7 +4254,7 @@ def plain_lines(list blocks, list verdicts, list inside, double dense):
     return out, total
 
 
-def kept_units(list blocks, list lines, list reading):
+def kept_units(blocks, list lines, list reading):
     """The units of the blocks at ``lines`` to which ``reading`` gives no
     verdict, added in their order."""
     if _BLOCK is None:
@@ -4277,32 +4268,22 @@ def kept_units(list blocks, list lines, list reading):
     return total
 
 
-cdef extern from "Python.h":
-    PyObject* _dict_lookup "PyDict_GetItemWithError" (object, object) except? NULL
-
-
-cdef inline object _mark(object marks, object d):
-    """``marks[d]`` for a dict ``marks`` (a ``filters.dom._Marks``, whose
-    ``__missing__`` reads a descriptor met the first time)."""
-    cdef PyObject* p = _dict_lookup(marks, d)
-    if p is NULL:
-        return marks[d]  # (by the mapping protocol: __missing__)
-    return <object>p
 
 
 def story_units(list blocks, list inside, list lines, list body, Py_ssize_t depth,
-                object posts, object marks):
+                object posts, object marks, object markers_of):
     """``DomMain._story_units``: the units of the body-like blocks in the
     container (``inside``), outside any of ``posts`` (a set, or ``None``),
-    whose innermost marked descriptor from ``depth`` on (by ``marks``, the
-    document's ``_Marks``) is not a comment region; added in block order."""
+    whose innermost marked descriptor from ``depth`` on (``markers_of``, kept
+    in ``marks``, the document's ``_Marks``) is not a comment region; added in
+    block order."""
     if _BLOCK is None:
         _block_slots()
     cdef Py_ssize_t i, k, n = len(blocks)
     cdef double total = 0.0
     cdef bint skip
     cdef set ps = posts if posts else None
-    _dict_or_none(marks)  # (a dict, or a TypeError here)
+    cdef dict memo = _dict_or_none(marks)
     if len(inside) < n:
         n = len(inside)
     if len(lines) < n:
@@ -4319,12 +4300,12 @@ def story_units(list blocks, list inside, list lines, list body, Py_ssize_t dept
         skip = False
         if type(ctx) is tuple:
             for k in range(PyTuple_GET_SIZE(ctx) - 1, depth - 1, -1):
-                m = _mark(marks, <object>PyTuple_GET_ITEM(ctx, k))
+                m = _marked(memo, <object>PyTuple_GET_ITEM(ctx, k), markers_of)
                 if m:
                     skip = m == "comment"
                     break
         else:
-            found = [_mark(marks, d) for d in list(ctx)[depth:]]
+            found = [_marked(memo, d, markers_of) for d in list(ctx)[depth:]]
             for m in reversed(found):
                 if m:
                     skip = m == "comment"
@@ -4380,15 +4361,16 @@ def post_counts(list blocks, list lines, set repeated, double dense, double head
     return counts, teaser
 
 
-def in_thread(list blocks, list lines, set posts, object names_thread, object marks):
+def in_thread(list blocks, list lines, set posts, object names_thread, object marks,
+              object markers_of):
     """``DomMain._in_thread``: is one of ``posts`` below an element whose
-    descriptor names a thread, with no comment region (by ``marks``) above
-    that element?"""
+    descriptor names a thread, with no comment region (``markers_of``, kept in
+    ``marks``) above that element?"""
     if _BLOCK is None:
         _block_slots()
     cdef Py_ssize_t i, k, nc, n = len(blocks)
     cdef bint named
-    _dict_or_none(marks)  # (a dict, or a TypeError here)
+    cdef dict memo = _dict_or_none(marks)
     if len(lines) < n:
         n = len(lines)
     for i in range(n):
@@ -4406,7 +4388,7 @@ def in_thread(list blocks, list lines, set posts, object names_thread, object ma
                 d = ctx[k]
                 if names_thread(d):
                     named = True
-                elif not named and _mark(marks, d) == "comment":
+                elif not named and _marked(memo, d, markers_of) == "comment":
                     break
             k += 1
     return False
@@ -4548,9 +4530,7 @@ def container_verdicts(list blocks, list verdicts, list inside, list lines, Py_s
             got = None
             for k in range(len(ctx) - 1, -1, -1):  # the innermost marked ancestor
                 d = ctx[k]
-                mark = memo.get(d, _UNREAD)
-                if mark is _UNREAD:
-                    mark = memo[d] = markers_of(d)
+                mark = _marked(memo, d, markers_of)
                 if mark:
                     got = region_of.get(d)
                     if got is None:

@@ -1098,9 +1098,10 @@ def test_compiled_container_sums_on_odd_blocks():
                     assert got == dom._agree_units_py(doc.blocks, vs, main)
                     seen.add(got[1] > 0)
                     inside = [True] * n
-                    got = dom_module._COMPILED_PLAIN_LINES(list(doc.blocks), vs, inside,
-                                                           dom.link_list_density)
-                    assert got == dom._plain_lines_py(doc.blocks, vs, inside)
+                    for bs in (doc.blocks, list(doc.blocks)):  # (a tuple read in place too)
+                        got = dom_module._COMPILED_PLAIN_LINES(bs, vs, inside,
+                                                               dom.link_list_density)
+                        assert got == dom._plain_lines_py(doc.blocks, vs, inside)
                     fast, plain = _all_twins_off(
                         _SUM_TWINS, lambda: dom._sparse_reading(doc, vs, inside))  # noqa: B023
                     assert fast == plain
@@ -1179,7 +1180,8 @@ def test_compiled_thread_loops_on_odd_blocks():
     assert dom._in_thread(layout, sets[0])
     assert not dom._in_thread(layout, sets[1])  # a topic inside a comment section
     with pytest.raises(TypeError):
-        dom_module._COMPILED_THREAD(blocks, layout.lines, sets[0], _names_thread, [])
+        dom_module._COMPILED_THREAD(blocks, layout.lines, sets[0], _names_thread, [],
+                                    _markers_of)  # (marks that are not a dict)
 
 
 def test_compiled_thread_siblings_match_the_plain_ones():

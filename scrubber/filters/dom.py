@@ -1043,7 +1043,7 @@ class DomMain:
         one line of it. When the reading keeps under ``sparse_share`` of the
         container's plain text, the container is trusted instead.
         """
-        blocks = doc.blocks if type(doc.blocks) is list else list(doc.blocks)
+        blocks = doc.blocks
         compiled = (_COMPILED_PLAIN_LINES is not None and _COMPILED_KEPT is not None
                     and type(out) is list and type(inside) is list)
         if compiled:
@@ -1103,8 +1103,8 @@ class DomMain:
         if (_COMPILED_AGREE is not None and type(reading) is list
                 and type(text).body_like is MainRegion.body_like):  # the loop of the reference
             found, inside = _COMPILED_AGREE(
-                doc.blocks if type(doc.blocks) is list else list(doc.blocks), reading, main,
-                text.sentence_units, text.exclaim_units, text.long_units, _beside_story)
+                doc.blocks, reading, main, text.sentence_units, text.exclaim_units,
+                text.long_units, _beside_story)
         else:
             found, inside = self._agree_units_py(doc.blocks, reading, main)
         if found < self.veto_units:
@@ -1133,7 +1133,7 @@ class DomMain:
         reading = self.text_reading
         if (_COMPILED_BODY_OUTSIDE is not None and type(verdicts) is list
                 and type(reading).body_like is MainRegion.body_like):  # the loop below
-            return _COMPILED_BODY_OUTSIDE(list(doc.blocks), verdicts, main,
+            return _COMPILED_BODY_OUTSIDE(doc.blocks, verdicts, main,
                                           reading.sentence_units, reading.exclaim_units,
                                           reading.long_units, _beside_story)
         under = main + "/"
@@ -1185,7 +1185,7 @@ class DomMain:
                 and type(layout.body) is list and isinstance(layout.marks, dict)
                 and (not posts or type(posts) is set)):
             return _COMPILED_STORY(layout.blocks, inside, layout.lines, layout.body, depth,
-                                   posts, layout.marks)
+                                   posts, layout.marks, _markers_of)
         total = 0.0
         for b, ins, line, body in zip(layout.blocks, inside, layout.lines, layout.body):
             if ins and body:
@@ -1243,7 +1243,8 @@ class DomMain:
         if (_COMPILED_THREAD is not None and type(layout.blocks) is list
                 and type(layout.lines) is list and type(posts) is set
                 and isinstance(marks, dict)):  # the loop below
-            return _COMPILED_THREAD(layout.blocks, layout.lines, posts, _names_thread, marks)
+            return _COMPILED_THREAD(layout.blocks, layout.lines, posts, _names_thread, marks,
+                                    _markers_of)
         for b, line in zip(layout.blocks, layout.lines):
             if posts.isdisjoint(line):
                 continue  # the scan below only returns at one of the posts

@@ -1013,6 +1013,7 @@ cdef void _link(xmlNode* n, object doc, object found) except *:
 cdef void _image(xmlNode* n, object doc, object found, object url, str path,
                  object fig) except *:
     """``html._image`` read off the node's attributes."""
+    cdef dict joined
     images = found.images
     if len(images) >= H._MAX_IMAGES:
         return
@@ -1024,10 +1025,15 @@ cdef void _image(xmlNode* n, object doc, object found, object url, str path,
     if not src or _data_uri(src):
         return
     if url:
-        try:
-            src = H.join_url(url, src)
-        except ValueError:
-            pass
+        joined = found.joined  # (once per source and page: see _Found.joined)
+        got = joined.get(src)
+        if got is None:
+            try:
+                got = H.join_url(url, src)
+            except ValueError:
+                got = src
+            joined[src] = got
+        src = got
     # (squash: " ".join(alt.split()) in one pass)
     img = {"src": src, "alt": scrubber_squash(_get(n, doc, "alt", b"alt") or ""), "path": path}
     if fig:

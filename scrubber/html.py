@@ -412,6 +412,9 @@ class _Found:
     author_link: str = ""
     canonical: str = ""
     images: list[dict[str, str]] = field(default_factory=list)
+    #: image source -> what :func:`join_url` made of it with the page's URL (a
+    #: page repeats its sources: spacers, icons, the same photo twice)
+    joined: dict[str, str] = field(default_factory=dict)
     figure_of: dict[int, str] = field(default_factory=dict)
     #: how many levels below the root the walk reads elements with children
     #: (0: no limit); past that it sets ``too_deep`` and stops (see _walked)
@@ -796,14 +799,16 @@ def _origin(base: str) -> str | None:
 
 
 @lru_cache(maxsize=64)  # a pure function of the page URL; bounded
-def _directory(base: str) -> str | None:
+def _directory(base: str, up: int = 0) -> str | None:
     """What urljoin puts a plain relative path after, for an http(s) base URL
-    (``https://ex.com/a/b.html`` -> ``https://ex.com/a/``), else ``None``. Plain
-    segments are only appended to the base's, so any one gives the others'
-    answer: urljoin's own, for ``x``, without its last character."""
+    (``https://ex.com/a/b.html`` -> ``https://ex.com/a/``), else ``None``; with
+    ``up``, after that many leading ``../`` (``https://ex.com/``). Plain
+    segments are only appended to what the base's segments and the ``..``
+    before them resolve to, so any one gives the others' answer: urljoin's
+    own, for ``x``, without its last character."""
     if _origin(base) is None:
         return None
-    joined = urljoin(base, "x")
+    joined = urljoin(base, "../" * up + "x")
     return joined[:-1] if joined.endswith("/x") else None
 
 
@@ -811,7 +816,7 @@ def join_url(base: str, src: str) -> str:
     """``urllib.parse.urljoin(base, src)``, without parsing both URLs again for the
     usual image sources (a page has dozens): plain absolute URLs, protocol-relative
     ones (``//cdn.ex.com/a.jpg``), root-relative paths, and relative paths with
-    no dot segment but an opening ``./``."""
+    no dot segment but an opening ``./`` or ``../`` (any number of the latter)."""
     if base and src:
         if _PLAIN_ABSOLUTE.match(src):
             _origin(base)  # a base urljoin cannot parse raises here too
@@ -827,8 +832,11 @@ def join_url(base: str, src: str) -> str:
                     return origin + src
         else:
             rel = src[2:] if src.startswith("./") else src
+            up = 0
+            while rel.startswith("../"):
+                rel, up = rel[3:], up + 1
             if _PLAIN_RELATIVE.match(rel):
-                directory = _directory(base)
+                directory = _directory(base, up)
                 if directory is not None:
                     return directory + rel
     return urljoin(base, src)
@@ -843,10 +851,14 @@ def _image(el, found: _Found, url: str | None, path: str, fig: str) -> None:
     if not src or src.startswith("data:"):
         return
     if url:
-        try:
-            src = join_url(url, src)
-        except ValueError:
-            pass
+        got = found.joined.get(src)
+        if got is None:
+            try:
+                got = join_url(url, src)
+            except ValueError:
+                got = src
+            found.joined[src] = got
+        src = got
     img = {"src": src, "alt": " ".join((el.get("alt") or "").split()), "path": path}
     if fig:
         img["figure"] = fig

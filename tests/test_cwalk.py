@@ -683,6 +683,39 @@ def test_image_read_off_the_node_is_the_reference() -> None:
     assert asdict(full_fast) == asdict(full_slow)
 
 
+def test_a_page_joins_each_image_source_once() -> None:
+    """Repeated sources (a spacer, the same photo twice) are joined to the page
+    URL once per page (``_Found.joined``) and every image still gets what
+    ``join_url`` (urljoin) gives it, also when the join fails and the source is
+    kept as written."""
+    from urllib.parse import urljoin
+
+    made_up = ['<img src="../img/a.jpg">', '<img src="/b.png">', '<img src="../img/a.jpg">',
+               '<img src="http://[bad/x.png">', '<img src="http://[bad/x.png">',
+               '<img src="./c.gif">', '<img src="/b.png">']
+    from lxml import html as lxml_html
+
+    imgs = list(lxml_html.fromstring(f"<html><body><p>{''.join(made_up)}</p></body></html>")
+                .iter("img"))
+    assert len(imgs) == 7
+    url = "https://example.com/news/2024/a.html"
+    want = []
+    for img in imgs:
+        try:
+            want.append(urljoin(url, img.get("src")))
+        except ValueError:
+            want.append(img.get("src"))
+    for image in (_cwalk.image, html._image):
+        found = html._Found()
+        for k, img in enumerate(imgs):
+            image(img, found, url, f"/p[{k}]", "")
+        assert [i["src"] for i in found.images] == want
+        assert want[0] == "https://example.com/news/img/a.jpg"
+        assert found.joined == {src: got for src, got in
+                                zip((i.get("src") for i in imgs), want)}
+        assert len(found.joined) == 4
+
+
 def test_head_read_off_the_nodes_is_the_reference() -> None:
     """``_cwalk.scan_head`` fills a ``_Found`` as ``html._scan_head`` does, on
     the heads of the fixture pages and on made-up ones; with a namespaced

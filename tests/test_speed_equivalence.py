@@ -648,7 +648,9 @@ _SOURCES = ["/img/a.jpg", "/a.b/c-d_e~f%20g.png", "/", "/a/", "//cdn.ex.com/a.jp
             "a//b", "a/.", "a/..", "./../a", ".a", "a.", "a:b/c", "a/b:c", "?", "a?", "a#f",
             "a;b", "a b", "图/一.jpg", "//cdn.ex.com", "//cdn.ex.com/", "//cdn.ex.com:80/a?b=1",
             "//CDN.Ex.com/A", "//a b/c", "//[::1]/a", "///a", "//ex.com/a/../b", "//ex.com//a",
-            "//ex.com/a;b", "//例子.中国/a"]
+            "//ex.com/a;b", "//例子.中国/a", "../../a/b.jpg", "../../../../../a.jpg",
+            "./../../a.jpg", "../a/", "../a?x=/../b", "../.a", "..//a", "../", "..", "../..",
+            "../../a;b", "../a b", "../图/一.jpg"]
 
 
 @pytest.mark.parametrize("base", _BASES)
@@ -675,20 +677,22 @@ def test_join_url_is_urljoin_on_random_paths():
 
     rnd = random.Random(4)
     alphabet = "/./..;?#%: \t\n@a-Z9_~'图[]"
-    starts = ["/", "http://", "https://", "https://ex.com", "HTTP://", "//", "", "./", "a/"]
-    fast = relative = 0
-    for _ in range(40000):
+    starts = ["/", "http://", "https://", "https://ex.com", "HTTP://", "//", "", "./", "a/", "../", "../../", "./../", "../../../../"]
+    fast = relative = up = 0
+    for _ in range(60000):
         src = rnd.choice(starts) + "".join(
             rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
         fast += bool(_PLAIN_PATH.match(src) or _PLAIN_ABSOLUTE.match(src))
         relative += bool(_PLAIN_RELATIVE.match(src.removeprefix("./")))
+        rest = src.removeprefix("./")
+        up += rest.startswith("../") and bool(_PLAIN_RELATIVE.match(rest.lstrip("./")))
         base = rnd.choice(_BASES)
         try:
             want = urljoin(base, src)
         except ValueError:
             continue
         assert join_url(base, src) == want, (base, src)
-    assert fast > 1500 and relative > 1000  # the fast paths were tried
+    assert fast > 1500 and relative > 1000 and up > 500  # the fast paths were tried
 
 
 @pytest.mark.parametrize("loop", ["compiled", "python"])

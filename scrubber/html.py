@@ -33,7 +33,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -1019,13 +1018,15 @@ def _first_dates(texts: list[str], picked: list[int]) -> Iterator[tuple[int, Any
             if (m := _DATE_LINE.search(texts[i])) is not None:
                 yield i, m
         return
-    starts, at = [], 0
-    for t in lines:
-        starts.append(at)
-        at += len(t) + 1
+    # A match's line: the NULs before it, counted on from the last match's
+    # (most lines hold no date, so this counts far fewer than a table of the
+    # lines' starts would be built from).
     last = -1
+    k = at = 0
     for m in _DATE_LINE.finditer(joined):
-        k = bisect_right(starts, m.start()) - 1
+        start = m.start()
+        k += joined.count("\x00", at, start)
+        at = start
         if k != last:  # (a line's later dates are not looked at)
             yield picked[k], m
             last = k

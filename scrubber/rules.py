@@ -271,14 +271,9 @@ def _set_chars(items) -> set[str]:
     return chars
 
 
-def _first(seq, goes_on: bool = False) -> tuple[set[str], bool]:
-    """Characters a match of ``seq`` can start with, and whether it can be empty.
-    With ``goes_on`` the key is known to go on past where ``seq`` starts: a way
-    through ``seq`` that reaches ``$`` or ``\\Z`` (which need the key's end,
-    and a key holds no newline) matches nothing there, so it is not counted
-    as empty (``^m\\s*$`` lets a key of two characters or more go on only
-    with white space after ``m``)."""
-    return _edge(seq, from_end=False, goes_on=goes_on)
+def _first(seq) -> tuple[set[str], bool]:
+    """Characters a match of ``seq`` can start with, and whether it can be empty."""
+    return _edge(seq, from_end=False)
 
 
 def _last(seq) -> tuple[set[str], bool]:
@@ -286,14 +281,12 @@ def _last(seq) -> tuple[set[str], bool]:
     return _edge(seq, from_end=True)
 
 
-def _edge(seq, from_end: bool, goes_on: bool = False) -> tuple[set[str], bool]:
+def _edge(seq, from_end: bool) -> tuple[set[str], bool]:
     """:func:`_first` (or, ``from_end``, :func:`_last`) of a parsed pattern."""
     C = _SRE_CONSTANTS
 
     out: set[str] = set()
     for op, av in (reversed(seq) if from_end else seq):
-        if op is C.AT and goes_on and av in (C.AT_END, C.AT_END_LINE, C.AT_END_STRING):
-            return out, False  # (this way needs the key's end: see _first)
         if op is C.AT or op is C.ASSERT or op is C.ASSERT_NOT:
             continue  # zero width
         if op is C.LITERAL:
@@ -305,16 +298,16 @@ def _edge(seq, from_end: bool, goes_on: bool = False) -> tuple[set[str], bool]:
             out |= _set_chars(av)
             return out, False
         if op is C.SUBPATTERN:
-            chars, empty = _edge(av[3], from_end, goes_on)
+            chars, empty = _edge(av[3], from_end)
         elif op is C.BRANCH:
             chars, empty = set(), False
             for alt in av[1]:
-                c, e = _edge(alt, from_end, goes_on)
+                c, e = _edge(alt, from_end)
                 chars |= c
                 empty = empty or e
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
             lo, _hi, sub = av
-            chars, empty = _edge(sub, from_end, goes_on)
+            chars, empty = _edge(sub, from_end)
             empty = empty or lo == 0
         else:
             raise _Any
@@ -1061,7 +1054,7 @@ def _anchored_seconds(seq) -> dict[str, frozenset[str] | None] | None:
         seconds = after.get(id(rest), _UNBUILT)
         if seconds is _UNBUILT:
             try:
-                chars, empty = _first(rest, goes_on=True)  # (a second character is there)
+                chars, empty = _first(rest)
             except _Any:
                 empty = True
             seconds = after[id(rest)] = None if empty else frozenset(chars)
@@ -1120,7 +1113,7 @@ def _second_thirds(rest: list) -> dict[str, frozenset[str] | None] | None:
     out: dict[str, frozenset[str] | None] = {}
     for second, rest2 in heads:
         try:
-            chars, empty = _first(rest2, goes_on=True)  # (a third character is there)
+            chars, empty = _first(rest2)
         except _Any:
             chars, empty = set(), True
         out[second] = _merged_thirds(out.get(second, frozenset()),

@@ -853,18 +853,11 @@ def test_anchored_seconds_allow_every_match():
     assert _anchored_seconds(_parsed("^a*b")) == {"a": frozenset("ab"), "b": None}
     assert _anchored_seconds(_parsed("^a?b")) == {"a": frozenset("b"), "b": None}
     assert _anchored_seconds(_parsed(r"^[(（]?\s*编辑")) is not None
-    # ``a`` may end the key, but a key that goes on has ``b`` next: ``$`` and
-    # ``\Z`` need the key's end (and a key holds no newline)
-    assert _anchored_seconds(_parsed("^a(?:$|b)")) == {"a": frozenset("b")}
-    assert _anchored_seconds(_parsed(r"^a\Z")) == {"a": frozenset()}
-    assert _anchored_seconds(_parsed(r"^(?:mark|m)[!.]*$")) == {"m": frozenset("a!.")}
-    assert _anchored_seconds(_parsed("^a(?:b|)")) == {"a": None}  # (a match may stop after a)
+    assert _anchored_seconds(_parsed("^a(?:$|b)")) == {"a": None}  # (a may end the key)
     assert _anchored_seconds(_parsed("^(?:a|$)")) is None  # (the key may be empty)
     assert _anchored_seconds(_parsed("^a.b")) == {"a": None}
     checked = 0
-    extra = ["^(?:ab|ac)d", "^a*b", r"^\d{2,4}[年-]", "^(?:[•·]\\s)?more", "^x{0,3}y",
-             r"^(?:mark|m)[!.]*$", r"^a(?:$|b)", r"^ab?\Z", r"^(?:x|y\s*$)z?",
-             r"^(?:to|t)\b", r"^a\b(?!x)"]  # (zero width, but not the end)
+    extra = ["^(?:ab|ac)d", "^a*b", r"^\d{2,4}[年-]", "^(?:[•·]\\s)?more", "^x{0,3}y"]
     for p, key in _anchored_matches(extra, seed=31):
         seconds = _anchored_seconds(_parsed(p))
         checked += 1
@@ -906,7 +899,7 @@ def test_anchored_thirds_allow_every_match():
     from test_cwalk import _screen_keys
 
     from scrubber import rules
-    from scrubber.rules import _anchored_seconds, _anchored_thirds, _parsed
+    from scrubber.rules import _anchored_thirds, _parsed
 
     assert _anchored_thirds(_parsed("^(?:abc|abd|xy)z")) == {
         "a": {"b": frozenset("cd")}, "x": {"y": frozenset("z")}}
@@ -916,13 +909,8 @@ def test_anchored_thirds_allow_every_match():
     assert _anchored_thirds(_parsed(r"^a\d{2}")) == {"a": None}  # (too many second ones)
     assert _anchored_thirds(_parsed(r"^a[0-9]\d")) == {"a": dict.fromkeys("0123456789")}
     assert _anchored_thirds(_parsed("^a?bc")) == {"a": {"b": frozenset("c")}, "b": {"c": None}}
-    assert _anchored_thirds(_parsed("^ab$")) == {"a": {"b": frozenset()}}  # (abc cannot match)
-    assert _anchored_thirds(_parsed(r"^ab(?:c|\s*$)")) == {"a": {"b": frozenset(
-        _anchored_seconds(_parsed(r"^b\s"))["b"] | {"c"})}}
     checked = 0
-    extra = ["^(?:ab|ac)d", "^a*bc", r"^\d{2,4}[年-]", "^(?:[•·]\\s)?more", "^x{0,3}yz",
-             r"^(?:mark|m)[!.]*$", r"^ab$", r"^ab(?:c|\s*$)", r"^ab?c?\Z", r"^ab\b",
-             r"^(?:ab|a)\b(?!x)"]
+    extra = ["^(?:ab|ac)d", "^a*bc", r"^\d{2,4}[年-]", "^(?:[•·]\\s)?more", "^x{0,3}yz"]
     for p, key in _anchored_matches(extra, seed=33):
         if len(key) < 3:
             continue

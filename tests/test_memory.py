@@ -87,3 +87,23 @@ def test_the_patterns_syntax_trees_are_let_go_once_the_screen_is_built():
     art = scrubber.scrub("这是一篇文章的正文，写了很多内容。\n本期特别鸣谢某某公司\n", pipeline=pipeline)
     assert [(r.text, r.rule) for r in art.boilerplate] == [("本期特别鸣谢某某公司", "promo_x")]
     assert _parsed.cache_info().currsize == 0
+
+
+def test_the_screens_tables_stay_small():
+    # The anchored screen's prefix conditions live in one hash set of 64-bit
+    # codes per screen (rules._prefix_set), sized for the default rules at
+    # 32,768 slots (256 KB). A change that let the digits and white space as
+    # first characters each allow some 900 second ones grew it to 2,097,152
+    # slots (16 MB) and the benchmark's peak resident set by 113 MB, and no
+    # test saw it (reverted; benchmarks/PROFILE.md, twenty-fifth pass).
+    import gc
+
+    from scrubber.rules import LineScreen
+
+    scrubber.scrub(b"<html><body><p>A page of text, to build the screens.</p></body></html>")
+    scrubber.scrub("正文第一段，内容。\n（责任编辑：汇率）")
+    screens = [o for o in gc.get_objects() if isinstance(o, LineScreen)]
+    assert screens
+    for screen in screens:
+        if screen._prefixes is not None:
+            assert len(screen._prefixes) <= 65536, len(screen._prefixes)

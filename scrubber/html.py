@@ -831,9 +831,10 @@ def join_url(base: str, src: str) -> str:
                     return origin + src
         else:
             rel = src[2:] if src.startswith("./") else src
-            up = 0
-            while rel.startswith("../"):
-                rel, up = rel[3:], up + 1
+            at = 0
+            while rel.startswith("../", at):  # (counted in place: one copy of the rest)
+                at += 3
+            up, rel = at // 3, rel[at:]
             if _PLAIN_RELATIVE.match(rel):
                 directory = _directory(base, up)
                 if directory is not None:

@@ -650,7 +650,7 @@ _SOURCES = ["/img/a.jpg", "/a.b/c-d_e~f%20g.png", "/", "/a/", "//cdn.ex.com/a.jp
             "//CDN.Ex.com/A", "//a b/c", "//[::1]/a", "///a", "//ex.com/a/../b", "//ex.com//a",
             "//ex.com/a;b", "//例子.中国/a", "../../a/b.jpg", "../../../../../a.jpg",
             "./../../a.jpg", "../a/", "../a?x=/../b", "../.a", "..//a", "../", "..", "../..",
-            "../../a;b", "../a b", "../图/一.jpg"]
+            "../../a;b", "../a b", "../图/一.jpg", "../" * 50 + "a.jpg", "../" * 3 + "./a"]
 
 
 @pytest.mark.parametrize("base", _BASES)

@@ -8,7 +8,9 @@ another, each in its own worker process on one core, and prints one Markdown
 report: accuracy (token P/R/F1, snippet accuracy) by set and by language group,
 and speed (pages per second, median and tail latency, peak memory) with the
 ratios to ``lxml.html.fromstring`` on the same pages (the floor) and to
-trafilatura, measured in the same run.
+trafilatura, measured in the same run. ``--data`` may also be a plain folder of
+pages (``.html``/``.htm``/``.txt``, gzipped or not, in it or one level down):
+no gold, so speed and memory only, on anyone's own pages.
 
     python benchmarks/run.py --data ../shared/eval-data
     python benchmarks/run.py --data ../shared/eval-data --sets zh-news,zh-tw --limit 40 \\
@@ -182,22 +184,77 @@ def percentile(values: list[float], q: float) -> float:
 # --------------------------------------------------------------------------
 
 
+#: The files a folder of pages (no ``cases.jsonl``) is read for: HTML pages and
+#: plain texts, gzipped or not.
+_PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+_TEXT_SUFFIXES = (".txt",)
+
+
+def _page_kind(name: str) -> str | None:
+    """``html``, ``text`` or ``None`` for a file of a folder of pages, by its name."""
+    low = name.lower()
+    if low.endswith(".gz"):
+        low = low[:-3]
+    if low.endswith(_PAGE_SUFFIXES):
+        return "html"
+    if low.endswith(_TEXT_SUFFIXES):
+        return "text"
+    return None
+
+
+def _holds_pages(folder: Path) -> bool:
+    return folder.is_dir() and any(
+        p.is_file() and _page_kind(p.name) for p in folder.iterdir()
+    )
+
+
+def is_set(data: Path, name: str) -> bool:
+    """A set of ``data``: a folder with a ``cases.jsonl``, or (a folder of pages)
+    one holding page files; ``"."`` is ``data`` itself."""
+    folder = data / name
+    return (folder / "cases.jsonl").is_file() or _holds_pages(folder)
+
+
 def list_sets(data: Path) -> list[str]:
-    return sorted(p.name for p in data.iterdir() if (p / "cases.jsonl").is_file())
+    """The sets of ``data``: its folders with a ``cases.jsonl`` (the eval-data
+    format). Without any, ``data`` is taken as a folder of pages without gold
+    (speed only): the pages directly in it are the set ``"."``, and each
+    subfolder holding pages is a set of its own."""
+    labelled = sorted(p.name for p in data.iterdir() if (p / "cases.jsonl").is_file())
+    if labelled:
+        return labelled
+    own = ["."] if _holds_pages(data) else []
+    return own + sorted(p.name for p in data.iterdir() if _holds_pages(p))
+
+
+def _folder_cases(folder: Path) -> list[dict]:
+    """The cases of a folder of pages: one per page or text file, by name, without
+    gold (their accuracy is not measured)."""
+    cases = []
+    for p in sorted(folder.iterdir()):
+        kind = p.is_file() and _page_kind(p.name)
+        if kind:
+            cases.append({"id": p.name, kind: p.name})
+    return cases
 
 
 def load_cases(data: Path, sets: list[str], limit: int | None) -> list[dict]:
-    """Cases of the sets, in order, each with its 'set'; the first `limit` per set."""
+    """Cases of the sets, in order, each with its 'set'; the first `limit` per set.
+    A set without a ``cases.jsonl`` is a folder of pages (:func:`list_sets`)."""
     out = []
     for s in sets:
         cases = []
-        with open(data / s / "cases.jsonl", encoding="utf-8") as f:
-            for line in f:
-                if line.strip():
-                    c = json.loads(line)
-                    if c.get("html") or c.get("text"):
-                        c["set"] = s
-                        cases.append(c)
+        listed = data / s / "cases.jsonl"
+        if not listed.is_file():
+            cases = [dict(c, set=s) for c in _folder_cases(data / s)]
+        else:
+            with open(listed, encoding="utf-8") as f:
+                for line in f:
+                    if line.strip():
+                        c = json.loads(line)
+                        if c.get("html") or c.get("text"):
+                            c["set"] = s
+                            cases.append(c)
         out.extend(cases[:limit] if limit else cases)
     return out
 
@@ -547,7 +604,7 @@ def tool_input(tool: str, case: dict, data: Path):
     if case.get("html"):
         raw = read_page(folder / case["html"])
         return raw if tool == "scrubber" else decode_page(raw)
-    text = (folder / case["text"]).read_text(encoding="utf-8")
+    text = read_page(folder / case["text"]).decode("utf-8", "replace")
     return text if tool.startswith("scrubber") else text_as_html(text)
 
 
@@ -633,16 +690,18 @@ def warm_up(call, cases: list[dict], inputs: list) -> None:
             pass
 
 
-def measure_text_mode(call, data: Path, repeat: int, timeout: float, no_gc: bool) -> dict | None:
-    """Scrubber's plain-text throughput on the zh-text inputs: each text as one
-    document, and all of them concatenated into one large document."""
-    if not (data / "zh-text" / "cases.jsonl").is_file():
+def measure_text_mode(call, data: Path, repeat: int, timeout: float, no_gc: bool,
+                      sets: list[str] | None = None) -> dict | None:
+    """Scrubber's plain-text throughput on the zh-text inputs (or, when ``data``
+    has no zh-text set, on the texts of ``sets``: a folder of pages): each text
+    as one document, and all of them concatenated into one large document."""
+    if (data / "zh-text" / "cases.jsonl").is_file():
+        cases, inputs = load_cases(data, ["zh-text"], None), "zh-text inputs"
+    elif sets and not any((data / s / "cases.jsonl").is_file() for s in sets):
+        cases, inputs = load_cases(data, sets, None), "the folder's plain texts"
+    else:
         return None
-    texts = [
-        tool_input("scrubber", c, data)
-        for c in load_cases(data, ["zh-text"], None)
-        if c.get("text")
-    ]
+    texts = [tool_input("scrubber", c, data) for c in cases if c.get("text")]
     if not texts:
         return None
     big = "\n".join(texts)
@@ -671,6 +730,7 @@ def measure_text_mode(call, data: Path, repeat: int, timeout: float, no_gc: bool
             "MB": mb,
             "seconds": secs,
             "MB_per_s": mb / secs if secs else None,
+            "inputs": inputs,
             "median_ms": statistics.median(ns / 1e6 for _, ns in ok) if ok else None,
         }
     return res
@@ -776,7 +836,7 @@ def run_worker(
                     + "\n"
                 )
     if text_mode and tool == "scrubber":
-        out["text_mode"] = measure_text_mode(call, data, repeat, timeout, no_gc)
+        out["text_mode"] = measure_text_mode(call, data, repeat, timeout, no_gc, sets)
     out["pages"] = records
     out["speed_only"] = tool in ("lxml", "lxml-free")
     out["rss_peak_mb"] = peak_rss_mb()
@@ -1007,8 +1067,9 @@ def render_markdown(meta: dict, results: dict[str, dict]) -> str:
 
     tm = ran.get("scrubber", {}).get("text_mode")
     if tm:
+        inputs = next(iter(tm.values())).get("inputs", "zh-text inputs")
         lines += [
-            "### Plain-text mode (scrubber, zh-text inputs)",
+            f"### Plain-text mode (scrubber, {inputs})",
             "",
             "| input | docs | MB | seconds | MB/s | median ms |",
             "|---|---:|---:|---:|---:|---:|",
@@ -1021,12 +1082,19 @@ def render_markdown(meta: dict, results: dict[str, dict]) -> str:
         lines.append("")
 
     acc = {t: r["accuracy"] for t, r in ran.items() if not r.get("speed_only")}
-    lines += [
-        "### Accuracy, all pages",
-        "",
-        "| tool | pages | P | R | F1 | F1 per page | snippet acc | with_R | without_ok | crash | empty |",  # noqa: E501
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
+    graded = any(a["overall"].get("R") is not None or a["overall"].get("snip_acc") is not None
+                 for a in acc.values())
+    if acc and not graded:  # a folder of pages: nothing to score against
+        acc = {}
+        lines += ["### Accuracy", "", "Not measured: these pages have no gold "
+                  "(a folder of pages, not `<set>/cases.jsonl`)."]
+    if acc:
+        lines += [
+            "### Accuracy, all pages",
+            "",
+            "| tool | pages | P | R | F1 | F1 per page | snippet acc | with_R | without_ok | crash | empty |",  # noqa: E501
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
     for t, a in acc.items():
         m = a["overall"]
         if m:
@@ -1191,7 +1259,10 @@ def worker_kwargs(tool: str, args, out_dir: Path | None) -> dict:
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
-        "--data", required=True, help="folder with <set>/cases.jsonl (eval-data format)"
+        "--data",
+        required=True,
+        help="folder with <set>/cases.jsonl (eval-data format), or a folder of pages "
+        "(.html/.htm/.txt files, gzipped or not, in it or in its subfolders: speed only)",
     )
     ap.add_argument("--sets", default="all", help="comma-separated set names (default: all)")
     ap.add_argument(
@@ -1261,8 +1332,11 @@ def parse_args(argv=None):
     if not data.is_dir():
         ap.error(f"data folder not found: {data}")
     args.sets = list_sets(data) if args.sets == "all" else [s for s in args.sets.split(",") if s]
+    if not args.sets:
+        ap.error(f"no sets in {data}: neither <set>/cases.jsonl nor page files "
+                 f"({', '.join(_PAGE_SUFFIXES + _TEXT_SUFFIXES)}, or .gz of them)")
     for s in args.sets:
-        if not (data / s / "cases.jsonl").is_file():
+        if not is_set(data, s):
             ap.error(f"unknown set {s!r}; known: {', '.join(list_sets(data))}")
     tools = [t for t in args.tools.split(",") if t]
     unknown = [t for t in tools if t not in TOOLS]

@@ -245,6 +245,43 @@ def test_runner_end_to_end(br, tiny_data, tmp_path, capsys):
     assert res["scrubber"]["text_mode"]["per text"]["ok"] == 1
 
 
+def test_a_folder_of_pages_is_timed_without_gold(br, tmp_path, capsys):
+    """``--data`` may be a plain folder of pages (no cases.jsonl): its own pages
+    are the set ".", each subfolder holding pages a set; .txt files are plain
+    texts; anything else is passed over. Speed only: accuracy is "not measured"."""
+    pages = tmp_path / "pages"
+    (pages / "portal").mkdir(parents=True)
+    (pages / "portal" / "zh.html").write_bytes(ZH_PAGE.encode("gbk"))
+    (pages / "portal" / "en.htm.gz").write_bytes(gzip.compress(EN_PAGE.encode("utf-8")))
+    (pages / "portal" / "notes.md").write_text("not a page", encoding="utf-8")
+    (pages / "top.html").write_text(EN_PAGE, encoding="utf-8")
+    (pages / "scraped.txt").write_text("风电项目开工\n本报讯，一座大型海上风电项目今天正式开工建设。\n",
+                                       encoding="utf-8")
+    (pages / "empty").mkdir()
+    assert br.list_sets(pages) == [".", "portal"]
+    cases = br.load_cases(pages, [".", "portal"], None)
+    assert [(c["set"], c["id"]) for c in cases] == [
+        (".", "scraped.txt"), (".", "top.html"), ("portal", "en.htm.gz"), ("portal", "zh.html")]
+    assert cases[0]["text"] == "scraped.txt" and cases[3]["html"] == "zh.html"
+    assert "Harbour" in br.tool_input("lxml", cases[2], pages)  # gunzipped
+    out, md_file = tmp_path / "out", tmp_path / "RESULTS.md"
+    rc = br.main(["--data", str(pages), "--tools", "scrubber,lxml", "--out", str(out),
+                  "--markdown", str(md_file), "--timeout", "60", "--quiet"])
+    assert rc == 0
+    md = md_file.read_text(encoding="utf-8")
+    assert "| scrubber (bytes in, decoding timed) |" in md and "× lxml parse" in md
+    assert "| portal | 2 |" in md and "| . | 1 |" in md  # speed by set
+    assert "Plain-text mode (scrubber, the folder's plain texts)" in md
+    assert "Not measured: these pages have no gold" in md and "| P | R | F1 |" not in md
+    res = json.loads((out / "results.json").read_text(encoding="utf-8"))["results"]
+    assert [p["error"] for p in res["scrubber"]["pages"]] == [None] * 4
+    assert res["scrubber"]["text_mode"]["per text"]["ok"] == 1
+    # a folder with neither cases nor pages is refused with a clear message
+    with pytest.raises(SystemExit):
+        br.main(["--data", str(pages / "empty"), "--tools", "lxml"])
+    assert "no sets in" in capsys.readouterr().err
+
+
 def _timed(set_name, page_id, ms, kind="html", error=None):
     return {"set": set_name, "id": page_id, "kind": kind, "ns": [int(ms * 1e6)], "error": error}
 

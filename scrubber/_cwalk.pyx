@@ -2807,6 +2807,16 @@ cdef long _score_kind(str d, object markers_of, frozenset positive) except -1:
     return 0
 
 
+cdef inline double _kind_score(double base, long kind, double positive_boost) noexcept:
+    """``DomMain.container_score`` of a container that is not banned, from its
+    base (good minus weighted bad) and its ``_score_kind``."""
+    if kind == 2:  # hidden
+        return -INFINITY
+    if kind == 1:  # <article>, <main> or an article-ish token
+        return base * positive_boost if base > 0 else base
+    return base
+
+
 def score_kind(str d, object markers_of, frozenset positive):
     """``_score_kind`` (for the tests)."""
     return _score_kind(d, markers_of, positive)
@@ -2823,7 +2833,6 @@ def best_container(dict good, dict bad, dict desc, set banned, double min_good,
     not a str: that page is left to the reference."""
     cdef Py_ssize_t articles = 0
     cdef double best = 0.0, s, base, g
-    cdef long kind
     only = None
     for p in good:
         d = desc[p]
@@ -2843,14 +2852,8 @@ def best_container(dict good, dict bad, dict desc, set banned, double min_good,
         if p in banned:
             s = -INFINITY
         else:
-            kind = (_score_kind(<str>desc[p], markers_of, positive) if positive is not None
-                    else kind_of(desc[p]))
-            if kind == 2:  # hidden
-                s = -INFINITY
-            elif kind == 1:  # <article>, <main> or an article-ish token
-                s = base * positive_boost if base > 0 else base
-            else:
-                s = base
+            s = _kind_score(base, _score_kind(<str>desc[p], markers_of, positive)
+                            if positive is not None else kind_of(desc[p]), positive_boost)
         if only is not None and s > 0 and p == only:
             s *= only_article_boost
         if s > best:
@@ -3083,6 +3086,162 @@ def marked_roots(DomIndex ix, list blocks, list body, object markers_of, double 
         PyMem_Free(sums)
 
 
+cdef int _index_rules(DomIndex ix, dict roots, list rule_of, char* ban) except -1:
+    """Per element of ``ix``, in its order: the rule of its innermost marked root
+    (``rule_of``: its own mark in ``roots``, else its parent's), and, given
+    ``ban``, whether ``DomMain.scores`` bans it when every element starts in
+    the layout's order (under a banned parent, or marked as anything but a
+    header or a comment)."""
+    cdef Py_ssize_t i
+    cdef int up
+    missing = object()
+    for i in range(ix.n):
+        up = ix.parent[i]
+        m = roots.get(ix.paths[i], missing)
+        if m is missing:
+            m = None
+            rule_of[i] = rule_of[up] if up >= 0 else None
+        else:
+            rule_of[i] = m
+        if ban is not NULL:
+            ban[i] = 1 if ((up >= 0 and ban[up]) or (m and m != "header" and m != "comment")) \
+                else 0
+    return 0
+
+
+cdef int _index_add(DomIndex ix, list blocks, list verdicts, list body, list rule_of,
+                    double short_cost, double marked_weight, double* good,
+                    double* bad) except -1:
+    """The block loop of ``DomMain.scores``: each block's good and bad units
+    (``_good_bad``) added to its element and every element above it, in block
+    order; blocks in hidden regions are passed over."""
+    cdef Py_ssize_t k
+    cdef int j
+    cdef double g, bd
+    for k in range(ix.nblocks):
+        j = ix.last[k]
+        if j < 0:
+            continue
+        rule = rule_of[j]
+        if rule == "hidden":
+            continue
+        _good_bad(blocks[k], body[k], rule, verdicts[k], short_cost, marked_weight, &g, &bd)
+        if g:
+            while j >= 0:
+                good[j] += g
+                j = ix.parent[j]
+            j = ix.last[k]
+        if bd:
+            while j >= 0:
+                bad[j] += bd
+                j = ix.parent[j]
+    return 0
+
+
+cdef Py_ssize_t _index_start(DomIndex ix, list blocks, dict roots, list rule_of, bint early,
+                             char* ban, char* started, int* fresh, int* order, list descs,
+                             dict children) except -1:
+    """Start the elements as ``DomMain.scores`` does: their rules and bans
+    (``_index_rules``), their descriptors (``descs``, by number) and the order
+    they start in (``order``; the count is returned). ``early``: every element,
+    in the index's order, with the descriptor the layout gives it. Else (a
+    hidden region) the elements the blocks outside hidden regions reach, as
+    they first reach them, each with the descriptor of that block's context
+    (``DomMain._register``), banned under a banned ancestor or when marked as
+    anything but a header or a comment; ``children`` (when not ``None``) gets
+    each under its parent's path as it starts."""
+    cdef Py_ssize_t n = ix.n, i, k, top, nctx, norder = 0
+    cdef int j, e
+    cdef bint under
+    _index_rules(ix, roots, rule_of, ban if early else NULL)
+    if early:
+        for i in range(n):
+            d = ix.descriptors[i]
+            descs[i] = d if d is not None else (<str>ix.paths[i]).rpartition("/")[2]
+            order[i] = <int>i
+        return n
+    for i in range(n):
+        started[i] = 0
+    for k in range(ix.nblocks):
+        e = ix.last[k]
+        if e < 0 or started[e] or rule_of[e] == "hidden":
+            continue
+        top = 0
+        j = e
+        while j >= 0 and not started[j]:  # elements start with their ancestors
+            fresh[top] = j
+            top += 1
+            j = ix.parent[j]
+        under = j >= 0 and ban[j]
+        ctx = _b_context(blocks[k])
+        nctx = len(ctx)
+        while top:
+            top -= 1
+            j = fresh[top]
+            p = ix.paths[j]
+            started[j] = 1
+            order[norder] = j
+            norder += 1
+            descs[j] = ctx[ix.depth[j]] if ix.depth[j] < nctx else (<str>p).rpartition("/")[2]
+            if children is not None:
+                _child(children, <str>ix.paths[ix.parent[j]] if ix.parent[j] >= 0 else "",
+                       <str>p)
+            mark = roots.get(p)
+            if under or (mark and mark != "header" and mark != "comment"):
+                under = True
+            ban[j] = under
+    return norder
+
+
+cdef class _IndexArrays:
+    """The per-element arrays of a scoring on the index (freed with the object)."""
+    cdef double* good
+    cdef double* bad
+    cdef char* ban
+    cdef char* started
+    cdef int* fresh
+    cdef int* order
+
+    def __cinit__(self, Py_ssize_t n):
+        if n < 1:
+            n = 1
+        self.good = <double*>PyMem_Malloc(n * sizeof(double))
+        self.bad = <double*>PyMem_Malloc(n * sizeof(double))
+        self.ban = <char*>PyMem_Malloc(n)
+        self.started = <char*>PyMem_Malloc(n)
+        self.fresh = <int*>PyMem_Malloc(n * sizeof(int))
+        self.order = <int*>PyMem_Malloc(n * sizeof(int))
+        if (self.good is NULL or self.bad is NULL or self.ban is NULL or self.started is NULL
+                or self.fresh is NULL or self.order is NULL):
+            raise MemoryError()
+        cdef Py_ssize_t i
+        for i in range(n):
+            self.good[i] = 0.0
+            self.bad[i] = 0.0
+
+    def __dealloc__(self):
+        PyMem_Free(self.good)
+        PyMem_Free(self.bad)
+        PyMem_Free(self.ban)
+        PyMem_Free(self.started)
+        PyMem_Free(self.fresh)
+        PyMem_Free(self.order)
+
+
+cdef Py_ssize_t _index_totals(DomIndex ix, list blocks, list verdicts, list body, dict roots,
+                              double short_cost, double marked_weight, bint early,
+                              _IndexArrays a, list descs, dict children) except -1:
+    """``DomMain.scores`` into ``a``: the elements started (``_index_start``) and
+    every block's units added (``_index_add``); the number started."""
+    if len(blocks) != ix.nblocks or len(body) != ix.nblocks or len(verdicts) != ix.nblocks:
+        raise ValueError("blocks, verdicts, body and the index differ in length")
+    cdef list rule_of = [None] * ix.n
+    cdef Py_ssize_t norder = _index_start(ix, blocks, roots, rule_of, early, a.ban, a.started,
+                                          a.fresh, a.order, descs, children)
+    _index_add(ix, blocks, verdicts, body, rule_of, short_cost, marked_weight, a.good, a.bad)
+    return norder
+
+
 def index_scores(DomIndex ix, list blocks, list verdicts, list body, dict roots,
                  double short_cost, double marked_weight, bint early):
     """``DomMain.scores`` on the index: ``(good, bad, descriptor, banned, children)``
@@ -3094,121 +3253,110 @@ def index_scores(DomIndex ix, list blocks, list verdicts, list body, dict roots,
     and ``children`` lists them as they start."""
     if _BLOCK is None:
         _block_slots()
-    cdef Py_ssize_t n = ix.n, nb = ix.nblocks, i, k, top, nctx
-    cdef int j, e
-    cdef double g, bd
-    cdef double* good = NULL
-    cdef double* bad = NULL
-    cdef char* ban = NULL
-    cdef char* started = NULL
-    cdef int* fresh = NULL  # the elements a block starts, innermost first
-    cdef int* order = NULL  # the started elements, in the order they start
-    cdef Py_ssize_t norder = 0
-    cdef bint under
-    cdef list rule_of = [None] * n
-    cdef dict desc = {}
+    cdef _IndexArrays a = _IndexArrays(ix.n)
+    cdef list descs = [None] * ix.n
+    cdef dict children = None if early else {}
+    cdef Py_ssize_t k, norder = _index_totals(ix, blocks, verdicts, body, roots, short_cost,
+                                              marked_weight, early, a, descs, children)
+    cdef int j
+    cdef dict desc = {}, good_of = {}, bad_of = {}
     cdef set banned = set()
-    cdef dict children = None
-    if len(blocks) != nb or len(body) != nb or len(verdicts) != nb:
-        raise ValueError("blocks, verdicts, body and the index differ in length")
-    good = <double*>PyMem_Malloc((n if n else 1) * sizeof(double))
-    bad = <double*>PyMem_Malloc((n if n else 1) * sizeof(double))
-    ban = <char*>PyMem_Malloc(n if n else 1)
-    started = <char*>PyMem_Malloc(n if n else 1)
-    fresh = <int*>PyMem_Malloc((n if n else 1) * sizeof(int))
-    order = <int*>PyMem_Malloc((n if n else 1) * sizeof(int))
-    missing = object()
-    try:
-        if (good is NULL or bad is NULL or ban is NULL or started is NULL or fresh is NULL
-                or order is NULL):
-            raise MemoryError()
-        for i in range(n):
-            p = ix.paths[i]
-            m = roots.get(p, missing)
-            if m is missing:
-                m = None
-                rule_of[i] = rule_of[ix.parent[i]] if ix.parent[i] >= 0 else None
-            else:
-                rule_of[i] = m
-            good[i] = 0.0
-            bad[i] = 0.0
-            if early:
-                d = ix.descriptors[i]
-                desc[p] = d if d is not None else (<str>p).rpartition("/")[2]
-                # banned: under a banned parent, or marked (not as a header or comment)
-                ban[i] = 1 if ((ix.parent[i] >= 0 and ban[ix.parent[i]])
-                               or (m and m != "header" and m != "comment")) else 0
-                if ban[i]:
-                    banned.add(p)
-                order[i] = <int>i  # (every element starts, in this order)
-            else:
-                started[i] = 0
-        if early:
-            norder = n
+    for k in range(norder):
+        j = a.order[k]
+        p = ix.paths[j]
+        desc[p] = descs[j]
+        if a.ban[j]:
+            banned.add(p)
+        good_of[p] = a.good[j]
+        bad_of[p] = a.bad[j]
+    return good_of, bad_of, desc, banned, children
+
+
+def index_choose(DomIndex ix, list blocks, list verdicts, list body, dict roots,
+                 double short_cost, double marked_weight, bint early, double min_good,
+                 double bad_weight, double positive_boost, double only_article_boost,
+                 object markers_of, frozenset positive, object shape_of,
+                 Py_ssize_t thread_levels, Py_ssize_t thread_posts, object plain_units):
+    """``DomMain.choose`` on the index: the scores (``index_scores``), the best of
+    them (``best_container``) and the widening to a thread (``DomMain._thread``),
+    read from the index's arrays, without the dicts of every element's totals
+    that ``ContainerScores`` holds. The chosen path, ``None``, or ``False``
+    when the index cannot stand for the reference here (a descriptor that is
+    not a str, an ancestor that did not start): the caller then runs the
+    reference. ``plain_units(paths)`` is ``DomMain._plain_units`` of the
+    layout, for the thread test of replies without prose."""
+    if _BLOCK is None:
+        _block_slots()
+    cdef _IndexArrays a = _IndexArrays(ix.n)
+    cdef list descs = [None] * ix.n, sibs
+    cdef Py_ssize_t norder = _index_totals(ix, blocks, verdicts, body, roots, short_cost,
+                                           marked_weight, early, a, descs, None)
+    cdef Py_ssize_t k, up, levels, articles = 0
+    cdef int j, node, pid, best_i = -1, only = -1
+    cdef double best = 0.0, s, base, g, bd
+    for k in range(norder):  # best_container's loops, in the order the elements started
+        d = descs[a.order[k]]
+        if type(d) is not str:
+            return False
+        if _is_article(d):
+            articles += 1
+            only = a.order[k]
+    if articles != 1:
+        only = -1
+    for k in range(norder):
+        j = a.order[k]
+        g = a.good[j]
+        if g < min_good:
+            continue
+        base = g - bad_weight * a.bad[j]
+        if a.ban[j]:
+            s = -INFINITY
         else:
-            children = {}
-            for k in range(nb):
-                e = ix.last[k]
-                if e < 0 or started[e] or rule_of[e] == "hidden":
-                    continue
-                top = 0
-                j = e
-                while j >= 0 and not started[j]:  # elements start with their ancestors
-                    fresh[top] = j
-                    top += 1
-                    j = ix.parent[j]
-                under = j >= 0 and ban[j]
-                ctx = _b_context(blocks[k])
-                nctx = len(ctx)
-                while top:
-                    top -= 1
-                    j = fresh[top]
-                    p = ix.paths[j]
-                    started[j] = 1
-                    order[norder] = j
-                    norder += 1
-                    desc[p] = (ctx[ix.depth[j]] if ix.depth[j] < nctx
-                               else (<str>p).rpartition("/")[2])
-                    _child(children, <str>ix.paths[ix.parent[j]] if ix.parent[j] >= 0 else "",
-                           <str>p)
-                    mark = roots.get(p)
-                    if under or (mark and mark != "header" and mark != "comment"):
-                        banned.add(p)
-                        under = True
-                    ban[j] = under
-        for k in range(nb):
-            j = ix.last[k]
-            if j < 0:
-                continue
-            rule = rule_of[j]
-            if rule == "hidden":
-                continue
-            _good_bad(blocks[k], body[k], rule, verdicts[k], short_cost, marked_weight, &g,
-                      &bd)
-            if g:
-                while j >= 0:
-                    good[j] += g
-                    j = ix.parent[j]
-                j = ix.last[k]
-            if bd:
-                while j >= 0:
-                    bad[j] += bd
-                    j = ix.parent[j]
-        good_of = {}
-        bad_of = {}
+            s = _kind_score(base, _score_kind(<str>descs[j], markers_of, positive),
+                            positive_boost)
+        if only >= 0 and s > 0 and j == only:
+            s *= only_article_boost
+        if s > best:
+            best = s
+            best_i = j
+    if best_i < 0:
+        return None
+    path = <str>ix.paths[best_i]
+    if not path:
+        return None
+    # DomMain._thread: up to ``thread_levels`` levels, not the top one
+    levels = path.count("/") - 1  # (the reference's ``len(path.split("/")) - 2``)
+    if thread_levels < levels:
+        levels = thread_levels
+    node = best_i
+    for up in range(levels):
+        if up:
+            node = ix.parent[node]
+        pid = ix.parent[node] if node >= 0 else -1
+        if node < 0 or pid < 0 or (not early and not a.started[node]):
+            return False  # (the reference reads paths this scoring does not hold)
+        shape = shape_of(descs[node])
+        if " " not in shape:  # a bare tag repeats everywhere
+            continue
+        sibs = []  # the parent's children as they started (the layout's order, early)
         for k in range(norder):
-            j = order[k]
-            p = ix.paths[j]
-            good_of[p] = good[j]
-            bad_of[p] = bad[j]
-        return good_of, bad_of, desc, banned, children
-    finally:
-        PyMem_Free(good)
-        PyMem_Free(bad)
-        PyMem_Free(ban)
-        PyMem_Free(started)
-        PyMem_Free(fresh)
-        PyMem_Free(order)
+            j = a.order[k]
+            if ix.parent[j] == pid and j != node and shape_of(descs[j]) == shape \
+                    and not a.ban[j]:
+                sibs.append(j)
+        g = 0.0
+        bd = 0.0
+        for j in sibs:
+            g += a.good[j]
+        for j in sibs:
+            bd += a.bad[j]
+        if sibs and g >= min_good / 2 and g >= bd / 2:
+            return ix.paths[pid]
+        if len(sibs) + 1 >= thread_posts and markers_of(descs[node]) in (None, "comment"):
+            text = <double>float(plain_units([ix.paths[j] for j in sibs]))
+            if text >= min_good and text >= bd / 2:
+                return ix.paths[pid]
+    return path
 
 
 # -- lines holding a literal and its rest (``rules.LineScreen``) ----------------

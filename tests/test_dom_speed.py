@@ -1213,3 +1213,132 @@ def test_compiled_thread_siblings_match_the_plain_ones():
                                           lambda: dom._thread(p, sc, layout))  # noqa: B023
             assert fast == plain, (path.name, p)
     assert compared > 50  # (same-shaped siblings on many pages)
+
+
+def _choices(dom: DomMain, lay, verdicts, roots, monkeypatch) -> tuple:
+    """``dom.choose`` on ``lay``: through ``_cwalk.index_choose`` (and whether it
+    answered), and through the reference (``scores``, ``best_container``,
+    ``_thread``)."""
+    from scrubber.filters import dom as dom_module
+
+    compiled = dom_module._COMPILED_INDEX_CHOOSE
+    if compiled is None:
+        pytest.skip("the compiled module is not built")
+    answers = []
+
+    def spy(*args):
+        got = compiled(*args)
+        answers.append(got is not False)
+        return got
+
+    monkeypatch.setattr(dom_module, "_COMPILED_INDEX_CHOOSE", spy)
+    fast = dom.choose(lay.blocks, verdicts, roots, lay)
+    monkeypatch.setattr(dom_module, "_COMPILED_INDEX_CHOOSE", None)
+    ref = dom.choose(lay.blocks, verdicts, roots, lay)
+    monkeypatch.setattr(dom_module, "_COMPILED_INDEX_CHOOSE", compiled)
+    return fast, ref, answers
+
+
+_CHOOSERS = (DomMain(), DomMain(min_good=5.0, bad_weight=3.0, positive_boost=2.0),
+             DomMain(only_article_boost=50.0, min_good=0.0),
+             DomMain(thread_posts=2, min_good=4.0, thread_levels=3))
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_index_choose_is_the_reference_choice(path, monkeypatch):
+    """``choose`` on the element index's arrays (``_cwalk.index_choose``: scores,
+    best and the widening to a thread, without the dicts of every element)
+    picks what the reference picks, on every fixture page, with the body flags
+    of both readings, with settings that move the choice and the thread test,
+    and with one of the page's elements marked hidden (the elements then start
+    as the blocks reach them)."""
+    doc, verdicts = _doc(path)
+    for dom in _CHOOSERS:
+        layout = dom._layout(doc.blocks)
+        plain = replace(layout, body=[dom.plain_like(b) for b in layout.blocks])
+        for lay in (layout, plain):
+            roots = dom._marked_roots(lay.blocks, lay)
+            fast, ref, answered = _choices(dom, lay, verdicts, roots, monkeypatch)
+            assert fast == ref
+            assert answered == [True]  # (the index held every path the reference read)
+            if ref is None:
+                continue
+            for hidden in _prefixes(ref)[-2:]:  # the container, and the element above it
+                marked = {**roots, hidden: "hidden"}
+                fast, ref2, answered = _choices(dom, lay, verdicts, marked, monkeypatch)
+                assert fast == ref2 and answered == [True]
+
+
+def test_index_choose_on_a_hand_made_thread(monkeypatch):
+    """Posts of one shape under a topic (widened to the topic), replies of one
+    line (widened by their plain text), a banned sibling, and a hidden one."""
+    base = ("html", "body", "div topic")
+    blocks = [
+        _block(0, "/html/body/div[1]/div[1]/p[1]", (*base, "div post p1", "p"), units=40),
+        _block(1, "/html/body/div[1]/div[2]/p[1]", (*base, "div post p2", "p"), units=12),
+        _block(2, "/html/body/div[1]/div[3]/p[1]", (*base, "div post p3", "p"), units=3),
+        _block(3, "/html/body/div[1]/div[4]/p[1]", (*base, "div post p4", "p"), units=3),
+        _block(4, "/html/body/div[1]/div[5]/p[1]", (*base, "div post nav", "p"), units=30),
+        _block(5, "/html/body/div[2]/p[1]", ("html", "body", "div side", "p"), units=8,
+               ld=0.8),
+    ]
+    seen = set()
+    # the replies' units and link density: widened by their prose, by their plain
+    # text, or not at all (their links outweigh them)
+    for units, ld in ((3, 0.0), (12, 0.0), (12, 0.6), (30, 0.45), (40, 0.9), (8, 0.3)):
+        page = [blocks[0], *(replace(b, features={**b.features, "units": float(units),
+                                                  "link_density": ld})
+                             for b in blocks[1:4]), *blocks[4:]]
+        verdicts = [None] * len(page)
+        for dom in _CHOOSERS:
+            layout = dom._layout(page)
+            roots = dom._marked_roots(page, layout)
+            for marked in (roots, {**roots, "/html/body/div[1]/div[3]": "hidden"},
+                           {**roots, "/html/body/div[1]/div[2]": "nav"}):
+                fast, ref, answered = _choices(dom, layout, verdicts, marked, monkeypatch)
+                assert fast == ref and answered == [True], (units, ld, dom, marked)
+                seen.add(ref)
+    assert {"/html/body/div[1]", "/html/body/div[1]/div[1]"} <= seen  # widened, and not
+
+
+def test_index_choose_leaves_an_overridden_step_to_the_subclass(monkeypatch):
+    """A subclass that changes how a container is scored or widened gets its own
+    methods: the compiled choice is not used for it."""
+    from scrubber.filters import dom as dom_module
+
+    class NoThreads(DomMain):
+        def _thread(self, path, sc, layout=None):
+            return path
+
+    calls = []
+    compiled = dom_module._COMPILED_INDEX_CHOOSE
+    if compiled is None:
+        pytest.skip("the compiled module is not built")
+    monkeypatch.setattr(dom_module, "_COMPILED_INDEX_CHOOSE",
+                        lambda *a: calls.append(1) or compiled(*a))
+    doc, verdicts = _doc(FIXTURES / "pages" / "zh_forum" / "input.html")
+    NoThreads().choose(doc.blocks, verdicts)
+    assert calls == []
+    DomMain().choose(doc.blocks, verdicts)
+    assert calls == [1]
+
+
+def test_index_choose_boosts_the_one_article(monkeypatch):
+    """The page's one <article> wins over a slightly larger <div> (23 units, times
+    1.25 as an article and 1.25 as the only one, against 30); with a second
+    <article> that boost is gone. (The links keep the page itself below both.)"""
+    blocks = [
+        _block(0, "/html/body/div[1]/p[1]", ("html", "body", "div", "p"), units=30),
+        _block(1, "/html/body/article[1]/p[1]", ("html", "body", "article", "p"), units=23),
+        _block(2, "/html/body/div[9]/a[1]", ("html", "body", "div", "a"), units=40, ld=1.0),
+    ]
+    second = _block(3, "/html/body/article[2]/p[1]", ("html", "body", "article", "p"), units=1)
+    dom = DomMain()
+    got = []
+    for page in (blocks, [*blocks, second]):
+        layout = dom._layout(page)
+        roots = dom._marked_roots(page, layout)
+        fast, ref, answered = _choices(dom, layout, [None] * len(page), roots, monkeypatch)
+        assert fast == ref and answered == [True]
+        got.append(fast)
+    assert got == ["/html/body/article[1]", "/html/body/div[1]"]

@@ -36,6 +36,8 @@ _COMPILED_BEST = getattr(COMPILED, "best_container", None)
 _COMPILED_INDEX = getattr(COMPILED, "dom_index", None)
 _COMPILED_MARKED = getattr(COMPILED, "marked_roots", None)
 _COMPILED_INDEX_SCORES = getattr(COMPILED, "index_scores", None)
+#: ``DomMain.choose`` (scores, best and _thread) on the element index, when built
+_COMPILED_INDEX_CHOOSE = getattr(COMPILED, "index_choose", None)
 #: the compiled twin of the block loop of :meth:`DomMain._repeated_members`
 _COMPILED_REPEATED = getattr(COMPILED, "repeated_members", None)
 #: the compiled twin of the loop of :meth:`DomMain.body_flags`
@@ -476,6 +478,16 @@ class _Layout:
         return self._children
 
 
+def _plain_choice(cls: type) -> bool:
+    """Does ``cls`` choose its container as :class:`DomMain` does (none of the
+    methods ``_cwalk.index_choose`` stands for overridden)?"""
+    return all(getattr(cls, name) is getattr(DomMain, name) for name in _CHOICE_METHODS)
+
+
+_CHOICE_METHODS = ("scores", "container_score", "_best", "_thread", "_kids", "_siblings_py",
+                   "_plain_units")
+
+
 def _index_of(layout: _Layout) -> Any:
     """The layout's element index (``_cwalk.dom_index``), built once and kept in the
     layout (``replace(layout, body=...)`` shares it: it reads no body flags);
@@ -808,6 +820,23 @@ class DomMain:
         if layout is None:
             layout = self._layout(blocks)
         blocks = layout.blocks
+        if _COMPILED_INDEX_CHOOSE is not None and _plain_choice(type(self)):
+            # scores, best and _thread on the index's arrays, without the dicts of
+            # every element's totals
+            verdicts = list(verdicts) if verdicts is not None else [None] * len(blocks)
+            if roots is None:
+                roots = self._marked_roots(blocks, layout)
+            if (len(verdicts) == len(blocks) and type(layout.body) is list
+                    and len(layout.body) == len(blocks) and type(roots) is dict
+                    and (ix := _index_of(layout)) is not None):
+                got = _COMPILED_INDEX_CHOOSE(
+                    ix, blocks, verdicts, layout.body, roots, self.short_cost,
+                    self.marked_weight, "hidden" not in roots.values(), self.min_good,
+                    self.bad_weight, self.positive_boost,
+                    self.only_article_boost, _markers_of, POSITIVE, _shape, self.thread_levels,
+                    self.thread_posts, lambda paths: self._plain_units(layout, set(paths)))
+                if got is not False:
+                    return got
         sc = self.scores(blocks, verdicts, roots, layout)
         if _COMPILED_BEST is not None and type(self).container_score is DomMain.container_score:
             got = _COMPILED_BEST(sc.good, sc.bad, sc.descriptor, sc.banned, self.min_good,

@@ -2787,7 +2787,12 @@ cdef inline bint _is_article(object d) except -1:
 cdef long _score_kind(str d, object markers_of, frozenset positive) except -1:
     """``filters.dom._score_kind(d)``: 2 when ``markers_of(d)`` is "hidden", 1 for
     an ``article`` or ``main`` tag or a token of ``positive``, else 0."""
-    if markers_of(d) == "hidden":
+    return _kind_of_marked(d, markers_of(d), positive)
+
+
+cdef long _kind_of_marked(str d, object mark, frozenset positive) except -1:
+    """``_score_kind`` of ``d`` whose marker (``markers_of(d)``) is ``mark``."""
+    if mark == "hidden":
         return 2
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(d), start, end
     end = PyUnicode_FindChar(d, 0x20, 0, n, 1)
@@ -3276,7 +3281,8 @@ def index_choose(DomIndex ix, list blocks, list verdicts, list body, dict roots,
                  double short_cost, double marked_weight, bint early, double min_good,
                  double bad_weight, double positive_boost, double only_article_boost,
                  object markers_of, frozenset positive, object shape_of,
-                 Py_ssize_t thread_levels, Py_ssize_t thread_posts, object plain_units):
+                 Py_ssize_t thread_levels, Py_ssize_t thread_posts, object plain_units,
+                 object marks=None):
     """``DomMain.choose`` on the index: the scores (``index_scores``), the best of
     them (``best_container``) and the widening to a thread (``DomMain._thread``),
     read from the index's arrays, without the dicts of every element's totals
@@ -3284,9 +3290,14 @@ def index_choose(DomIndex ix, list blocks, list verdicts, list body, dict roots,
     when the index cannot stand for the reference here (a descriptor that is
     not a str, an ancestor that did not start): the caller then runs the
     reference. ``plain_units(paths)`` is ``DomMain._plain_units`` of the
-    layout, for the thread test of replies without prose."""
+    layout, for the thread test of replies without prose. ``marks``: the
+    document's markers of descriptors (``_Layout.marks``), read and filled
+    in place of calling ``markers_of``; a candidate's kind is worked out once
+    per descriptor."""
     if _BLOCK is None:
         _block_slots()
+    cdef dict memo = _dict_or_none(marks)
+    cdef dict kinds = {}
     cdef _IndexArrays a = _IndexArrays(ix.n)
     cdef list descs = [None] * ix.n, sibs
     cdef Py_ssize_t norder = _index_totals(ix, blocks, verdicts, body, roots, short_cost,
@@ -3312,8 +3323,13 @@ def index_choose(DomIndex ix, list blocks, list verdicts, list body, dict roots,
         if a.ban[j]:
             s = -INFINITY
         else:
-            s = _kind_score(base, _score_kind(<str>descs[j], markers_of, positive),
-                            positive_boost)
+            d = descs[j]
+            kind_of = kinds.get(d)
+            if kind_of is None:
+                kind_of = kinds[d] = _kind_of_marked(
+                    <str>d, markers_of(d) if memo is None else _marked(memo, d, markers_of),
+                    positive)
+            s = _kind_score(base, <long>kind_of, positive_boost)
         if only >= 0 and s > 0 and j == only:
             s *= only_article_boost
         if s > best:
@@ -3352,7 +3368,10 @@ def index_choose(DomIndex ix, list blocks, list verdicts, list body, dict roots,
             bd += a.bad[j]
         if sibs and g >= min_good / 2 and g >= bd / 2:
             return ix.paths[pid]
-        if len(sibs) + 1 >= thread_posts and markers_of(descs[node]) in (None, "comment"):
+        d = descs[node]
+        if len(sibs) + 1 >= thread_posts and (
+                markers_of(d) if memo is None else _marked(memo, d, markers_of)) in (
+                    None, "comment"):
             text = <double>float(plain_units([ix.paths[j] for j in sibs]))
             if text >= min_good and text >= bd / 2:
                 return ix.paths[pid]

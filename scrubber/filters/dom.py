@@ -834,7 +834,8 @@ class DomMain:
                     self.marked_weight, "hidden" not in roots.values(), self.min_good,
                     self.bad_weight, self.positive_boost,
                     self.only_article_boost, _markers_of, POSITIVE, _shape, self.thread_levels,
-                    self.thread_posts, lambda paths: self._plain_units(layout, set(paths)))
+                    self.thread_posts, lambda paths: self._plain_units(layout, set(paths)),
+                    layout.marks)
                 if got is not False:
                     return got
         sc = self.scores(blocks, verdicts, roots, layout)

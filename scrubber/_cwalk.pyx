@@ -1875,6 +1875,27 @@ cdef enum:
     _K_PHRASE = 128  # one of keys._IN_PHRASES: its run is left for t2s itself (fold_keys)
 
 
+cdef extern from *:
+    """
+    /* Does D[0:n] (one or two bytes a character) hold two spaces side by side?
+       One pass without a branch per character (the compiler may vectorise it),
+       not a search call per space: English lines have a space every few
+       characters. */
+    #define SCRUBBER_DOUBLE_SPACE(NAME, T)                                       \
+    static int NAME(const T* d, Py_ssize_t n) {                                 \
+        unsigned int both = 0;                                                  \
+        Py_ssize_t i;                                                           \
+        for (i = 1; i < n; i++)                                                 \
+            both |= (d[i] == 0x20) & (d[i - 1] == 0x20);                        \
+        return (int)both;                                                       \
+    }
+    SCRUBBER_DOUBLE_SPACE(scrubber_double_space_ucs1, Py_UCS1)
+    SCRUBBER_DOUBLE_SPACE(scrubber_double_space_ucs2, Py_UCS2)
+    """
+    int scrubber_double_space_ucs1(const Py_UCS1* d, Py_ssize_t n) noexcept nogil
+    int scrubber_double_space_ucs2(const Py_UCS2* d, Py_ssize_t n) noexcept nogil
+
+
 cdef bint _plain_spaces(str text) noexcept:
     """Is no space of ``text`` at its start or end or beside another?"""
     cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(text)
@@ -1884,6 +1905,10 @@ cdef bint _plain_spaces(str text) noexcept:
         return True
     if PyUnicode_READ(kind, data, 0) == 0x20 or PyUnicode_READ(kind, data, n - 1) == 0x20:
         return False
+    if kind == PyUnicode_1BYTE_KIND:
+        return not scrubber_double_space_ucs1(<const Py_UCS1*>data, n)
+    if kind == PyUnicode_2BYTE_KIND:
+        return not scrubber_double_space_ucs2(<const Py_UCS2*>data, n)
     i = PyUnicode_FindChar(text, 0x20, 0, n, 1)
     while 0 <= i < n - 1:
         if PyUnicode_READ(kind, data, i + 1) == 0x20:

@@ -722,6 +722,10 @@ def test_compiled_repeated_loop_on_odd_blocks():
         _block(4, "/html/body/div[1]/tr[1]", (*base, "tr 3")),
         _block(5, "line 6", ()),
         _block(6, "/html/body/div[1]/div[5]/p[1]", (*base, "div post p5", "p"), units=2.0),
+        # the element of block 0 again, with another descriptor (the loop reads an
+        # element's key once, and must not take it for this block)
+        _block(7, "/html/body/div[1]/div[1]/p[2]", (*base, "div reply r1", "p")),
+        _block(8, "/html/body/div[1]/div[6]/p[1]", (*base, "div reply r2", "p")),
     ]
     dom = DomMain()
     layout = dom._layout(blocks)
@@ -732,6 +736,16 @@ def test_compiled_repeated_loop_on_odd_blocks():
         _same_members(fast, plain)
     fast, _ = _members_both_ways(layout, [True] * len(blocks), 0)
     assert ("/html/body/div[1]", "div post") in fast[1]  # post p1..p5, numbers dropped
+    assert fast[1][("/html/body/div[1]", "div reply")] == {
+        "/html/body/div[1]/div[1]", "/html/body/div[1]/div[6]"}
+    # the root as container with a root of tokens: each block's own element is
+    # the "parent" of the root there, so the root's key changes from block to block
+    rooted = [replace(b, context=("html theme-dark", *b.context[1:]))
+              for b in (blocks[0], blocks[6], blocks[7])]
+    lay = dom._layout(rooted)
+    fast, plain = _members_both_ways(lay, [True] * len(rooted), 0)
+    _same_members(fast, plain)
+    assert len([k for k in fast[1] if k[1] == "html theme-dark"]) == 3
 
 
 def _body_outside_both_ways(dom, doc, verdicts, main):

@@ -3306,7 +3306,7 @@ def index_choose(DomIndex ix, list blocks, list verdicts, list body, dict roots,
                  double short_cost, double marked_weight, bint early, double min_good,
                  double bad_weight, double positive_boost, double only_article_boost,
                  object markers_of, frozenset positive, object shape_of,
-                 Py_ssize_t thread_levels, Py_ssize_t thread_posts, object plain_units,
+                 Py_ssize_t thread_levels, double thread_posts, object plain_units,
                  object marks=None):
     """``DomMain.choose`` on the index: the scores (``index_scores``), the best of
     them (``best_container``) and the widening to a thread (``DomMain._thread``),

@@ -1255,7 +1255,8 @@ def _choices(dom: DomMain, lay, verdicts, roots, monkeypatch) -> tuple:
 
 _CHOOSERS = (DomMain(), DomMain(min_good=5.0, bad_weight=3.0, positive_boost=2.0),
              DomMain(only_article_boost=50.0, min_good=0.0),
-             DomMain(thread_posts=2, min_good=4.0, thread_levels=3))
+             DomMain(thread_posts=2, min_good=4.0, thread_levels=3),
+             DomMain(thread_posts=2.5, min_good=4.0))  # (a setting given as a float)
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)

@@ -826,9 +826,9 @@ class DomMain:
             verdicts = list(verdicts) if verdicts is not None else [None] * len(blocks)
             if roots is None:
                 roots = self._marked_roots(blocks, layout)
-            if (len(verdicts) == len(blocks) and type(layout.body) is list
-                    and len(layout.body) == len(blocks) and type(roots) is dict
-                    and (ix := _index_of(layout)) is not None):
+            if (type(blocks) is list and len(verdicts) == len(blocks)
+                    and type(layout.body) is list and len(layout.body) == len(blocks)
+                    and type(roots) is dict and (ix := _index_of(layout)) is not None):
                 got = _COMPILED_INDEX_CHOOSE(
                     ix, blocks, verdicts, layout.body, roots, self.short_cost,
                     self.marked_weight, "hidden" not in roots.values(), self.min_good,

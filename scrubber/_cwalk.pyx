@@ -1053,6 +1053,27 @@ def image(el, found, url, path, fig):
     _image((<cetree._Element>el)._c_node, (<cetree._Element>el)._doc, found, url, path, fig)
 
 
+def last_chain(root, Py_ssize_t limit):
+    """How far ``html._ends_deep_py`` goes down from ``root``, at most ``limit``
+    steps: each step to the last child lxml counts (``len(el)``, then
+    ``el[len(el) - 1]``: an element, comment, PI or entity reference), read
+    off libxml2's nodes without making an lxml element per step."""
+    if not isinstance(root, cetree._Element):
+        raise TypeError(f"an lxml element, not {type(root).__name__}")
+    cdef xmlNode* n = (<cetree._Element>root)._c_node
+    cdef xmlNode* c
+    cdef Py_ssize_t depth = 0
+    while depth < limit:
+        c = n.last
+        while c is not NULL and not _is_element(c):
+            c = c.prev
+        if c is NULL:
+            break
+        n = c
+        depth += 1
+    return depth
+
+
 def scan_head(el, found):
     """``_scan_head`` of an lxml element (for the tests)."""
     if H is None:

@@ -319,7 +319,15 @@ def _ends_deep(root) -> bool:
     """Did libxml2 stop at its depth limit? Its tree then ends that deep: the
     chain of last children from ``root`` is as long as the elements it held
     open (a page that ends so deep without the error is read again too, which
-    loses nothing). A few steps on any other page."""
+    loses nothing). A few steps on any other page (compiled: ``_cwalk.last_chain``,
+    on libxml2's nodes)."""
+    if _LAST_CHAIN is not None and isinstance(root, etree._Element):
+        return _LAST_CHAIN(root, _LIBXML2_MAX_DEPTH - 8) >= _LIBXML2_MAX_DEPTH - 8
+    return _ends_deep_py(root)
+
+
+def _ends_deep_py(root) -> bool:
+    """:func:`_ends_deep` by lxml's elements: the reference of ``_cwalk.last_chain``."""
     el, depth = root, 0
     while depth < _LIBXML2_MAX_DEPTH - 8:
         n = len(el)
@@ -728,6 +736,8 @@ _has_control = _COMPILED.has_control if _COMPILED is not None else _has_control_
 _LAYOUT_FEATURES = getattr(_COMPILED, "layout_features", None)
 #: the compiled twin of :func:`_frame_columns_py` (``None`` when not built)
 _FRAME_COLUMNS = getattr(_COMPILED, "frame_columns", None)
+#: the compiled chain of last children of :func:`_ends_deep` (``None`` when not built)
+_LAST_CHAIN = getattr(_COMPILED, "last_chain", None)
 
 
 def _frame_columns_py(frames: list) -> tuple[tuple, list, tuple, list]:

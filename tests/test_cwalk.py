@@ -1771,3 +1771,53 @@ def test_run_verdicts_are_the_three_slices() -> None:
             assert fast == plain
             checked += fast != vs
     assert checked > 10
+
+
+def test_last_chain_is_the_ends_deep_reference():
+    """``_cwalk.last_chain`` goes down the chain of last children as ``len(el)``
+    and ``el[len(el) - 1]`` do (comments, PIs and entity references count as
+    children, text does not), so ``_ends_deep`` answers as ``_ends_deep_py``
+    does: on every fixture page, on made-up endings, and on chains of
+    elements just under, at and over libxml2's limit."""
+    from lxml import etree
+
+    def chain_py(root, limit):
+        el, depth = root, 0
+        while depth < limit and len(el):
+            el, depth = el[len(el) - 1], depth + 1
+        return depth
+
+    roots = [html._root_of(p.read_text(encoding="utf-8", errors="replace"))
+             for p in sorted(PAGES.rglob("*.html"))]
+    for markup in ("<html><body><div><p>a</p>tail</div>more</body></html>",
+                   "<html><body><div><p>a</p><!-- last --></div></body></html>",
+                   "<html><body><p>x</p><?pi data?></body></html>",
+                   "<html><body></body></html>", "<p>one</p>"):
+        roots.append(html._root_of(markup))
+    limit = html._LIBXML2_MAX_DEPTH - 8
+    for depth in (limit - 2, limit - 1, limit, limit + 5):  # (the html element is one)
+        root = etree.Element("html")
+        el = root
+        for _ in range(depth - 1):
+            el = etree.SubElement(el, "div")
+        el.tail = "after"
+        etree.SubElement(root, "p").text = "x"  # a short last chain from the root...
+        root.append(etree.Comment("end"))  # ...ending in a comment
+        roots.append(root)
+        deep = etree.Element("html")  # ...and one that goes all the way down
+        el = deep
+        for _ in range(depth):
+            el = etree.SubElement(el, "div")
+        roots.append(deep)
+    ent = etree.Element("html")
+    etree.SubElement(ent, "div").append(etree.Entity("nbsp"))
+    roots.append(ent)
+    answers = set()
+    for root in roots:
+        for lim in (0, 1, 3, limit):
+            assert _cwalk.last_chain(root, lim) == chain_py(root, lim)
+        assert html._ends_deep(root) == html._ends_deep_py(root)
+        answers.add(html._ends_deep(root))
+    assert answers == {True, False}
+    with pytest.raises(TypeError):
+        _cwalk.last_chain("<html/>", 3)

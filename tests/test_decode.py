@@ -212,6 +212,19 @@ def test_windows_latin_shortcut_only_where_both_code_pages_agree():
     assert "£" in _LATIN_SYMBOLS.decode("cp1252") and "é" not in _LATIN_SYMBOLS.decode("cp1252")
     assert all(bytes([b]).decode("cp1252") != bytes([b]).decode("cp1250", "replace")
                for b in _LATIN_SYMBOLS)
+    # the lone-symbol scan finds what its plain form (the lookbehind first) finds
+    import random
+    import re
+
+    from scrubber.decode import _LONE_SYMBOL
+    plain = re.compile(rb"(?<![A-Za-z\x80-\xff])[" + re.escape(_LATIN_SYMBOLS)
+                       + rb"](?![A-Za-z\x80-\xff])")
+    rng = random.Random(5)
+    alphabet = b"ab Z09.,\n\t-" + bytes(range(0x80, 0x100))
+    for _ in range(5000):
+        data = bytes(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert [m.span() for m in _LONE_SYMBOL.finditer(data)] == \
+            [m.span() for m in plain.finditer(data)], data
     pound = decode("<p>Fees are £3,000 a year; £9,000 from 2012.</p>".encode("cp1252"))
     assert pound.encoding == "windows-1252" and "without detection" in pound.note
     assert "£3,000" in pound.text and "symbol outside a word" in pound.note

@@ -3054,7 +3054,10 @@ def dom_index(list lines, dict elements):
 
 cdef inline object _marked(dict memo, object d, object markers_of):
     """``markers_of(d)``, kept in ``memo`` (the document's markers of
-    descriptors, ``filters.dom._Layout.marks``) the first time it is read."""
+    descriptors, ``filters.dom._Layout.marks``) the first time it is read;
+    without a memo (``None``), read each time."""
+    if memo is None:
+        return markers_of(d)
     m = memo.get(d, _UNREAD)
     if m is _UNREAD:
         m = memo[d] = markers_of(d)
@@ -3372,9 +3375,8 @@ def index_choose(DomIndex ix, list blocks, list verdicts, list body, dict roots,
             d = descs[j]
             kind_of = kinds.get(d)
             if kind_of is None:
-                kind_of = kinds[d] = _kind_of_marked(
-                    <str>d, markers_of(d) if memo is None else _marked(memo, d, markers_of),
-                    positive)
+                kind_of = kinds[d] = _kind_of_marked(<str>d, _marked(memo, d, markers_of),
+                                                     positive)
             s = _kind_score(base, <long>kind_of, positive_boost)
         if only >= 0 and s > 0 and j == only:
             s *= only_article_boost
@@ -3415,9 +3417,7 @@ def index_choose(DomIndex ix, list blocks, list verdicts, list body, dict roots,
         if sibs and g >= min_good / 2 and g >= bd / 2:
             return ix.paths[pid]
         d = descs[node]
-        if len(sibs) + 1 >= thread_posts and (
-                markers_of(d) if memo is None else _marked(memo, d, markers_of)) in (
-                    None, "comment"):
+        if len(sibs) + 1 >= thread_posts and _marked(memo, d, markers_of) in (None, "comment"):
             text = <double>float(plain_units([ix.paths[j] for j in sibs]))
             if text >= min_good and text >= bd / 2:
                 return ix.paths[pid]

@@ -125,9 +125,9 @@ _LATIN_SYMBOLS = bytes(
 # first and the test of the byte before it after (a lookbehind over the pair),
 # so that the engine skips to the symbols instead of trying a lookbehind at
 # every byte of the page: the same matches, six times faster on real pages.
+_SYMBOL_CLASS = b"[" + re.escape(_LATIN_SYMBOLS) + b"]"
 _LONE_SYMBOL = re.compile(
-    rb"[" + re.escape(_LATIN_SYMBOLS) + rb"](?<![A-Za-z\x80-\xff][" + re.escape(_LATIN_SYMBOLS)
-    + rb"])(?![A-Za-z\x80-\xff])")
+    _SYMBOL_CLASS + rb"(?<![A-Za-z\x80-\xff]" + _SYMBOL_CLASS + rb")(?![A-Za-z\x80-\xff])")
 
 # encoding, text (``None``: left undecoded, see _decided), replacements, source, note line
 _Verdict = tuple[str, str | None, int, str, str]

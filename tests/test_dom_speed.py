@@ -1243,6 +1243,7 @@ def _choices(dom: DomMain, lay, verdicts, roots, monkeypatch) -> tuple:
     def spy(*args):
         got = compiled(*args)
         answers.append(got is not False)
+        assert compiled(*args[:-1]) == got  # (without the document's markers: read each time)
         return got
 
     monkeypatch.setattr(dom_module, "_COMPILED_INDEX_CHOOSE", spy)

@@ -1988,35 +1988,48 @@ assert (_K_UPPER, _K_ODD, _K_COMMON, _K_SPACE, _K_T2S) == (4, 8, 16, 32, 64)
 
 
 cdef int _t2s_or_leave(Py_UCS2* key, Py_ssize_t size, const unsigned char[::1] table,
-                       const unsigned short* t2s, list runs, Py_ssize_t line) except -1:
+                       const unsigned short* t2s, list runs, Py_ssize_t line,
+                       const unsigned long long[::1] pairs) except -1:
     """In a key folded without t2s (``key[:size]``, of a text holding
     ``_K_PHRASE`` characters), each run of non-ASCII characters: converted in
-    place by ``t2s`` when none of them is ``_K_PHRASE``, else left as it is
-    and named in ``runs`` (``line``, its start and its end), for t2s itself."""
+    place by ``t2s`` when none of them is ``_K_PHRASE``, or (given ``pairs``)
+    when none of those stands next to a character ``pairs`` pairs it with
+    (``keys._phrase_pairs``: codes ``first << 16 | second``), the ``_K_PHRASE``
+    ones too where ``t2s`` has a character for them; else left as it is and
+    named in ``runs`` (``line``, its start and its end), for t2s itself."""
     cdef Py_ssize_t i = 0, r, q
-    cdef bint phrase
+    cdef bint phrase, paired
+    cdef unsigned char bits
     while i < size:
         if key[i] < 0x80:
             i += 1
             continue
-        phrase = False
+        phrase = paired = False
         r = i
         while r < size and key[r] >= 0x80:
             if table[key[r]] & _K_PHRASE:
                 phrase = True
+                if pairs is None:
+                    paired = True
+                elif ((r > i and _u64_in(pairs, (<unsigned long long>key[r - 1]) << 16 | key[r]))
+                      or (r + 1 < size and key[r + 1] >= 0x80
+                          and _u64_in(pairs, (<unsigned long long>key[r]) << 16 | key[r + 1]))):
+                    paired = True
             r += 1
-        if phrase:
+        if paired:
             runs += (line, i, r)
         else:
+            bits = _K_T2S | _K_PHRASE if phrase else _K_T2S
             for q in range(i, r):
-                if table[key[q]] & _K_T2S:
+                if table[key[q]] & bits and t2s[key[q]]:
                     key[q] = t2s[key[q]]
         i = r
     return 0
 
 
 def fold_keys(list texts, const unsigned char[::1] table, const unsigned char[::1] which,
-              tuple by, const unsigned short[::1] t2s=None):
+              tuple by, const unsigned short[::1] t2s=None,
+              const unsigned long long[::1] pairs=None):
     """``keys.match_keys`` for the texts whose key needs no more than A-Z
     lowered, the common full-width punctuation replaced (``which``/``by`` as
     :func:`replace_chars` takes them, the replacements ASCII), Traditional
@@ -2028,9 +2041,17 @@ def fold_keys(list texts, const unsigned char[::1] table, const unsigned char[::
     In a text holding ``_K_PHRASE`` characters, each run of characters that
     stay non-ASCII in the key and hold one of those is left as it is (see
     :func:`_t2s_or_leave`), for t2s itself to convert: the third list gives,
-    per such run, the text's index, the run's start and its end in the key."""
+    per such run, the text's index, the run's start and its end in the key.
+    Given ``pairs`` (``keys._phrase_pairs``: a hash set of the codes
+    ``first << 16 | second`` of the pairs of characters a phrase converting
+    otherwise than its characters alone holds, one of them ``_K_PHRASE``), only
+    the runs holding such a pair are left; the others are converted by
+    ``t2s``, their ``_K_PHRASE`` characters too (``t2s`` then has what t2s
+    makes of those alone, 0 where it leaves them)."""
     if table.shape[0] != 0x10000 or which.shape[0] != 0x10000:
         raise ValueError("tables of one byte for each BMP character")
+    if pairs is not None:
+        _u64_table(pairs)
     cdef const unsigned short* t2s_at = NULL
     if t2s is not None:
         if t2s.shape[0] != 0x10000:
@@ -2099,7 +2120,7 @@ def fold_keys(list texts, const unsigned char[::1] table, const unsigned char[::
             if size < 0:
                 raise ValueError("which names no replacement of a common character")
             if phrase and kind == PyUnicode_2BYTE_KIND:
-                _t2s_or_leave(<Py_UCS2*>buf, size, table, t2s_at, runs, j)
+                _t2s_or_leave(<Py_UCS2*>buf, size, table, t2s_at, runs, j, pairs)
             keys[j] = scrubber_from_kind(kind, buf, size)
     finally:
         PyMem_Free(buf)

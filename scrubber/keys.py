@@ -47,14 +47,65 @@ _PHRASE_ONLY = "哩坏沈甦瞭藉衹覆"
 # The tests check both on the installed OpenCC's dictionaries (decision 67).
 _IN_PHRASES = "么乾俱剋劄吒哩噁坏彷徵扞於昇氾沈濛甦畫瞭祕脩蒐薹藉衹袷覆計谿逕釐鉅鍊鍾陞麼麽"
 
+# Per character of ``_IN_PHRASES``, the characters next to it (before it, after
+# it) in the entries of t2s's dictionaries that convert otherwise than their
+# characters alone (深沈, 回覆, 乾隆...: 410 entries in OpenCC 1.1). A run of
+# non-ASCII characters in which none of ``_IN_PHRASES`` stands next to one of
+# its neighbours here holds none of those entries, so t2s converts it as its
+# characters one by one (decision 67's argument, entry by entry: every other
+# entry converts as its characters do alone): 什么 and 沈阳 need no OpenCC, 回覆
+# and 深沈 do. The tests derive the table from the installed OpenCC's
+# dictionaries and compare (decision 72).
+_PHRASE_NEIGHBOURS = {
+    "么": ("", "麼麽"),
+    "乾": ("倒子尼康旋朝李法目竺蕩蕭裏轉顛", "佑倒元卦嘉圖坤夕子宅安州德斷旦曜清盛綱縣象轉造連道闥陀陵隆"),
+    "俱": ("傢", ""),
+    "剋": ("挨", "架毒"),
+    "劄": ("目", ""),
+    "吒": ("哪木金", ""),
+    "哩": ("海英", ""),
+    "噁": ("二", "英"),
+    "坏": ("一土打拉捏毛磚脫製鋼鑿陶麪", "兒土子布戶"),
+    "彷": ("", "彿"),
+    "徵": ("流角變魏", "之弦絃羽聲調音"),
+    "扞": ("", "格"),
+    "於": ("助樊浸然蒐", "世乎仲倫其則勇呼單坦崇心忠惟戲敖期梨清潛琳穆竹紅菟邑陵"),
+    "昇": ("張彥志李梁溫烏申畢育胤蔣象金陳韓鶴龔", "勳卿延玟豪"),
+    "氾": ("南東", "勝南國水"),
+    "沈": ("墨戟擊昏暗氣沈浮消深烏耳載釜陰雁魚黑", "下不住冤厚吟寂得思悶沈沒沙河浮浸淪湎溺滯澱濁甸痛痼痾睡砂積筒舟船落載迷醉重降陷雁靜香鬱魚默"),
+    "濛": ("八", "山"),
+    "甦": ("復", "生醒"),
+    "畫": ("籌計", ""),
+    "瞭": ("不據明目門", "如戶然若解"),
+    "祕": ("允吳李胤袁辛", "丕彭瓊"),
+    "脩": ("束段肉腶", "敬炳脡脯金"),
+    "蒐": ("多春茅", "于於狩獮獵田畋苗"),
+    "薹": ("蒜蕓", ""),
+    "藉": ("免凌憑找滑狐素茵躪醞顧", "代以助卉口喻寇手據故方條槁機此甚由着端箸草虎詞讀資"),
+    "衹": ("", "得見"),
+    "袷": ("", "袢"),
+    "覆": ("函反名回批拜明申示稟答覆見重鈞電", "信呈命墓帳思性按文校覆金電"),
+    "計": ("貲", "畫"),
+    "谿": ("", "工"),
+    "逕": ("七上九南水沙河烏石社", "口山聯頭"),
+    "釐": ("年懷春祝逆", ""),
+    "鉅": ("澤甚章", "子萬防"),
+    "鍊": ("上手拉李金鉸銀鎖鐵項頸", "墜子工形條福足錘鎖"),
+    "鍾": ("千李萬錢鍛黃", "公少書粟繇萬郁重鍛馗"),
+    "陞": ("聯", ""),
+    "麼": ("么幺篤", "些小"),
+    "麽": ("么", ""),
+}
+
 
 #: a bitmap of ``_t2s_changing()`` once it is known (``[None]`` until then):
 #: ``fold_keys`` reads it to keep Chinese texts t2s leaves alone on its path
 _HAN_BITS: list[bytes | None] = [None]
 #: what t2s makes of each BMP character alone, when that is another BMP character
-#: and not one of ``_IN_PHRASES`` (0 for the others): an ``array("H")`` of one
-#: code point per BMP character, set with ``_HAN_BITS`` (``[None]`` until then).
-#: ``fold_keys`` converts by it the lines holding none of ``_IN_PHRASES``.
+#: (0 for the others): an ``array("H")`` of one code point per BMP character,
+#: set with ``_HAN_BITS`` (``[None]`` until then). ``fold_keys`` converts by it
+#: the lines holding none of ``_IN_PHRASES``, and the runs of the others that
+#: hold none of ``_PHRASE_NEIGHBOURS``' pairs (``_IN_PHRASES`` too, there).
 _T2S_ALONE: list[array | None] = [None]
 
 
@@ -70,7 +121,7 @@ def _t2s_changing() -> frozenset[str] | None:
     changing = frozenset({c for c, new in zip(chars, converted) if new != c} | set(_PHRASE_ONLY))
     alone = array("H", bytes(0x20000))
     for c, new in zip(chars, converted):
-        if new != c and len(new) == 1 and ord(new) < 0x10000 and c not in _IN_PHRASES:
+        if new != c and len(new) == 1 and ord(new) < 0x10000:
             alone[ord(c)] = ord(new)
     _T2S_ALONE[0] = alone
     bits = bytearray(0x2000)
@@ -381,7 +432,7 @@ def match_keys(texts: Sequence[str]) -> list[str]:
     """
     if _FOLD_KEYS is not None and type(texts) is list and texts:
         keys, slow, runs = _FOLD_KEYS(texts, _key_table(_HAN_BITS[0]), _COMMON_WHICH,
-                                      _COMMON_BY, _T2S_ALONE[0])
+                                      _COMMON_BY, _T2S_ALONE[0], _phrase_pairs())
         if runs:
             slow = _t2s_runs(keys, runs, slow)
         if slow:
@@ -389,6 +440,19 @@ def match_keys(texts: Sequence[str]) -> list[str]:
                 keys[i] = key
         return keys
     return _match_keys_joined(texts)
+
+
+@lru_cache(maxsize=1)
+def _phrase_pairs() -> array:
+    """``_PHRASE_NEIGHBOURS`` as ``fold_keys`` reads it: the codes ``first << 16 |
+    second`` of the pairs, in a hash set (``rules.u64_set``)."""
+    from .rules import u64_set  # (rules imports this module)
+
+    codes = []
+    for c, (before, after) in _PHRASE_NEIGHBOURS.items():
+        codes += [ord(b) << 16 | ord(c) for b in before]
+        codes += [ord(c) << 16 | ord(a) for a in after]
+    return u64_set(codes)
 
 
 def _t2s_runs(keys: list[str | None], runs: list[int], slow: list[int]) -> list[int]:

@@ -734,6 +734,75 @@ def test_in_phrases_are_the_characters_phrases_convert_otherwise(tmp_path):
     assert len(_IN_PHRASES) == len(set(_IN_PHRASES))
 
 
+def test_phrase_neighbours_are_those_of_the_phrases_converting_otherwise(tmp_path):
+    """``keys._PHRASE_NEIGHBOURS``: per character of ``_IN_PHRASES``, exactly the
+    characters next to it in the entries of t2s's dictionaries that convert
+    otherwise than their characters alone (what lets ``fold_keys`` convert a
+    run without such a pair character by character, decision 72)."""
+    from scrubber.keys import _IN_PHRASES, _PHRASE_NEIGHBOURS, _t2s
+
+    convert = _t2s().convert
+    keys = []
+    for path in _t2s_dictionaries(tmp_path):
+        keys += [line.split("\t")[0] for line in path.read_text(encoding="utf-8").splitlines()]
+    before, after = {c: set() for c in _IN_PHRASES}, {c: set() for c in _IN_PHRASES}
+    otherwise = [k for k in keys if convert(k) != "".join(convert(c) for c in k)]
+    assert len(otherwise) > 300
+    for key in otherwise:
+        assert len(key) > 1 and any(c in _IN_PHRASES for c in key), key
+        for i, c in enumerate(key):
+            if c in _IN_PHRASES:
+                before[c].update(key[i - 1:i])
+                after[c].update(key[i + 1:i + 2])
+    assert set(_PHRASE_NEIGHBOURS) == set(_IN_PHRASES)
+    for c, (b, a) in _PHRASE_NEIGHBOURS.items():
+        assert (set(b), set(a)) == (before[c], after[c]), c
+        assert len(b) == len(set(b)) and len(a) == len(set(a))
+    # each of them t2s makes one BMP character alone (fold_keys converts it so)
+    assert all(len(convert(c)) == 1 and ord(convert(c)) < 0x10000 for c in _IN_PHRASES)
+
+
+def test_runs_without_a_phrase_pair_are_folded_in_the_pass(tmp_path):
+    """Given the pairs, ``fold_keys`` converts a run holding one of
+    ``_IN_PHRASES`` itself, character by character, unless one of them stands
+    next to a neighbour of ``_PHRASE_NEIGHBOURS``: every entry of t2s's
+    dictionaries, alone and among other characters, gets ``match_key``'s key,
+    and only runs with such a pair are left for OpenCC."""
+    import scrubber.keys as keys
+
+    if keys._FOLD_KEYS is None:
+        pytest.skip("the compiled module is not built")
+    keys.match_keys(["乾隆"])  # (the t2s characters known)
+    entries = []
+    for path in _t2s_dictionaries(tmp_path):
+        entries += [line.split("\t")[0] for line in path.read_text(encoding="utf-8").splitlines()]
+    rng = random.Random(25)
+    filler = "什么中文这个國際新聞沈阳回来，, a"
+    texts = [*entries, *(e + "，" + rng.choice(entries) for e in entries)]
+    texts += ["".join(rng.choices(filler, k=2)) + e + "".join(rng.choices(filler, k=2))
+              for e in entries]
+    texts += ["什么", "怎么样", "沈阳市", "辽宁省沈阳市", "乾燥", "反覆", "回覆：乾隆", "覆信",
+              "深沈", "俱乐部", "么麼", "這個計畫", "畫面", "A 乾隆 B 什么"]
+    assert keys.match_keys(texts) == [keys.match_key(t) for t in texts]
+    table = keys._key_table(keys._HAN_BITS[0])
+    pairs = keys._phrase_pairs()
+    probe = ["什么", "辽宁省沈阳市", "乾燥", "回覆", "覆信", "深沈", "畫面", "這個計畫", "a 乾隆 b 什么"]
+    got, slow, runs = keys._FOLD_KEYS(probe, table, keys._COMMON_WHICH, keys._COMMON_BY,
+                                      keys._T2S_ALONE[0], pairs)
+    assert slow == []
+    assert got[:3] == ["什么", "辽宁省沈阳市", "干燥"]
+    assert got[6] == "画面"
+    left = {(j, a, b) for j, a, b in zip(runs[0::3], runs[1::3], runs[2::3])}
+    assert left == {(3, 0, 2), (4, 0, 2), (5, 0, 2), (7, 0, 4), (8, 2, 4)}
+    # without the pairs, every run holding one of _IN_PHRASES is left, as before
+    _, _, all_runs = keys._FOLD_KEYS(probe, table, keys._COMMON_WHICH, keys._COMMON_BY,
+                                     keys._T2S_ALONE[0])
+    assert len(all_runs) // 3 == 10
+    with pytest.raises(ValueError):  # (not a hash set of codes)
+        keys._FOLD_KEYS(probe, table, keys._COMMON_WHICH, keys._COMMON_BY,
+                        keys._T2S_ALONE[0], pairs[:5])
+
+
 # -- language guess -------------------------------------------------------------------
 
 LANG_ALPHABET = (ALPHABET + "們這個來說為與會對時國還經發過當後從進問開關門實點體動裡嗎麼學長頭"

@@ -2264,16 +2264,27 @@ def class_counts(str text, const unsigned char[::1] table):
     cdef void* data = PyUnicode_DATA(text)
     cdef Py_UCS4 c
     cdef list astral = []
+    if table.shape[0] < 0x10000:
+        raise ValueError("table: one byte of class bits for each BMP character")
+    cdef const unsigned char* tab = &table[0]
     for v in range(256):
         hist[v] = 0
     if kind == PyUnicode_1BYTE_KIND:  # Latin-1 only: no character past U+00FF
         for i in range(n):
             c = (<Py_UCS1*>data)[i]
             if c >= 0x80:
-                hist[table[c]] += 1
+                hist[tab[c]] += 1
             else:
                 ascii += 1
                 letters += ((<unsigned int>c) | 0x20u) - 97u < 26u  # a-z, A-Z (below "a" wraps)
+    elif kind == PyUnicode_2BYTE_KIND:  # the BMP only: each character's bits in the table
+        for i in range(n):
+            c = (<Py_UCS2*>data)[i]
+            if c < 0x80:
+                ascii += 1
+                letters += ((<unsigned int>c) | 0x20u) - 97u < 26u
+            else:
+                hist[tab[c]] += 1
     else:
         for i in range(n):
             c = PyUnicode_READ(kind, data, i)
@@ -2284,7 +2295,7 @@ def class_counts(str text, const unsigned char[::1] table):
             if c >= 0x10000:
                 astral.append(chr(c))
                 continue
-            hist[table[c]] += 1
+            hist[tab[c]] += 1
     counts = []
     for k in range(8):
         total = 0
@@ -3873,6 +3884,8 @@ def line_roles(blocks, list kept, object line, tuple roles,
     return changed, out
 
 
+@cython.boundscheck(False)  # (out has count items; each list or tuple column is checked)
+@cython.wraparound(False)
 def fill_objects(type cls, tuple offsets, Py_ssize_t count, list columns):
     """``count`` new instances of ``cls`` (allocated as ``object.__new__`` does),
     slot ``offsets[j]`` of each set from ``columns[j]`` in turn, column by column

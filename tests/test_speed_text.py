@@ -873,6 +873,10 @@ def test_compiled_counts_over_the_whole_bmp():
         assert _counts_compiled(piece)[0] == _pattern_counts(piece)
     for text in ["", "abc", "café ÀéÿÆ ſ", "\xa0\xff" * 10]:
         assert _counts_compiled(text)[0] == _pattern_counts(text)
+    from scrubber._accel import COMPILED
+
+    with pytest.raises(ValueError):  # (a table short of the BMP is refused, not read past)
+        COMPILED.class_counts("中文", bytes(0xFFFF))
 
 
 @needs_compiled_counts

@@ -2258,7 +2258,7 @@ def class_counts(str text, const unsigned char[::1] table):
     joined (the caller counts those with the patterns); then how many of its
     characters are ASCII, and how many ASCII letters (``[A-Za-z]``)."""
     cdef Py_ssize_t hist[256]  # characters per byte of class bits
-    cdef Py_ssize_t i, k, v, total, n = PyUnicode_GET_LENGTH(text)
+    cdef Py_ssize_t i, k, v, n = PyUnicode_GET_LENGTH(text)
     cdef Py_ssize_t ascii = 0, letters = 0
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
@@ -2296,13 +2296,15 @@ def class_counts(str text, const unsigned char[::1] table):
                 astral.append(chr(c))
                 continue
             hist[tab[c]] += 1
-    counts = []
+    cdef Py_ssize_t per_bit[8]
     for k in range(8):
-        total = 0
-        for v in range(1, 256):
-            if (v >> k) & 1:
-                total += hist[v]
-        counts.append(total)
+        per_bit[k] = 0
+    for v in range(1, 256):  # (most of the 255 bins are empty: each full one adds to its bits)
+        if hist[v]:
+            for k in range(8):
+                if (v >> k) & 1:
+                    per_bit[k] += hist[v]
+    counts = [per_bit[k] for k in range(8)]
     return counts, "".join(astral), ascii, letters
 
 

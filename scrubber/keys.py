@@ -446,11 +446,17 @@ def match_keys(texts: Sequence[str]) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _phrase_pairs() -> array:
+def _phrase_pairs() -> array | None:
     """``_PHRASE_NEIGHBOURS`` as ``fold_keys`` reads it: the codes ``first << 16 |
-    second`` of the pairs, in a hash set (``rules.u64_set``)."""
+    second`` of the pairs, in a hash set (``rules.u64_set``). ``None`` (every run
+    holding one of ``_IN_PHRASES`` goes to OpenCC, as before decision 72) when
+    the installed OpenCC makes one of ``_IN_PHRASES`` anything but one BMP
+    character alone: ``fold_keys`` converts them through ``_T2S_ALONE``."""
     from .rules import u64_set  # (rules imports this module)
 
+    alone = _t2s().convert("\n".join(_IN_PHRASES)).split("\n")
+    if len(alone) != len(_IN_PHRASES) or any(len(a) != 1 or ord(a) > 0xFFFF for a in alone):
+        return None
     codes = []
     for c, (before, after) in _PHRASE_NEIGHBOURS.items():
         codes += [ord(b) << 16 | ord(c) for b in before]

@@ -803,6 +803,31 @@ def test_runs_without_a_phrase_pair_are_folded_in_the_pass(tmp_path):
                         keys._T2S_ALONE[0], pairs[:5])
 
 
+def test_phrase_pairs_are_not_used_when_opencc_converts_a_phrase_character_otherwise(
+        monkeypatch):
+    """``fold_keys`` converts a run's ``_IN_PHRASES`` characters one for one; an
+    OpenCC that makes one of them two characters (or none) alone gets no pairs,
+    and every run holding one goes to OpenCC again (decision 72)."""
+    import scrubber.keys as keys
+
+    real = keys._t2s()
+
+    class TwoForQian:
+        def convert(self, text):
+            return real.convert(text).replace("干", "干干")
+
+    keys._phrase_pairs.cache_clear()
+    try:
+        assert keys._phrase_pairs() is not None
+        keys._phrase_pairs.cache_clear()
+        monkeypatch.setattr(keys, "_t2s", lambda: TwoForQian())
+        assert keys._phrase_pairs() is None
+    finally:
+        monkeypatch.undo()
+        keys._phrase_pairs.cache_clear()
+    assert keys._phrase_pairs() is not None
+
+
 # -- language guess -------------------------------------------------------------------
 
 LANG_ALPHABET = (ALPHABET + "們這個來說為與會對時國還經發過當後從進問開關門實點體動裡嗎麼學長頭"

@@ -434,8 +434,11 @@ def match_keys(texts: Sequence[str]) -> list[str]:
     converts them, all in one call (:func:`_t2s_runs`).
     """
     if _FOLD_KEYS is not None and type(texts) is list and texts:
-        keys, slow, runs = _FOLD_KEYS(texts, _key_table(_HAN_BITS[0]), _COMMON_WHICH,
-                                      _COMMON_BY, _T2S_ALONE[0], _phrase_pairs())
+        han = _HAN_BITS[0]
+        # (no pairs while t2s's characters are unknown: every Han character is then
+        # hard, so no run is left, and text without Han never loads OpenCC)
+        keys, slow, runs = _FOLD_KEYS(texts, _key_table(han), _COMMON_WHICH, _COMMON_BY,
+                                      _T2S_ALONE[0], _phrase_pairs() if han else None)
         if runs:
             slow = _t2s_runs(keys, runs, slow)
         if slow:

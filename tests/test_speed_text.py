@@ -803,6 +803,25 @@ def test_runs_without_a_phrase_pair_are_folded_in_the_pass(tmp_path):
                         keys._T2S_ALONE[0], pairs[:5])
 
 
+def test_text_without_han_does_not_load_opencc(monkeypatch):
+    """The phrase pairs ask OpenCC, so ``match_keys`` takes them only once t2s's
+    characters are known (a text with Han has loaded OpenCC by then): keys of
+    text without Han never build the converter."""
+    import scrubber.keys as keys
+
+    monkeypatch.setattr(keys, "_HAN_BITS", [None])
+    for cached in (keys._t2s, keys._phrase_pairs):
+        cached.cache_clear()
+    try:
+        assert keys.match_keys(["Hello World", "café  au lait", "1,000"]) == [
+            "hello world", "café au lait", "1,000"]
+        assert keys._t2s.cache_info().currsize == 0
+        assert keys._phrase_pairs.cache_info().currsize == 0
+    finally:
+        for cached in (keys._t2s, keys._phrase_pairs):
+            cached.cache_clear()
+
+
 def test_phrase_pairs_are_not_used_when_opencc_converts_a_phrase_character_otherwise(
         monkeypatch):
     """``fold_keys`` converts a run's ``_IN_PHRASES`` characters one for one; an

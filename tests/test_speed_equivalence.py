@@ -133,7 +133,7 @@ def test_lift_metadata_without_a_rules_filter_index():
     [
         (r"^(?:责任编辑|责编)\s*:", "first"),
         (r"版权所有(?![人者])", "lits"),
-        (r"^\p{Han}{2,4}\s*/\s*报道$", "lits"),  # first char is any Han: use the literal '/'
+        (r"^\p{Han}{2,4}\s*/\s*报道$", "lits"),  # first char is any Han: use a literal
         (r"(?i)^abc", None),  # inline flags: not analysed
         (r"^[[:alpha:]]+$", None),  # POSIX class: not analysed
         (r"^\m", None),  # regex-only escape
@@ -145,6 +145,17 @@ def test_lift_metadata_without_a_rules_filter_index():
 def test_screen_kinds(pattern, kind):
     got = screen_of(pattern)
     assert (got[0] if got else None) == kind
+
+
+def test_screen_takes_the_rarer_of_the_literals_a_pattern_needs():
+    # Every match holds "/" and one of 报导/报道/日电; "/" is in every dated
+    # teaser line, so the rule is tried on the lines holding one of the three.
+    assert screen_of(r"^\p{Han}{2,6}\s*/\s*\S{1,10}(?:报导|报道|\d{1,2}日电)$") == (
+        "lits", frozenset({"报导", "报道", "日电"}))
+    assert screen_of(r"^\p{Han}{2,4}\s*/\s*报道$") == ("lits", frozenset({"报道"}))
+    # One string over two as rare, a longer string over a shorter one.
+    assert screen_of(r"ab\s+(?:cd|ef)") == ("lits", frozenset({"ab"}))
+    assert screen_of(r"a\s+bcd") == ("lits", frozenset({"bcd"}))
 
 
 def test_rules_without_screens_are_always_tried():

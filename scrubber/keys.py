@@ -186,6 +186,9 @@ _CASEFOLD = getattr(COMPILED, "casefold", None)
 _FLAGGED_LINES = getattr(COMPILED, "flagged_lines", None)
 
 
+_HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3  # the precomposed Hangul syllables
+
+
 @lru_cache(maxsize=1)
 def _char_table() -> bytes:
     """One byte per BMP character, of the bits above. Built from the installed
@@ -196,10 +199,13 @@ def _char_table() -> bytes:
     decomposition, or a canonical one NFKC does not compose back alone
     (:func:`_recomposes_alone`: ``é`` is not marked, decision 62), a combining
     mark (class other than 0), the second character of a canonical pair (a
-    starter can compose with it), Hangul syllables and jamo, and the
+    starter can compose with it), the conjoining Hangul jamo, and the
     surrogates. A text none of whose characters is marked is NFKC already:
     what decomposes composes back into itself, nothing reorders past a
-    starter, and no starter composes with another. Characters past the BMP
+    starter, and no starter composes with another. Hangul syllables are not
+    marked (decision 73): NFKC composes Hangul only from the conjoining jamo
+    (U+1100-U+11FF), all marked, so beside unmarked characters a syllable
+    decomposes into its jamo and they compose back into it. Characters past the BMP
     are not in the table: the scans treat each as marked. (Only the BMP's
     decompositions are read for the seconds of canonical pairs; the tests
     check over all code points that no pair with a composite past the BMP
@@ -217,13 +223,13 @@ def _char_table() -> bytes:
     decomposing = list(compress(chars, map(ne, chars, nfkd)))  # (loops in C: 65,536)
     seconds = set()  # the seconds of canonical pairs
     for c in decomposing:
-        if 0xAC00 <= ord(c) <= 0xD7A3:
+        if _HANGUL_FIRST <= ord(c) <= _HANGUL_LAST:
             continue  # Hangul syllables: their jamo are all marked below
         parts = unicodedata.decomposition(c).split()
         if len(parts) == 2 and not parts[0].startswith("<"):
             seconds.add(int(parts[1], 16))
     for c in decomposing:
-        if not _recomposes_alone(c, seconds):
+        if not (_recomposes_alone(c, seconds) or _HANGUL_FIRST <= ord(c) <= _HANGUL_LAST):
             table[ord(c)] |= _NFKC
     for second in seconds:
         table[second] |= _NFKC
@@ -257,9 +263,9 @@ def _recomposes_alone(c: str, seconds: set[int]) -> bool:
     ones, each decomposes into a starter and its marks, no mark moves past the
     next starter, the marks compose back onto their own starter, and no
     starter composes with the one before it (it would have to be a second).
-    Hangul syllables are not (a trailing jamo composes onto one: they stay
-    marked with the jamo)."""
-    if 0xAC00 <= ord(c) <= 0xD7A3 or unicodedata.combining(c):
+    Hangul syllables are not (their jamo are starters, not marks; see
+    :func:`_char_table` for why they are left unmarked all the same)."""
+    if _HANGUL_FIRST <= ord(c) <= _HANGUL_LAST or unicodedata.combining(c):
         return False
     if unicodedata.normalize("NFKC", c) != c:
         return False

@@ -446,15 +446,47 @@ def test_char_table_marks_every_character_nfkc_or_casefold_changes():
         if not flags & keys._NFKC:
             assert unicodedata.combining(ch) == 0, hex(c)
             assert unicodedata.normalize("NFKC", ch) == ch, hex(c)
-            if unicodedata.normalize("NFKD", ch) != ch:  # (é: composes back alone)
+            if unicodedata.normalize("NFKD", ch) != ch and not 0xAC00 <= c <= 0xD7A3:
+                # (é: composes back alone; Hangul syllables: the test below)
                 first = unicodedata.normalize("NFD", ch)[0]
                 assert unicodedata.combining(first) == 0, hex(c)
                 assert table[ord(first)] & keys._NFKC == 0 or first == ch, hex(c)
-                assert not 0xAC00 <= c <= 0xD7A3, hex(c)
-    for c in (0x1100, 0x1161, 0x11A8, 0xD800, 0xDFFF, 0x0301, 0xFF0C, 0xAC00, 0x212B, 0x0344):
+    for c in (0x1100, 0x1161, 0x11A8, 0xD800, 0xDFFF, 0x0301, 0xFF0C, 0x3131, 0x212B, 0x0344):
         assert table[c] & keys._NFKC, hex(c)
-    for c in (ord("中"), ord("a"), ord("。"), ord("、"), ord("é"), ord("ü"), ord("が"), ord("ῷ")):
+    for c in (ord("中"), ord("a"), ord("。"), ord("、"), ord("é"), ord("ü"), ord("が"), ord("ῷ"),
+              0xAC00, 0xD7A3):
         assert not table[c] & keys._NFKC, hex(c)
+
+
+def test_hangul_syllables_stay_as_they_are_beside_unmarked_characters():
+    """Decision 73: NFKC composes Hangul only from the conjoining jamo
+    (U+1100-U+11FF), which are all marked, so a text of syllables and other
+    unmarked characters is NFKC already and the syllables are not marked; a
+    syllable before a trailing jamo is composed with it, and the jamo is marked."""
+    import unicodedata
+
+    import scrubber.keys as keys
+
+    table = keys._char_table()
+    syllables = [chr(c) for c in range(0xAC00, 0xD7A4)]
+    assert not any(table[ord(s)] & keys._NFKC for s in syllables)
+    assert all(table[c] & keys._NFKC for c in range(0x1100, 0x1200))
+    # every character that NFKC makes a conjoining jamo of is marked
+    for c in range(0x10000):
+        if not table[c] & keys._NFKC and not 0xD800 <= c < 0xE000:
+            nfkd = unicodedata.normalize("NFKD", chr(c))
+            assert 0xAC00 <= c <= 0xD7A3 or not any(0x1100 <= ord(j) < 0x1200 for j in nfkd), hex(c)
+    unmarked = [chr(c) for c in range(0x10000) if not table[c] & keys._NFKC
+                and c != 10 and not 0xD800 <= c < 0xE000 and not 0xAC00 <= c <= 0xD7A3]
+    assert unicodedata.is_normalized("NFKC", "".join(syllables))
+    rng = random.Random(73)
+    for n in [*rng.sample(unmarked, 300), "a", "中", "é", "が", " "]:
+        assert unicodedata.is_normalized("NFKC", n.join(syllables[::37]) + n), hex(ord(n))
+    for _ in range(3000):
+        text = "".join(rng.choices(syllables, k=8) + rng.choices(unmarked, k=4))
+        assert unicodedata.is_normalized("NFKC", "".join(rng.sample(text, len(text)))), text
+    assert unicodedata.normalize("NFKC", "가\u11a8") == "각"  # (the jamo is marked)
+    assert unicodedata.normalize("NFKC", "\u1100\u1161") == "가"
 
 
 def test_unmarked_characters_that_decompose_stay_as_they_are_beside_others():

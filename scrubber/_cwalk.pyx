@@ -3796,6 +3796,41 @@ def texts_and_keys(blocks, list todo):
     return texts, keys
 
 
+def first_role_text(blocks, object role):
+    """``next((b.text for b in blocks if b.role is role), None)``: the text of
+    the first block of that role (``core._assemble``'s title), read from a
+    Block's slots."""
+    if _BLOCK is None:
+        _block_slots()
+    for b in blocks:
+        if _b_role(b) is role:
+            return _b_text(b)
+    return None
+
+
+def none_to(list items, object value):
+    """``[x if x is not None else value for x in items]`` (``Pipeline.judge``'s
+    last step: the blocks no filter or pass judged get ``value``)."""
+    cdef Py_ssize_t i, n = len(items)
+    cdef list out = [None] * n
+    for i in range(n):
+        x = items[i]
+        out[i] = value if x is None else x
+    return out
+
+
+def found_at(list todo, list got):
+    """``{i: v for i, v in zip(todo, got) if v is not None}``: a whole-document
+    filter's answers (``got``, one per index of ``todo``) as it gives them."""
+    cdef Py_ssize_t k, n = min(len(todo), len(got))
+    cdef dict out = {}
+    for k in range(n):
+        v = got[k]
+        if v is not None:
+            out[todo[k]] = v
+    return out
+
+
 def settle(list verdicts, list todo, dict found):
     """``pipeline._settle_py``: each verdict of ``found`` (index -> verdict)
     written into ``verdicts``, then the indices of ``todo`` still without one."""

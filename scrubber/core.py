@@ -424,7 +424,8 @@ def _assemble(
         if v and not found.get(k):
             found[k] = v
     if not found.get("title"):
-        title = next((b.text for b in blocks if b.role is Role.TITLE), None)
+        title = (_FIRST_ROLE_TEXT(blocks, Role.TITLE) if _FIRST_ROLE_TEXT is not None
+                 else next((b.text for b in blocks if b.role is Role.TITLE), None))
         if title:
             found["title"] = title
     blocks, changes = apply_normalisers(blocks, normalize)
@@ -440,6 +441,9 @@ def _assemble(
         **{k: v for k, v in found.items() if k in _ARTICLE_META},
     )
 
+
+#: the title's search above, compiled (``None`` when ``_cwalk`` was not built)
+_FIRST_ROLE_TEXT = getattr(COMPILED, "first_role_text", None)
 
 _ARTICLE_META = {"title", "author", "editor", "source", "published", "original_title",
                  "site_name", "canonical_url"}

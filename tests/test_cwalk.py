@@ -1693,6 +1693,44 @@ def test_texts_and_keys_and_settle_are_their_references() -> None:
         assert a == b
 
 
+def test_first_role_text_none_to_and_found_at_are_their_expressions() -> None:
+    """``_cwalk.first_role_text`` (``core._assemble``'s title), ``none_to``
+    (``Pipeline.judge``'s last step) and ``found_at`` (``RuleFilter.judge_all``'s
+    dict) give what the Python expressions they stand for give: on the blocks
+    of the fixture pages with roles shuffled, on other objects with those
+    fields, and on lists of other lengths."""
+    import random
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from scrubber.html import parse_page
+    from scrubber.model import Role
+
+    rng = random.Random(41)
+    roles = list(Role)
+    for page in sorted(PAGES.glob("*/input.html"))[:12]:
+        blocks = parse_page(page.read_text(encoding="utf-8", errors="replace")).blocks
+        for _ in range(4):
+            mixed = tuple(replace(b, role=rng.choice(roles)) for b in blocks)
+            for role in roles:
+                want = next((b.text for b in mixed if b.role is role), None)
+                assert _cwalk.first_role_text(mixed, role) == want
+                assert _cwalk.first_role_text(list(mixed), role) == want
+    odd = [SimpleNamespace(role="x", text="a"), SimpleNamespace(role=Role.TITLE, text="b")]
+    assert _cwalk.first_role_text(odd, Role.TITLE) == "b"
+    assert _cwalk.first_role_text(odd, "x") == "a"  # (by identity, as ``is``)
+    assert _cwalk.first_role_text([], Role.TITLE) is None
+    for _ in range(500):
+        n = rng.randint(0, 30)
+        items = [rng.choice([None, 0, "", "v", ()]) for _ in range(n)]
+        assert _cwalk.none_to(items, "u") == [x if x is not None else "u" for x in items]
+        todo = rng.sample(range(100), n)
+        got = [rng.choice([None, "v", 0]) for _ in range(rng.randint(0, 35))]
+        assert _cwalk.found_at(todo, got) == {i: v for i, v in zip(todo, got) if v is not None}
+    items = [None, "a"]
+    assert _cwalk.none_to(items, "u") is not items and items == [None, "a"]  # (a new list)
+
+
 def test_verdict_loops_are_their_comprehensions() -> None:
     """``_cwalk.kept_indices``, ``kept_of`` and ``with_meta`` (read by
     ``Article.paragraphs`` and ``.text``, ``assign_roles``, ``lift_metadata``

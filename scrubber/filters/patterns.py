@@ -12,6 +12,7 @@ __all__ = ["RuleFilter"]
 
 #: the compiled gathering of the texts and keys of blocks (``None`` when not built)
 _TEXTS_AND_KEYS = getattr(COMPILED, "texts_and_keys", None)
+_FOUND_AT = getattr(COMPILED, "found_at", None)  # (judge_all's dict, compiled)
 
 
 class RuleFilter:
@@ -54,8 +55,10 @@ class RuleFilter:
         else:
             texts = [blocks[i].text for i in todo]
             keys = [blocks[i].key for i in todo]
-        return {i: v for i, v in zip(todo, self._index.verdict_lines(texts, keys))
-                if v is not None}
+        got = self._index.verdict_lines(texts, keys)
+        if _FOUND_AT is not None and type(todo) is list and type(got) is list:
+            return _FOUND_AT(todo, got)  # the dict below, compiled
+        return {i: v for i, v in zip(todo, got) if v is not None}
 
     def lift_lines(self, texts: Sequence[str], keys: Sequence[str]) -> list[RuleMatch | None]:
         """Per text, the first ``lift`` rule of ``self.rules`` found in its key

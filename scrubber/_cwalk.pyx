@@ -3707,21 +3707,32 @@ cdef inline object _b_key(object b):
 # -- a Verdict's fields read from its slots (the compiled loops over verdicts) ---
 
 cdef type _VERDICT = None  # scrubber.model.Verdict, once its slots are read
-cdef Py_ssize_t _V_KEEP, _V_META
+cdef Py_ssize_t _V_KEEP, _V_META, _V_RULE
 
 
 cdef int _verdict_slots() except -1:
-    """Read where a Verdict keeps ``keep`` and ``meta`` (once per process); any
-    other object, or a Verdict without plain slots, is read by attribute."""
-    global _VERDICT, _V_KEEP, _V_META
+    """Read where a Verdict keeps ``keep``, ``meta`` and ``rule`` (once per
+    process); any other object, or a Verdict without plain slots, is read by
+    attribute."""
+    global _VERDICT, _V_KEEP, _V_META, _V_RULE
     from scrubber.model import Verdict
-    offsets = slot_offsets(Verdict, ("keep", "meta"))
+    offsets = slot_offsets(Verdict, ("keep", "meta", "rule"))
     if offsets is None:
         _VERDICT = type(None)
         return 0
-    _V_KEEP, _V_META = offsets
+    _V_KEEP, _V_META, _V_RULE = offsets
     _VERDICT = Verdict
     return 0
+
+
+cdef inline object _v_rule(object v):
+    """``v.rule``."""
+    cdef PyObject* p
+    if type(v) is _VERDICT:
+        p = scrubber_get_slot(v, _V_RULE)
+        if p is not NULL:
+            return <object>p
+    return v.rule
 
 
 cdef inline bint _v_keep(object v) except -1:
@@ -4378,6 +4389,25 @@ def run_verdicts(list verdicts, Py_ssize_t start, Py_ssize_t end, object before,
     for i in range(end, n):
         if out[i] is None:
             out[i] = after
+    return out
+
+
+def cut_after(list verdicts, Py_ssize_t at, object cut):
+    """``ArticleEnd._cut``'s loop: a copy of ``verdicts`` in which each one
+    after index ``at`` that is ``None``, an ``outside_main`` drop or a kept
+    ``body`` verdict is ``cut``."""
+    if _VERDICT is None:
+        _verdict_slots()
+    cdef list out = list(verdicts)
+    cdef Py_ssize_t i
+    for i in range(at + 1 if at >= 0 else 0, len(out)):
+        v = out[i]
+        if v is None:
+            out[i] = cut
+            continue
+        rule = _v_rule(v)
+        if rule == "outside_main" or (_v_keep(v) and rule == "body"):
+            out[i] = cut
     return out
 
 

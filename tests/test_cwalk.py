@@ -1731,6 +1731,39 @@ def test_first_role_text_none_to_and_found_at_are_their_expressions() -> None:
     assert _cwalk.none_to(items, "u") is not items and items == [None, "a"]  # (a new list)
 
 
+def test_cut_after_is_the_article_ends_loop(monkeypatch) -> None:
+    """``_cwalk.cut_after`` gives what ``ArticleEnd._cut``'s loop gives: every
+    verdict after the marker that is ``None``, an ``outside_main`` drop or a
+    kept ``body`` verdict becomes the cut, the others stay (Verdicts and other
+    objects with those fields); the list given is not changed."""
+    import random
+    from types import SimpleNamespace
+
+    from scrubber.filters import context
+    from scrubber.model import Block, Verdict
+    from scrubber.pipeline import Document
+
+    kinds = [None, Verdict.drop("outside_main", "r"), Verdict.body("body", "r"),
+             Verdict.drop("body", "r"), Verdict.body("outside_main", "r"), Verdict.drop("nav", "r"),
+             Verdict.body("post", "r"), SimpleNamespace(rule="body", keep=1),
+             SimpleNamespace(rule="body", keep=0), SimpleNamespace(rule="outside_main", keep=0)]
+    rng = random.Random(43)
+    for _ in range(300):
+        n = rng.randint(1, 30)
+        verdicts = [rng.choice(kinds) for _ in range(n)]
+        doc = Document(blocks=tuple(Block(i, f"t{i}", f"t{i}") for i in range(n)))
+        at = rng.randrange(n)
+        given = list(verdicts)
+        got = context.ArticleEnd._cut(doc, verdicts, at)
+        assert verdicts == given
+        monkeypatch.setattr(context, "_COMPILED_CUT", None)
+        want = context.ArticleEnd._cut(doc, verdicts, at)
+        monkeypatch.undo()
+        assert got == want
+        assert [g is w for g, w in zip(got, want)][:at + 1] == [True] * (at + 1)
+    assert _cwalk.cut_after([None, None], -1, "c") == ["c", "c"]
+
+
 def test_verdict_loops_are_their_comprehensions() -> None:
     """``_cwalk.kept_indices``, ``kept_of`` and ``with_meta`` (read by
     ``Article.paragraphs`` and ``.text``, ``assign_roles``, ``lift_metadata``

@@ -24,6 +24,8 @@ _COMPILED_BEST_RUN = getattr(COMPILED, "best_run", None)
 _COMPILED_END = getattr(COMPILED, "end_candidates", None)
 #: the compiled twin of the verdicts :meth:`MainRegion._read` gives once the run is known
 _COMPILED_RUN = getattr(COMPILED, "run_verdicts", None)
+#: the compiled twin of :meth:`ArticleEnd._cut`'s loop
+_COMPILED_CUT = getattr(COMPILED, "cut_after", None)
 
 
 @dataclass(frozen=True)
@@ -470,6 +472,8 @@ class ArticleEnd:
         out = list(verdicts)
         cut = Verdict.drop("after_end", "after the line that ends the article",
                            evidence=doc.blocks[at].text[:30])  # immutable: shared
+        if _COMPILED_CUT is not None and type(verdicts) is list:  # the loop below, compiled
+            return _COMPILED_CUT(verdicts, at, cut)
         for i in range(at + 1, len(out)):
             v = out[i]
             if v is None or v.rule == "outside_main" or (v.keep and v.rule == "body"):

@@ -1729,6 +1729,40 @@ def flagged_lines(str text, const unsigned char[::1] table, unsigned int mask):
         done = end + 1
 
 
+def marked_segments(str text, const unsigned char[::1] table, unsigned int mask):
+    """The shortest pieces of ``text`` around its characters with a bit of
+    ``mask`` in ``table`` (or past the BMP: marked too) that start and end
+    where the next character is unmarked (or at an end of the text): each
+    marked character with the unmarked one before it, if any, and every
+    marked one after it; pieces that touch are one. A flat list of their
+    start and end offsets, in order (``keys._marked_segments_py``)."""
+    if table.shape[0] != 0x10000:
+        raise ValueError("the table needs one byte for each BMP character")
+    cdef Py_ssize_t i, start, end = 0, n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef const unsigned char* tab = &table[0]
+    cdef Py_UCS4 c
+    cdef list out = []
+    while True:
+        i = _next_marked(text, end, tab, mask)
+        if i == n:
+            return out
+        start = i - 1 if i > end else i  # (i - 1 is unmarked: the scan passed it)
+        end = i + 1
+        while end < n:
+            c = PyUnicode_READ(kind, data, end)
+            if c < 0x10000 and not tab[c] & mask:
+                break
+            end += 1
+        if out and out[len(out) - 1] >= start:  # (touching the last one: one piece)
+            out[len(out) - 1] = end
+        else:
+            out += (start, end)
+        if end == n:
+            return out
+
+
 cdef struct _Bars:
     Py_UCS4 bar[16]
     Py_ssize_t nbars

@@ -184,6 +184,7 @@ _UPPER = 4  # A-Z
 _TABLE_FLAGS = getattr(COMPILED, "table_flags", None)
 _CASEFOLD = getattr(COMPILED, "casefold", None)
 _FLAGGED_LINES = getattr(COMPILED, "flagged_lines", None)
+_MARKED_SEGMENTS = getattr(COMPILED, "marked_segments", None)  # (_marked_segments_py)
 
 
 _HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3  # the precomposed Hangul syllables
@@ -616,9 +617,10 @@ def _nfkc_lines(joined: str) -> str:
         for c, decomposed in _COMMON_COMPAT:
             if c in joined:
                 joined = joined.replace(c, decomposed)
-    # Lines normalise independently (see match_keys): only the few that need it.
-    if _FLAGGED_LINES is not None:  # the lines holding a character the table marks
-        spans = _FLAGGED_LINES(joined, _char_table(), _NFKC)
+    # Text normalises piece by piece, cut before any unmarked character (decision
+    # 74): only the pieces around a marked one, not the lines holding one.
+    if _MARKED_SEGMENTS is not None:
+        spans = _MARKED_SEGMENTS(joined, _char_table(), _NFKC)
         starts, ends = spans[::2], spans[1::2]
         return _splice(joined, starts, ends, (unicodedata.normalize("NFKC", joined[a:b])
                                               for a, b in zip(starts, ends)))
@@ -626,6 +628,31 @@ def _nfkc_lines(joined: str) -> str:
         return joined
     return "\n".join(line if unicodedata.is_normalized("NFKC", line)
                      else unicodedata.normalize("NFKC", line) for line in joined.split("\n"))
+
+
+def _marked_segments_py(text: str, table: bytes, mask: int) -> list[int]:
+    """The reference of ``_cwalk.marked_segments``: around each character
+    ``table`` marks with ``mask`` (or past the BMP), the piece from the
+    unmarked character before it (or the start) to the next unmarked one
+    after it (or the end); touching pieces joined; a flat list of offsets."""
+    def marked(c: str) -> bool:
+        return ord(c) > 0xFFFF or bool(table[ord(c)] & mask)
+
+    out: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        if not marked(text[i]):
+            i += 1
+            continue
+        start, end = max(i - 1, 0), i + 1  # (text[i - 1] is unmarked: passed over above)
+        while end < n and marked(text[end]):
+            end += 1
+        if out and out[-1] >= start:
+            out[-1] = end
+        else:
+            out += (start, end)
+        i = end
+    return out
 
 
 def _match_keys_each(texts: Sequence[str]) -> list[str]:

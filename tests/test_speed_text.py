@@ -428,7 +428,8 @@ def test_lone_surrogates_replaced_as_the_pattern_replaces_them(keys_scan):
 def keys_table(request, monkeypatch):
     """``scrubber.keys`` with its character table scans compiled, or without them."""
     return _keys_with(request, monkeypatch,
-                      ("_TABLE_FLAGS", "_CASEFOLD", "_FLAGGED_LINES", "_REPLACE_CHARS"))
+                      ("_TABLE_FLAGS", "_CASEFOLD", "_FLAGGED_LINES", "_REPLACE_CHARS",
+                       "_MARKED_SEGMENTS"))
 
 
 def test_char_table_marks_every_character_nfkc_or_casefold_changes():
@@ -620,9 +621,67 @@ def test_flagged_lines_are_the_lines_holding_a_marked_character():
             assert keys._FLAGGED_LINES(text, table, keys._NFKC) == want, text
 
 
+# Characters NFKC treats each its own way: starters it never touches,
+# letters it composes back alone (é, が), combining marks (and é + U+0323),
+# a starter that is the second of a canonical pair (U+0CD5, Kannada: ೀ is
+# U+0CBF U+0CD5), the conjoining Hangul jamo and syllables (가 + U+11A8 is 각),
+# compatibility characters (ﬁ, ①, ™, Ａ, ½, the compatibility jamo ㄱ ㅏ),
+# characters past the BMP (𝐀 is A), newlines.
+_NFKC_POOL = [*"ab中。é\u0301\u0323\u0308が\u3099\u0cbf\u0cd5\u1100\u1161\u11a8가각ﬁ①™Ａ½ㄱㅏ",
+              "𝐀", "😀", "\n", " ", "e", "\u0344"]
+
+
+def test_marked_segments_is_the_reference():
+    """``_cwalk.marked_segments`` gives what ``keys._marked_segments_py`` gives:
+    around each marked character, the piece from the unmarked one before it to
+    the next unmarked one after it, touching pieces joined."""
+    import scrubber.keys as keys
+
+    if keys._MARKED_SEGMENTS is None:
+        pytest.skip("the compiled module is not built")
+    table = keys._char_table()
+    rng = random.Random(74)
+    for n in [0, 1, 2, 3, 63, 64, 65, 200]:
+        for _ in range(60):
+            text = "".join(rng.choices(_NFKC_POOL, k=n))
+            want = keys._marked_segments_py(text, table, keys._NFKC)
+            assert keys._MARKED_SEGMENTS(text, table, keys._NFKC) == want, repr(text)
+            for a, b in zip(want[0::2], want[1::2]):
+                assert a == 0 or not table[ord(text[a - 1])] & keys._NFKC or a == b - 1
+                assert b == len(text) or (ord(text[b]) < 0x10000
+                                          and not table[ord(text[b])] & keys._NFKC)
+    assert keys._MARKED_SEGMENTS("a①b①①c", table, keys._NFKC) == [0, 5]  # (touching)
+    assert keys._MARKED_SEGMENTS("a①bc①", table, keys._NFKC) == [0, 2, 3, 5]
+    assert keys._MARKED_SEGMENTS("①", table, keys._NFKC) == [0, 1]
+    assert keys._MARKED_SEGMENTS("中文", table, keys._NFKC) == []
+
+
+def test_nfkc_piece_by_piece_is_nfkc_of_the_whole(keys_table):
+    """Decision 74: NFKC of a text is NFKC of its pieces cut before each
+    character the table leaves unmarked, so ``_nfkc_lines`` normalises only
+    the pieces around the marked ones, on texts mixing every kind of
+    character NFKC treats its own way, and on long lines holding one."""
+    import unicodedata
+
+    keys = keys_table
+    rng = random.Random(741)
+    for n in [1, 2, 3, 5, 8, 20, 100]:
+        for _ in range(400):
+            text = "".join(rng.choices(_NFKC_POOL, k=n))
+            assert keys._nfkc_lines(text) == unicodedata.normalize("NFKC", text), repr(text)
+    long_line = "中文的句子，" * 2000
+    for odd in ("™", "é\u0323", "가\u11a8", "\u0cbf\u0cd5", "ㄱㅏ", "Ａ"):
+        text = long_line + odd + long_line + "\n" + odd
+        assert keys._nfkc_lines(text) == unicodedata.normalize("NFKC", text), odd
+
+
 def _counting_t2s(monkeypatch, keys) -> tuple[Any, list[str]]:
-    """The real converter, and the texts given to the one ``keys`` now calls."""
+    """The real converter, and the texts given to the one ``keys`` now calls
+    (the tables built from the converter once per process are built first,
+    so that a test run alone counts only its own calls)."""
     real = keys._t2s()
+    keys._t2s_finder()
+    keys._t2s_table()
     calls: list[str] = []
 
     class Counting:

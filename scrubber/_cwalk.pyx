@@ -3853,17 +3853,6 @@ def first_role_text(blocks, object role):
     return None
 
 
-def none_to(list items, object value):
-    """``[x if x is not None else value for x in items]`` (``Pipeline.judge``'s
-    last step: the blocks no filter or pass judged get ``value``)."""
-    cdef Py_ssize_t i, n = len(items)
-    cdef list out = [None] * n
-    for i in range(n):
-        x = items[i]
-        out[i] = value if x is None else x
-    return out
-
-
 def found_at(list todo, list got):
     """``{i: v for i, v in zip(todo, got) if v is not None}``: a whole-document
     filter's answers (``got``, one per index of ``todo``) as it gives them."""

@@ -206,8 +206,9 @@ class Pipeline:
                     raise ScrubberError(f"pass {step.name!r} returned {len(out)} verdicts "
                                         f"for {len(verdicts)} blocks")
                 verdicts = list(out)
-        if _NONE_TO is not None and type(verdicts) is list:  # the same, compiled
-            return _NONE_TO(verdicts, UNJUDGED)
+        if _RUN_VERDICTS is not None and type(verdicts) is list:  # the same, compiled: the
+            n = len(verdicts)  # loop MainRegion uses, with the whole list before its run
+            return _RUN_VERDICTS(verdicts, n, n, UNJUDGED, UNJUDGED)
         return [v if v is not None else UNJUDGED for v in verdicts]
 
     def _filter_verdicts(self, doc: Document) -> list[Verdict | None]:
@@ -255,7 +256,7 @@ def _settle_py(verdicts: list[Verdict | None], todo: list[int],
 
 
 _SETTLE = getattr(COMPILED, "settle", None)
-_NONE_TO = getattr(COMPILED, "none_to", None)  # (judge's last step, compiled)
+_RUN_VERDICTS = getattr(COMPILED, "run_verdicts", None)  # (judge's last step, compiled)
 
 
 def _block_by_block(filters: list[Filter], doc: Document, todo: list[int],

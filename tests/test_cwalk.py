@@ -1693,9 +1693,9 @@ def test_texts_and_keys_and_settle_are_their_references() -> None:
         assert a == b
 
 
-def test_first_role_text_none_to_and_found_at_are_their_expressions() -> None:
-    """``_cwalk.first_role_text`` (``core._assemble``'s title), ``none_to``
-    (``Pipeline.judge``'s last step) and ``found_at`` (``RuleFilter.judge_all``'s
+def test_first_role_text_run_verdicts_and_found_at_are_their_expressions() -> None:
+    """``_cwalk.first_role_text`` (``core._assemble``'s title), ``run_verdicts``
+    with the whole list before its run (``Pipeline.judge``'s last step) and ``found_at`` (``RuleFilter.judge_all``'s
     dict) give what the Python expressions they stand for give: on the blocks
     of the fixture pages with roles shuffled, on other objects with those
     fields, and on lists of other lengths."""
@@ -1723,12 +1723,14 @@ def test_first_role_text_none_to_and_found_at_are_their_expressions() -> None:
     for _ in range(500):
         n = rng.randint(0, 30)
         items = [rng.choice([None, 0, "", "v", ()]) for _ in range(n)]
-        assert _cwalk.none_to(items, "u") == [x if x is not None else "u" for x in items]
+        assert _cwalk.run_verdicts(items, n, n, "u", "u") == [
+            x if x is not None else "u" for x in items]
         todo = rng.sample(range(100), n)
         got = [rng.choice([None, "v", 0]) for _ in range(rng.randint(0, 35))]
         assert _cwalk.found_at(todo, got) == {i: v for i, v in zip(todo, got) if v is not None}
     items = [None, "a"]
-    assert _cwalk.none_to(items, "u") is not items and items == [None, "a"]  # (a new list)
+    got = _cwalk.run_verdicts(items, 2, 2, "u", "u")
+    assert got == ["u", "a"] and got is not items and items == [None, "a"]  # (a new list)
 
 
 def test_cut_after_is_the_article_ends_loop(monkeypatch) -> None:

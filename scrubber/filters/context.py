@@ -469,11 +469,11 @@ class ArticleEnd:
 
     @staticmethod
     def _cut(doc, verdicts: list[Verdict | None], at: int) -> list[Verdict | None]:
-        out = list(verdicts)
         cut = Verdict.drop("after_end", "after the line that ends the article",
                            evidence=doc.blocks[at].text[:30])  # immutable: shared
         if _COMPILED_CUT is not None and type(verdicts) is list:  # the loop below, compiled
             return _COMPILED_CUT(verdicts, at, cut)
+        out = list(verdicts)
         for i in range(at + 1, len(out)):
             v = out[i]
             if v is None or v.rule == "outside_main" or (v.keep and v.rule == "body"):

@@ -2189,21 +2189,37 @@ def put_runs(list keys, list runs, list converted):
 
 
 def layout_features(list features, list links, tuple contexts, list roles, object heading):
-    """``html._parse_page``'s loop over the blocks' features: each dict gets
-    ``link_density`` (from ``links``) and ``depth`` (the length of its
-    context, a float), in that order; gives the indices whose role is
-    ``heading`` (left to the caller)."""
+    """``html._parse_page``'s loop over the blocks' features: each dict (or
+    :class:`Features`) gets ``link_density`` (from ``links``; a float for a
+    Features) and ``depth`` (the length of its context, a float), in that
+    order; gives the indices whose role is ``heading`` (left to the caller)."""
     cdef Py_ssize_t i, n = len(features)
     if len(links) != n or len(contexts) != n or len(roles) != n:
         raise ValueError("one link density, context and role per block")
     cdef list headings = []
+    cdef Features ff
+    cdef dict d
     for i in range(n):
-        f = <dict?>features[i]
-        f["link_density"] = links[i]
-        f["depth"] = <double>len(<tuple?>contexts[i])
+        f = features[i]
+        if type(f) is Features:  # (its optional keys, in the same order)
+            ff = <Features>f
+            ff.link_density = <double?>links[i]
+            ff.depth = <double>len(<tuple?>contexts[i])
+            ff.more |= 3
+        else:
+            d = <dict?>f
+            d["link_density"] = links[i]
+            d["depth"] = <double>len(<tuple?>contexts[i])
         if roles[i] is heading:
             headings.append(i)
     return headings
+
+
+def set_level(Features f, double level):
+    """``f["level"] = level`` for a :class:`Features` (``html._parse_page``'s
+    headings), which Python code cannot write."""
+    f.level = level
+    f.more |= 4
 
 
 def within(blocks, str path):
@@ -2396,12 +2412,14 @@ cdef extern from *:
                                unsigned long* out) noexcept nogil
 
 
-def measure_stripped(list texts, const unsigned short[::1] table, object astral):
+def measure_stripped(list texts, const unsigned short[::1] table, object astral,
+                     bint frozen=False):
     """``blocks._measure_stripped(texts)``: one pass over each text's characters,
     each looked up in ``table`` (the feature bits of every BMP character;
     ``astral(c)`` gives those of a character beyond it). Texts of one or two
     bytes a character go through the C loops above (``table`` must then cover
-    the BMP); the rest through the loop below."""
+    the BMP); the rest through the loop below. ``frozen``: each text's features
+    as a :class:`Features` instead of a dict (``blocks_from_text``)."""
     if table.shape[0] < 0x10000:
         raise ValueError("table: the feature bits of every BMP character")
     cdef const unsigned short* tab = &table[0]
@@ -2414,6 +2432,7 @@ def measure_stripped(list texts, const unsigned short[::1] table, object astral)
     cdef Py_UCS4 c
     cdef unsigned int f, prev, last, before
     cdef long cjk, alnum, punct
+    cdef Features got
     for text in texts:
         kind = PyUnicode_KIND(text)
         data = PyUnicode_DATA(text)
@@ -2425,7 +2444,8 @@ def measure_stripped(list texts, const unsigned short[::1] table, object astral)
                 scrubber_measure_ucs2(<const Py_UCS2*>data, n, tab, counts)
             cjk, alnum, punct = counts[0], counts[1], counts[2]
             last, before = <unsigned int>counts[3], <unsigned int>counts[4]
-            out.append(_features(n, cjk, alnum, punct, last, before))
+            got = _features(n, cjk, alnum, punct, last, before)
+            out.append(got if frozen else got._dict())
             continue
         cjk = alnum = punct = 0
         prev = 0
@@ -2453,33 +2473,168 @@ def measure_stripped(list texts, const unsigned short[::1] table, object astral)
             before = table[c] if c < 0x10000 else <unsigned int>astral(<long>c)
         else:
             before = 0
-        out.append(_features(n, cjk, alnum, punct, last, before))
+        got = _features(n, cjk, alnum, punct, last, before)
+        out.append(got if frozen else got._dict())
     return out
 
 
-cdef dict _features(Py_ssize_t n, long cjk, long alnum, long punct, unsigned int last,
-                    unsigned int before):
-    """The features dict of ``measure_stripped`` from its counts and the bits of
+from collections.abc import ItemsView as _ItemsView, KeysView as _KeysView
+from collections.abc import Mapping as _Mapping, ValuesView as _ValuesView
+
+#: the keys of a :class:`Features`: the eight of ``_features``' dict, then those
+#: an HTML block's features get (``layout_features``), each when it has it
+cdef tuple _FEATURE_NAMES = ("chars", "cjk", "alnum", "units", "punct", "punct_density",
+                             "ends_sentence", "full_stop", "link_density", "depth", "level")
+cdef enum:
+    N_BASE = 8  # the keys every Features has
+    N_NAMES = 11
+# per mask of the optional keys held (bit 0 link_density, 1 depth, 2 level), the keys
+cdef tuple _KEYS_OF = tuple(
+    _FEATURE_NAMES[:N_BASE] + tuple(name for bit, name in enumerate(_FEATURE_NAMES[N_BASE:])
+                                    if mask >> bit & 1)
+    for mask in range(8))
+
+
+cdef inline int _feature_index(object name) except -2:
+    """Where ``name`` is in ``_FEATURE_NAMES`` (-1: not there). The names in
+    scrubber's code are the interned strings of the tuple: found by pointer."""
+    cdef int i
+    for i in range(N_NAMES):
+        if <PyObject*>name == PyTuple_GET_ITEM(_FEATURE_NAMES, i):
+            return i
+    if isinstance(name, str):  # an equal string that is not the interned one
+        for i in range(N_NAMES):
+            if name == <object>PyTuple_GET_ITEM(_FEATURE_NAMES, i):
+                return i
+    return -1
+
+
+@cython.final
+@cython.freelist(256)
+cdef class Features:
+    """A block's features as scrubber measures them (``blocks.measure``'s keys;
+    an HTML block's also ``link_density``, ``depth`` and, for a heading,
+    ``level``): a read-only mapping with the keys, the order, the values and
+    the value types of the dict they were before (``chars``, ``cjk``, ``alnum``,
+    ``punct`` ints; the others floats), held in C fields (decision 75). Equal
+    to that dict; pickled as it (a process without this module reads it back);
+    ``dict(f)`` for a dict of one's own."""
+    cdef long chars, cjk, alnum, punct
+    cdef double units, punct_density, ends_sentence, full_stop
+    cdef double link_density, depth, level
+    cdef unsigned int more  # which of the optional keys it holds (bits as in _KEYS_OF)
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("Features are made by scrubber's measuring of blocks; "
+                        "use a dict for features of your own")
+
+    cdef inline bint _has(self, int i) noexcept:
+        return i >= 0 and (i < N_BASE or (self.more >> (i - N_BASE)) & 1)
+
+    cdef object _value(self, int i):
+        if i == 0:
+            return self.chars
+        if i == 1:
+            return self.cjk
+        if i == 2:
+            return self.alnum
+        if i == 3:
+            return self.units
+        if i == 4:
+            return self.punct
+        if i == 5:
+            return self.punct_density
+        if i == 6:
+            return self.ends_sentence
+        if i == 7:
+            return self.full_stop
+        if i == 8:
+            return self.link_density
+        if i == 9:
+            return self.depth
+        return self.level
+
+    def __getitem__(self, name):
+        cdef int i = _feature_index(name)
+        if not self._has(i):
+            raise KeyError(name)
+        return self._value(i)
+
+    def get(self, name, default=None):
+        cdef int i = _feature_index(name)
+        return self._value(i) if self._has(i) else default
+
+    def __contains__(self, name):
+        return self._has(_feature_index(name))
+
+    def __iter__(self):
+        return iter(<tuple>_KEYS_OF[self.more])
+
+    def __reversed__(self):
+        return reversed(<tuple>_KEYS_OF[self.more])
+
+    def __len__(self):
+        return PyTuple_GET_SIZE(<tuple>_KEYS_OF[self.more])
+
+    def keys(self):
+        return _KeysView(self)
+
+    def items(self):
+        return _ItemsView(self)
+
+    def values(self):
+        return _ValuesView(self)
+
+    cdef dict _dict(self):
+        cdef dict out = {}
+        cdef int i
+        for i in range(N_NAMES):
+            if self._has(i):
+                out[<object>PyTuple_GET_ITEM(_FEATURE_NAMES, i)] = self._value(i)
+        return out
+
+    def __eq__(self, other):
+        if type(other) is Features:
+            return self._dict() == (<Features>other)._dict()
+        if isinstance(other, _Mapping):
+            return self._dict() == dict(other.items())
+        return NotImplemented
+
+    def __ne__(self, other):
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
+    __hash__ = None
+
+    def __repr__(self):
+        return f"Features({self._dict()!r})"
+
+    def __reduce__(self):
+        return (dict, (self._dict(),))
+
+    def __copy__(self):
+        return self  # (read-only)
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+_Mapping.register(Features)
+
+
+cdef Features _features(Py_ssize_t n, long cjk, long alnum, long punct, unsigned int last,
+                        unsigned int before):
+    """The features ``measure_stripped`` gives from its counts and the bits of
     the text's last two characters."""
     cdef double units = cjk + 0.5 * (alnum - cjk)
-    # (a copy of a dict holding the keys already, then its values replaced:
-    # the same dict, in the same order, without growing a new one key by key)
-    cdef dict got = PyDict_Copy(_FEATURES)
-    got["chars"] = n
-    got["cjk"] = cjk
-    got["alnum"] = alnum
-    got["units"] = units
-    got["punct"] = punct
-    got["punct_density"] = punct / units if units else 0.0
-    got["ends_sentence"] = 1.0 if (last & F_SENT_LAST) or (
+    cdef Features f = Features.__new__(Features)
+    f.chars, f.cjk, f.alnum, f.units, f.punct = n, cjk, alnum, units, punct
+    f.punct_density = punct / units if units else 0.0
+    f.ends_sentence = 1.0 if (last & F_SENT_LAST) or (
         (last & F_SENT_CLOSER) and (before & F_SENT_STOP)) else 0.0
-    got["full_stop"] = 1.0 if (last & F_FULL_LAST) or (
+    f.full_stop = 1.0 if (last & F_FULL_LAST) or (
         (last & F_FULL_CLOSER) and (before & F_FULL_STOP)) else 0.0
-    return got
-
-
-cdef dict _FEATURES = dict.fromkeys(("chars", "cjk", "alnum", "units", "punct", "punct_density",
-                                     "ends_sentence", "full_stop"))
+    return f
 
 
 # -- the elements of a layout by number (``DomMain._marked_roots``, ``scores``) --
@@ -2726,8 +2881,12 @@ def ancestry(list blocks, dict children, DomIndex ix=None, bint lazy=False):
 cdef inline object _fget(object f, str name, object default):
     """``f.get(name, default)``: a dict's (the features of every block scrubber
     makes) read by the C-level lookup, not by a call of its ``get`` method."""
+    cdef int i
     if type(f) is dict:
         return (<dict>f).get(name, default)
+    if type(f) is Features:
+        i = _feature_index(name)
+        return (<Features>f)._value(i) if (<Features>f)._has(i) else default
     return f.get(name, default)
 
 

@@ -17,7 +17,7 @@ import codecs
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
 from operator import add, sub
@@ -184,15 +184,17 @@ _OUTSIDER = re.compile(f"[^\\x00-\\x7f{re.escape(_COMMON)}{_CJK_LIKE}]")
 _MANY_OUTSIDERS = 500  # per document, before the regex path is quicker
 
 
-def _measure_stripped(texts: list[str]) -> list[dict[str, float]]:
+def _measure_stripped(texts: list[str], frozen: bool = False) -> list[Mapping[str, float]]:
     """:func:`measure_lines` for texts known to be non-empty, stripped and
     without line breaks (the lines of :func:`blocks_from_text`): compiled
-    when ``_cwalk`` was built, else :func:`_measure_stripped_py`."""
+    when ``_cwalk`` was built, else :func:`_measure_stripped_py`. ``frozen``:
+    compiled, each text's features in a ``_cwalk.Features`` (a read-only
+    mapping, equal to the dict; decision 75), not a dict."""
     global _FAST_MEASURE
     if _FAST_MEASURE is _UNSET:
         _FAST_MEASURE = _compiled_measure()
     if _FAST_MEASURE is not None:
-        return _FAST_MEASURE(texts)
+        return _FAST_MEASURE(texts, frozen)
     return _measure_stripped_py(texts)
 
 
@@ -275,12 +277,18 @@ def measure_lines(texts: list[str]) -> list[dict[str, float]]:
     of its own line, so the ``_PUNCT`` lookarounds see the same. Without
     trailing whitespace the end patterns reduce to the last two characters.
     """
+    return _measured(texts)
+
+
+def _measured(texts: list[str], frozen: bool = False) -> list[Mapping[str, float]]:
+    """:func:`measure_lines`; ``frozen``: the features of stripped one-line texts
+    as ``_cwalk.Features`` where it was built (``html._parse_page``, decision 75)."""
     if _STRIPPED_LINES is not None and type(texts) is list:  # the test below, compiled
         if not _STRIPPED_LINES(texts):
             return [measure(t) for t in texts]
     elif any(not t or "\n" in t or "\r" in t or t[-1].isspace() for t in texts):
         return [measure(t) for t in texts]
-    return _measure_stripped(texts)
+    return _measure_stripped(texts, frozen)
 
 
 _STRIPPED_LINES = getattr(COMPILED, "stripped_lines", None)
@@ -295,7 +303,7 @@ def blocks_from_text(text: str) -> tuple[Block, ...]:
     """One block per non-blank line, keeping its span in ``text``."""
     texts, spans, numbers = _lines(text) if "\r" in text else _SPLIT_LINES(text)
     keys = match_keys(texts)
-    features = _measure_stripped(texts)
+    features = _measure_stripped(texts, True)
     n = len(texts)
     return tuple(blocks_from_columns(n, (
         range(n), texts, keys, repeat(Role.LINE), _line_labels(numbers), spans,
@@ -420,4 +428,4 @@ def _compiled_measure():
     fn = getattr(_COMPILED, "measure_stripped", None)
     if fn is None:
         return None
-    return lambda texts: fn(texts, _feature_table(), _bits_of)
+    return lambda texts, frozen=False: fn(texts, _feature_table(), _bits_of, frozen)

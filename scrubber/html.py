@@ -44,7 +44,7 @@ import regex
 from lxml import etree
 
 from ._accel import COMPILED
-from .blocks import bmp_bits, measure, measure_lines
+from .blocks import _measured, bmp_bits, measure
 from .filters.dom import boilerplate_marker
 from .keys import match_keys
 from .model import Block, Role, blocks_from_columns
@@ -734,6 +734,7 @@ _has_control = _COMPILED.has_control if _COMPILED is not None else _has_control_
 
 #: the compiled loop of ``_parse_page`` over the blocks' features (``None``: not built)
 _LAYOUT_FEATURES = getattr(_COMPILED, "layout_features", None)
+_SET_LEVEL = getattr(_COMPILED, "set_level", None)  # (a Features' level: decision 75)
 #: the compiled twin of :func:`_frame_columns_py` (``None`` when not built)
 _FRAME_COLUMNS = getattr(_COMPILED, "frame_columns", None)
 #: the compiled chain of last children of :func:`_ends_deep` (``None`` when not built)
@@ -1121,7 +1122,8 @@ def _parse_page(source: Any, *, url: str | None = None, encoded: bytes | None = 
     ld = _jsonld_fields(found.jsonld)
     site = found.meta.get("og:site_name") or ld.get("site") or None
     title = _pick_title(found, site, ld)
-    features = measure_lines(found.texts)
+    # (read-only Features where the compiled loop below writes them, decision 75)
+    features = _measured(found.texts, frozen=_LAYOUT_FEATURES is not None)
     frames = found.frames
     columns = _FRAME_COLUMNS(frames) if _FRAME_COLUMNS is not None and type(frames) is list \
         else None
@@ -1133,6 +1135,7 @@ def _parse_page(source: Any, *, url: str | None = None, encoded: bytes | None = 
         headings = _LAYOUT_FEATURES(features, found.links, contexts, roles, Role.HEADING)
     else:
         headings = []
+        features = [f if type(f) is dict else dict(f) for f in features]  # (written below)
         for i, (feats, link, ctx, role) in enumerate(zip(features, found.links, contexts, roles)):
             feats["link_density"] = link
             feats["depth"] = float(len(ctx))
@@ -1141,8 +1144,12 @@ def _parse_page(source: Any, *, url: str | None = None, encoded: bytes | None = 
     title_done = False
     for i in headings:
         tag = tags[i]
+        level = float(tag[1]) if len(tag) == 2 and tag[1].isdigit() else 2.0
         feats = features[i]
-        feats["level"] = float(tag[1]) if len(tag) == 2 and tag[1].isdigit() else 2.0
+        if type(feats) is dict:
+            feats["level"] = level
+        else:
+            _SET_LEVEL(feats, level)
         if not title_done and title and (
                 (tag in ("h1", "h2") and _same(found.texts[i], title))
                 or (tag == "h3" and _squash(found.texts[i]) == _squash(title))):

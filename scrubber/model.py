@@ -69,6 +69,8 @@ class Block:
     ``text`` is the display text exactly as scraped (only surrounding
     whitespace trimmed); ``key`` is the normalised form rules match against
     (NFKC, Traditional->Simplified, case-folded) and is never shown.
+    ``features`` is a mapping; the blocks scrubber makes hold a read-only
+    one where the compiled module was built (``dict(b.features)`` for a dict).
     """
 
     index: int

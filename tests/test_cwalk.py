@@ -318,6 +318,112 @@ def test_compiled_measure_is_the_pure_one() -> None:
     assert _exact(fast(fixture)) == _exact(blocks._measure_stripped_py(fixture))
 
 
+def _frozen(texts: list[str]) -> list:
+    from scrubber import blocks
+
+    return _cwalk.measure_stripped(texts, blocks._feature_table(), blocks._bits_of, True)
+
+
+def test_frozen_features_are_the_dicts() -> None:
+    """``frozen``: the same keys, order, value types and values as the dicts."""
+    import random
+
+    from scrubber import blocks
+
+    rng = random.Random(12)
+    fixture = [line.strip() for p in sorted((PAGES.parent / "text").glob("*/input.txt"))
+               for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    cases = [fixture] + [["".join(rng.choices(MEASURE_POOL, k=rng.randint(1, 12))).strip() or "x"
+                          for _ in range(rng.randint(1, 20))] for _ in range(300)]
+    for texts in cases:
+        got = _frozen(texts)
+        assert all(type(f) is _cwalk.Features for f in got)
+        assert _exact(got) == _exact(blocks._measure_stripped_py(texts)), texts
+        assert got == blocks._measure_stripped_py(texts)
+
+
+def test_features_is_a_read_only_mapping() -> None:
+    import copy
+    import pickle
+    from collections.abc import Mapping
+
+    f = _frozen(["汇率下跌, 中文。"])[0]
+    want = {"chars": 9, "cjk": 6, "alnum": 6, "units": 6.0, "punct": 2, "punct_density": 2 / 6,
+            "ends_sentence": 1.0, "full_stop": 1.0}
+    assert isinstance(f, Mapping)
+    assert _exact([f]) == _exact([want])
+    assert len(f) == 8 and list(f) == list(want) and list(reversed(f)) == list(want)[::-1]
+    assert list(f.keys()) == list(want) and list(f.values()) == list(want.values())
+    assert list(f.items()) == list(want.items()) and f.keys() == want.keys()
+    assert f["units"] == 6.0 and f["".join(["un", "its"])] == 6.0  # (an equal, other string)
+    assert f.get("punct") == 2 and f.get("link_density") is None and f.get("x", 3) == 3
+    assert "cjk" in f and "level" not in f and 1 not in f and f.get(1, "d") == "d"
+    for missing in ("x", "depth", 1, None):
+        with pytest.raises(KeyError):
+            f[missing]
+    assert f == want and want == f and dict(f) == want and {**f} == want
+    assert f != {**want, "units": 5.0} and not f == {**want, "x": 1} and f != list(want)
+    assert f == _frozen(["汇率下跌, 中文。"])[0] and f != _frozen(["汇率"])[0]
+    with pytest.raises(TypeError):
+        hash(f)
+    with pytest.raises(TypeError):
+        f["units"] = 1.0  # type: ignore[index]
+    with pytest.raises(TypeError):
+        del f["units"]  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        _cwalk.Features()
+    back = pickle.loads(pickle.dumps(f))
+    assert type(back) is dict and _exact([back]) == _exact([want])
+    assert copy.copy(f) is f and copy.deepcopy(f) is f
+    assert repr(f) == f"Features({want!r})"
+
+
+def test_layout_features_and_level_on_features() -> None:
+    """``layout_features`` and ``set_level`` give a Features the keys they give a dict."""
+    from scrubber import blocks
+    from scrubber.model import Role
+
+    texts = ["Head", "One line of text.", "汇率", "Two"]
+    frozen, dicts = _frozen(texts), blocks._measure_stripped_py(texts)
+    links, contexts = [0.25, 0.0, 1.0, 0.5], (("h2",), ("div", "p"), (), ("h3", "a"))
+    roles = [Role.HEADING, Role.PARAGRAPH, Role.PARAGRAPH, Role.HEADING]
+    assert (_cwalk.layout_features(frozen, links, contexts, roles, Role.HEADING)
+            == _cwalk.layout_features(dicts, links, contexts, roles, Role.HEADING) == [0, 3])
+    _cwalk.set_level(frozen[3], 3.0)
+    dicts[3]["level"] = 3.0
+    assert _exact(frozen) == _exact(dicts)
+    assert list(frozen[3])[-3:] == ["link_density", "depth", "level"] and len(frozen[0]) == 10
+    alone = _frozen(["x"])[0]
+    _cwalk.set_level(alone, 1.0)  # (level without the layout's keys)
+    assert list(alone)[-2:] == ["full_stop", "level"] and alone["level"] == 1.0
+    with pytest.raises(TypeError):
+        _cwalk.layout_features(_frozen(["x"]), ["0.5"], (("p",),), [Role.PARAGRAPH], Role.HEADING)
+    with pytest.raises(TypeError):
+        _cwalk.set_level({"chars": 1}, 1.0)
+
+
+def test_compiled_readers_read_features_as_dicts() -> None:
+    """The compiled loops' lookup (``_fget``) of a Features gives what ``get`` does."""
+    from scrubber.model import Block, Role
+
+    texts = ["Head", "One line of text.", "汇率，下跌。", "a | b", "Two!"]
+    frozen = _frozen(texts)
+    _cwalk.layout_features(frozen[:4], [0.0, 0.5, 1.0, 0.0], (("h2",),) * 4, [Role.HEADING] * 4,
+                           Role.HEADING)
+    _cwalk.set_level(frozen[0], 2.0)
+    made = [Block(i, t, t, features=f) for i, (t, f) in enumerate(zip(texts, frozen))]
+    plain = [Block(i, t, t, features=dict(f)) for i, (t, f) in enumerate(zip(texts, frozen))]
+    todo = list(range(len(texts)))
+    names = ["chars", "units", "punct", "full_stop", "link_density", "depth", "level", "x"]
+    for name in names:
+        for value, default in ((0, None), (1.0, 1.0), (0.0, 0.0), (4, -1), (None, None)):
+            want = [i for i in todo if made[i].features.get(name, default) == value]
+            assert _cwalk.feature_is(made, todo, name, value, default) == want, (name, value)
+            assert _cwalk.feature_is(plain, todo, name, value, default) == want, (name, value)
+    for dense, units in ((0.5, 2.0), (0.9, 0.0), (0.1, 8.0)):
+        assert _cwalk.body_flags(made, dense, units) == _cwalk.body_flags(plain, dense, units)
+
+
 # -- ancestor paths (``dom._ancestry_py``) ---------------------------------------
 
 PATH_STEPS = ["html", "body", "div[1]", "div[2]", "p[3]", "", "中文[1]", "a b", "x/"]

@@ -2517,7 +2517,8 @@ cdef class Features:
     ``level``): a read-only mapping with the keys, the order, the values and
     the value types of the dict they were before (``chars``, ``cjk``, ``alnum``,
     ``punct`` ints; the others floats), held in C fields (decision 75). Equal
-    to that dict; pickled as it (a process without this module reads it back);
+    to that dict; pickled and deep-copied as it (a process without this module
+    reads it back; ``dataclasses.asdict`` of a Block gives plain data);
     ``dict(f)`` for a dict of one's own."""
     cdef long chars, cjk, alnum, punct
     cdef double units, punct_density, ends_sentence, full_stop
@@ -2616,7 +2617,9 @@ cdef class Features:
         return self  # (read-only)
 
     def __deepcopy__(self, memo):
-        return self
+        # plain data, as pickled: ``dataclasses.asdict`` of a Block deep-copies
+        # its fields, and its result is then JSON as it was with dicts
+        return self._dict()
 
 
 _Mapping.register(Features)

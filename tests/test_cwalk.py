@@ -344,6 +344,7 @@ def test_frozen_features_are_the_dicts() -> None:
 
 def test_features_is_a_read_only_mapping() -> None:
     import copy
+    import json
     import pickle
     from collections.abc import Mapping
 
@@ -374,7 +375,12 @@ def test_features_is_a_read_only_mapping() -> None:
         _cwalk.Features()
     back = pickle.loads(pickle.dumps(f))
     assert type(back) is dict and _exact([back]) == _exact([want])
-    assert copy.copy(f) is f and copy.deepcopy(f) is f
+    deep = copy.deepcopy(f)
+    assert copy.copy(f) is f and type(deep) is dict and _exact([deep]) == _exact([want])
+    from dataclasses import asdict
+
+    from scrubber.model import Block
+    assert json.loads(json.dumps(asdict(Block(0, "x", "x", features=f))))["features"] == want
     assert repr(f) == f"Features({want!r})"
 
 

@@ -2203,8 +2203,8 @@ def layout_features(list features, list links, tuple contexts, list roles, objec
         f = features[i]
         if type(f) is Features:  # (its optional keys, in the same order)
             ff = <Features>f
-            ff.link_density = <double?>links[i]
-            ff.depth = <double>len(<tuple?>contexts[i])
+            ff.v[I_LINK_DENSITY] = <double?>links[i]
+            ff.v[I_DEPTH] = <double>len(<tuple?>contexts[i])
             ff.more |= 3
         else:
             d = <dict?>f
@@ -2218,7 +2218,7 @@ def layout_features(list features, list links, tuple contexts, list roles, objec
 def set_level(Features f, double level):
     """``f["level"] = level`` for a :class:`Features` (``html._parse_page``'s
     headings), which Python code cannot write."""
-    f.level = level
+    f.v[I_LEVEL] = level
     f.more |= 4
 
 
@@ -2488,6 +2488,10 @@ cdef tuple _FEATURE_NAMES = ("chars", "cjk", "alnum", "units", "punct", "punct_d
 cdef enum:
     N_BASE = 8  # the keys every Features has
     N_NAMES = 11
+    I_LINK_DENSITY = 8  # (the optional keys' places in the names and the values)
+    I_DEPTH = 9
+    I_LEVEL = 10
+    INT_KEYS = 1 << 0 | 1 << 1 | 1 << 2 | 1 << 4  # chars, cjk, alnum, punct: ints in the dict
 # per mask of the optional keys held (bit 0 link_density, 1 depth, 2 level), the keys
 cdef tuple _KEYS_OF = tuple(
     _FEATURE_NAMES[:N_BASE] + tuple(name for bit, name in enumerate(_FEATURE_NAMES[N_BASE:])
@@ -2520,9 +2524,7 @@ cdef class Features:
     to that dict; pickled and deep-copied as it (a process without this module
     reads it back; ``dataclasses.asdict`` of a Block gives plain data);
     ``dict(f)`` for a dict of one's own."""
-    cdef long chars, cjk, alnum, punct
-    cdef double units, punct_density, ends_sentence, full_stop
-    cdef double link_density, depth, level
+    cdef double v[N_NAMES]  # the values, in the order of _FEATURE_NAMES (counts exact)
     cdef unsigned int more  # which of the optional keys it holds (bits as in _KEYS_OF)
 
     def __init__(self, *args, **kwargs):
@@ -2533,27 +2535,9 @@ cdef class Features:
         return i >= 0 and (i < N_BASE or (self.more >> (i - N_BASE)) & 1)
 
     cdef object _value(self, int i):
-        if i == 0:
-            return self.chars
-        if i == 1:
-            return self.cjk
-        if i == 2:
-            return self.alnum
-        if i == 3:
-            return self.units
-        if i == 4:
-            return self.punct
-        if i == 5:
-            return self.punct_density
-        if i == 6:
-            return self.ends_sentence
-        if i == 7:
-            return self.full_stop
-        if i == 8:
-            return self.link_density
-        if i == 9:
-            return self.depth
-        return self.level
+        if (INT_KEYS >> i) & 1:
+            return <long long>self.v[i]
+        return self.v[i]
 
     def __getitem__(self, name):
         cdef int i = _feature_index(name)
@@ -2631,11 +2615,11 @@ cdef Features _features(Py_ssize_t n, long cjk, long alnum, long punct, unsigned
     the text's last two characters."""
     cdef double units = cjk + 0.5 * (alnum - cjk)
     cdef Features f = Features.__new__(Features)
-    f.chars, f.cjk, f.alnum, f.units, f.punct = n, cjk, alnum, units, punct
-    f.punct_density = punct / units if units else 0.0
-    f.ends_sentence = 1.0 if (last & F_SENT_LAST) or (
+    f.v[0], f.v[1], f.v[2], f.v[3], f.v[4] = n, cjk, alnum, units, punct
+    f.v[5] = punct / units if units else 0.0
+    f.v[6] = 1.0 if (last & F_SENT_LAST) or (
         (last & F_SENT_CLOSER) and (before & F_SENT_STOP)) else 0.0
-    f.full_stop = 1.0 if (last & F_FULL_LAST) or (
+    f.v[7] = 1.0 if (last & F_FULL_LAST) or (
         (last & F_FULL_CLOSER) and (before & F_FULL_STOP)) else 0.0
     return f
 

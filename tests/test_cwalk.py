@@ -39,6 +39,10 @@ needs_compiled_scan = pytest.mark.skipif(
 needs_compiled_match = pytest.mark.skipif(
     __import__("scrubber.rules", fromlist=["_MATCH_LINES"])._MATCH_LINES is None,
     reason="SCRUBBER_PURE is set: RuleIndex.match_lines does not use the compiled loop")
+# ... and html._parse_page its compiled features loop (and so Features) likewise.
+needs_compiled_layout = pytest.mark.skipif(
+    __import__("scrubber.html", fromlist=["_LAYOUT_FEATURES"])._LAYOUT_FEATURES is None,
+    reason="SCRUBBER_PURE is set: html._parse_page makes dicts, not Features")
 # ... and DomMain its compiled element index likewise.
 needs_compiled_dom = pytest.mark.skipif(
     __import__("scrubber.filters.dom", fromlist=["_COMPILED_INDEX"])._COMPILED_INDEX is None,
@@ -406,6 +410,24 @@ def test_layout_features_and_level_on_features() -> None:
         _cwalk.layout_features(_frozen(["x"]), ["0.5"], (("p",),), [Role.PARAGRAPH], Role.HEADING)
     with pytest.raises(TypeError):
         _cwalk.set_level({"chars": 1}, 1.0)
+
+
+@needs_compiled_layout
+def test_page_features_are_the_dicts_of_the_python_loop(monkeypatch) -> None:
+    """On every fixture page, the blocks' Features (written by ``layout_features``
+    and ``set_level``) hold what the dicts of the pure-Python measure and of
+    ``_parse_page``'s Python loop hold: keys, order, value types, values."""
+    from scrubber import blocks, html
+
+    pages = [p.read_bytes() for p in sorted(PAGES.glob("*/input.html"))]
+    fast = [[b.features for b in html._parse_page(page).blocks] for page in pages]
+    monkeypatch.setattr(html, "_LAYOUT_FEATURES", None)  # dicts, written by the loop
+    monkeypatch.setattr(blocks, "_FAST_MEASURE", None)  # measured by the Python reference
+    slow = [[b.features for b in html._parse_page(page).blocks] for page in pages]
+    assert any(type(f) is _cwalk.Features for page in fast for f in page)
+    assert any("level" in f for page in fast for f in page)
+    assert all(type(f) is dict for page in slow for f in page)
+    assert [_exact(page) for page in fast] == [_exact(page) for page in slow]
 
 
 def test_compiled_readers_read_features_as_dicts() -> None:
